@@ -1,0 +1,151 @@
+"""The restricted environment every BPMN script, condition, timer expression and DMN cell runs in.
+
+SpiffWorkflow's default environment is plain ``exec`` with full builtins: an uploaded diagram could run
+any code on the server (notes §7). Here every source is compiled with RestrictedPython and run with its
+guards, only plain builtins and the few domain functions listed in docs/process-data.md. No module is
+ever exposed (a module's attributes lead back to ``os``). The environment is not serialized with a
+workflow, so the runner attaches it after every load.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from engine.domain.validity import initial_period
+
+SCRIPT_FILENAME = "<string>"  # the name SpiffWorkflow looks for when it reports a script's error line
+
+
+class ScriptRefusedError(Exception):
+    """RestrictedPython refused to compile a script or expression (an import, a dunder, a syntax error)."""
+
+
+def validity_period(signed_on: str) -> dict[str, str]:
+    """R-6.1/R-6.2 for scripts: the first validity period of an agreement signed on an ISO date."""
+    day = date.fromisoformat(signed_on)
+    return initial_period(day).as_dict(signed_on=day)
+
+
+def _inplace(op: str, left: Any, right: Any) -> Any:
+    operations = {
+        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
+        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
+        "|=": lambda a, b: a | b, "&=": lambda a, b: a & b,
+    }
+    if op not in operations:
+        raise ScriptRefusedError(f"operator {op} is not allowed")
+    return operations[op](left, right)
+
+
+_PLAIN_BUILTINS = (
+    "len", "sum", "sorted", "min", "max", "any", "all", "enumerate", "map", "filter", "list", "dict",
+    "set", "reversed", "zip", "range", "round", "abs", "str", "int", "float", "bool", "tuple", "isinstance",
+)
+
+
+def _restricted_builtins() -> dict[str, Any]:
+    allowed = dict(safe_builtins)
+    allowed.update(limited_builtins)
+    allowed.update({name: getattr(builtins, name) for name in _PLAIN_BUILTINS})
+    allowed.pop("__import__", None)
+    return allowed
+
+
+RESTRICTED_GLOBALS: dict[str, Any] = {
+    "__builtins__": _restricted_builtins(),
+    "_getattr_": safer_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_write_": full_write_guard,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_inplacevar_": _inplace,
+    # Domain functions (docs/process-data.md): single functions, never modules.
+    "validity_period": validity_period,
+}
+
+
+# Names that only make sense for reaching outside the case data; refused before anything runs.
+_FORBIDDEN_NAMES = frozenset(
+    {"open", "exec", "eval", "compile", "globals", "locals", "vars", "breakpoint", "getattr", "setattr",
+     "delattr", "memoryview", "help", "exit", "quit"}
+)
+
+
+def _refuse_outside_access(source: str, mode: str) -> None:
+    # A SyntaxError (with its line number) propagates as it is: SpiffWorkflow's DMN engine relies on it.
+    tree = ast.parse(source, filename=SCRIPT_FILENAME, mode=mode)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            raise ScriptRefusedError(f"Line {node.lineno}: import is not allowed")
+        if isinstance(node, ast.Name) and node.id in _FORBIDDEN_NAMES:
+            raise ScriptRefusedError(f"Line {node.lineno}: {node.id} is not allowed")
+
+
+@lru_cache(maxsize=2048)
+def compile_expression(source: str):
+    _refuse_outside_access(source.strip(), "eval")
+    result = compile_restricted_eval(source.strip(), filename=SCRIPT_FILENAME)
+    if result.errors:
+        raise ScriptRefusedError("; ".join(result.errors))
+    return result.code
+
+
+@lru_cache(maxsize=512)
+def compile_script(source: str):
+    _refuse_outside_access(source, "exec")
+    result = compile_restricted_exec(source, filename=SCRIPT_FILENAME)
+    if result.errors:
+        raise ScriptRefusedError("; ".join(result.errors))
+    return result.code
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    def __init__(self) -> None:
+        super().__init__(environment_globals=dict(RESTRICTED_GLOBALS))
+
+    def evaluate(self, expression, context, external_context=None):
+        scope = dict(self.globals)
+        scope.update(external_context or {})
+        scope.update(context)
+        return eval(compile_expression(expression), scope)  # noqa: S307 - compiled by RestrictedPython
+
+    def execute(self, script, context, external_context=None):
+        self.check_for_overwrite(context, external_context or {})
+        context.update(self.globals)
+        context.update(external_context or {})
+        try:
+            exec(compile_script(script), context)  # noqa: S102 - compiled by RestrictedPython
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+        return True
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine over the restricted environment; ``validate`` is the deploy-time check."""
+
+    def __init__(self) -> None:
+        super().__init__(environment=RestrictedEnvironment())
+
+    def validate(self, expression: str) -> None:
+        compile_expression(expression)
+
+    def validate_script(self, script: str) -> None:
+        compile_script(script)
+
+
+SCRIPT_ENGINE = RestrictedScriptEngine()
