@@ -1,0 +1,94 @@
+"""Domain errors raised by the engine. The web layer maps them to HTTP; messages are for a city clerk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RenkeiError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "error"
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One thing wrong with a process definition: which file, which element, which line."""
+
+    file_name: str
+    message: str
+    element_id: str | None = None
+    element_name: str | None = None
+    lane: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file_name
+        if self.line:
+            where += f":{self.line}"
+        if self.element_id:
+            label = f"{self.element_id}（{self.element_name}）" if self.element_name else self.element_id
+            where += f" {label}"
+        if self.lane:
+            where += f" [レーン {self.lane}]"
+        return f"{where}: {self.message}"
+
+
+class DefinitionError(RenkeiError):
+    """A definition was refused; nothing was deployed."""
+
+    code = "definition_invalid"
+
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("プロセス定義に問題があります:\n" + "\n".join(f"- {p}" for p in self.problems))
+
+
+class FormDataError(RenkeiError):
+    """Submitted data does not fit the task's form; ``errors`` maps each field path to its message."""
+
+    code = "validation_failed"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("入力内容に誤りがあります: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class NotFoundError(RenkeiError):
+    """The thing does not exist, or the caller may not see it (the two are never told apart)."""
+
+    code = "not_found"
+
+
+class TaskNotFoundError(NotFoundError):
+    def __init__(self, task_id: object) -> None:
+        super().__init__(f"タスク {task_id} は見つかりません")
+
+
+class CaseNotFoundError(NotFoundError):
+    def __init__(self, case_id: object) -> None:
+        super().__init__(f"案件 {case_id} は見つかりません")
+
+
+class NotAllowedError(RenkeiError):
+    """The caller may see the thing but not do this to it (e.g. a manager, or another person's claim)."""
+
+    code = "forbidden"
+
+
+class TaskConflictError(RenkeiError):
+    """Someone else completed, claimed or changed the task first; nothing of this request was saved."""
+
+    code = "conflict"
+
+
+class CaseStateError(RenkeiError):
+    """The case cannot do this in its current state (e.g. cancelling a finished case)."""
+
+    code = "case_state"
+
+
+class WorkflowFailure(RenkeiError):
+    """The process itself failed (a script or condition error); the case was left as it was."""
+
+    code = "workflow_error"

@@ -1,0 +1,1 @@
+"""Camunda Forms (form-js JSON): reading a definition, validating submissions against it."""

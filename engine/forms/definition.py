@@ -1,0 +1,118 @@
+"""Reading a Camunda Forms file and checking, at deploy time, everything Renkei relies on at run time."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from engine.errors import DefinitionError, DefinitionProblem
+from engine.forms.feel import Condition, FeelSyntaxError, compile_feel
+
+FIELD_TYPES = frozenset({"textfield", "textarea", "number", "datetime", "checkbox", "radio", "select", "checklist"})
+CHOICE_TYPES = frozenset({"radio", "select", "checklist"})
+
+
+@cache
+def _schema_validator() -> Draft202012Validator:
+    text = resources.files("engine.forms").joinpath("form_schema.json").read_text(encoding="utf-8")
+    return Draft202012Validator(json.loads(text))
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """A deployed form: its JSON as written, and its FEEL conditions compiled once."""
+
+    id: str
+    schema: dict[str, Any]
+    conditions: dict[str, Condition] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return self.schema["components"]
+
+    def condition(self, source: str) -> Condition:
+        return self.conditions[source]
+
+    def to_json(self) -> str:
+        return json.dumps(self.schema, ensure_ascii=False, indent=2)
+
+
+def _path_of(error) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    return "/".join(parts) or "(root)"
+
+
+def _walk(components: list[dict[str, Any]], where: str):
+    for index, component in enumerate(components):
+        here = f"{where}/{component.get('key') or component.get('path') or component.get('type')}[{index}]"
+        yield component, here
+        if isinstance(component.get("components"), list):
+            yield from _walk(component["components"], here)
+
+
+def _check_keys(components: list[dict[str, Any]], file_name: str, problems: list[DefinitionProblem]) -> None:
+    """Keys must be unique at each level of data (a group with a path or a dynamic list opens a level)."""
+    seen: dict[str, str] = {}
+    for component in components:
+        name = component.get("key") if component.get("type") in FIELD_TYPES else component.get("path")
+        if name:
+            if name in seen:
+                problems.append(DefinitionProblem(file_name, f"フィールドのキー「{name}」が重複しています",
+                                                  element_id=component.get("id")))
+            seen[name] = component.get("id", "")
+        children = component.get("components")
+        if isinstance(children, list):
+            if component.get("path"):
+                _check_keys(children, file_name, problems)
+            else:
+                # A group without a path adds its fields to the current level.
+                for child in children:
+                    key = child.get("key") or child.get("path")
+                    if key and key in seen:
+                        problems.append(DefinitionProblem(file_name, f"フィールドのキー「{key}」が重複しています",
+                                                          element_id=child.get("id")))
+
+
+def load_form(file_name: str, content: bytes | str) -> FormDefinition:
+    """Parses and checks one ``.form`` file; raises DefinitionError listing every problem found."""
+
+    try:
+        schema = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        raise DefinitionError([DefinitionProblem(file_name, f"JSON として読めません: {error}", line=line)]) from None
+    problems = [
+        DefinitionProblem(file_name, f"{_path_of(error)}: {error.message}")
+        for error in sorted(_schema_validator().iter_errors(schema), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        raise DefinitionError(problems)
+    expected_id = re.sub(r"\.form$", "", file_name.rsplit("/", 1)[-1])
+    if schema["id"] != expected_id:
+        problems.append(DefinitionProblem(file_name, f"フォームの id「{schema['id']}」がファイル名と一致しません"))
+    _check_keys(schema["components"], file_name, problems)
+    conditions: dict[str, Condition] = {}
+    for component, where in _walk(schema["components"], ""):
+        sources = [component.get("conditional", {}).get("hide"), component.get("properties", {}).get("invalidWhen")]
+        for source in filter(None, sources):
+            try:
+                conditions[source] = compile_feel(source)
+            except FeelSyntaxError as error:
+                problems.append(DefinitionProblem(file_name, f"{where}: 条件式「{source}」を評価できません（{error}）",
+                                                  element_id=component.get("id")))
+        pattern = component.get("validate", {}).get("pattern")
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                problems.append(DefinitionProblem(file_name, f"{where}: 正規表現が不正です（{error}）",
+                                                  element_id=component.get("id")))
+    if problems:
+        raise DefinitionError(problems)
+    return FormDefinition(schema["id"], schema, conditions)
