@@ -1,0 +1,1 @@
+"""Process definitions: reading BPMN/DMN/forms from a folder or an upload, checking them, bundling them."""

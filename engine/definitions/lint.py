@@ -1,0 +1,186 @@
+"""Deploy-time checks of what SpiffWorkflow does not check until a case runs into it.
+
+Each problem names the file, the element (id, name, lane) and the XML line, so a process owner can find
+it in the modeler. The checks cover the contract in docs/process-data.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
+from SpiffWorkflow.specs.MultiChoice import MultiChoice
+
+from engine.domain.guideline import OUTCOMES, Lane
+from engine.errors import DefinitionProblem
+from engine.forms.definition import FormDefinition
+from engine.scripting import SCRIPT_ENGINE, ScriptRefusedError
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
+NS = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS}
+
+# Elements that need a shape in the diagram (everything a modeler draws as a box, circle or diamond).
+_FLOW_NODES = (
+    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask", "businessRuleTask",
+    "callActivity", "subProcess", "transaction", "startEvent", "endEvent", "intermediateCatchEvent",
+    "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
+    "eventBasedGateway", "complexGateway",
+)
+
+
+@dataclass(frozen=True)
+class ElementLocation:
+    file_name: str
+    line: int | None
+    name: str | None
+    lane: str | None
+
+
+def locate_elements(files: Mapping[str, bytes]) -> dict[str, ElementLocation]:
+    """Maps each element id to where it stands (file, XML line, name, lane) for error messages."""
+    found: dict[str, ElementLocation] = {}
+    for file_name, content in files.items():
+        root = etree.fromstring(content)
+        lanes = {ref.text.strip(): lane.get("name") for lane in root.iterfind(".//bpmn:lane", NS)
+                 for ref in lane.iterfind("bpmn:flowNodeRef", NS) if ref.text}
+        for element in root.iter():
+            element_id = element.get("id") if isinstance(element.tag, str) else None
+            if element_id and etree.QName(element).namespace == BPMN_NS:
+                found[element_id] = ElementLocation(file_name, element.sourceline, element.get("name"),
+                                                    lanes.get(element_id))
+    return found
+
+
+def check_diagram_xml(file_name: str, content: bytes) -> Iterator[DefinitionProblem]:
+    """Lanes must be roles, and every element needs diagram layout so modelers can open the file."""
+    root = etree.fromstring(content)
+    drawn = {shape.get("bpmnElement") for shape in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    drawn |= {edge.get("bpmnElement") for edge in root.iterfind(".//bpmndi:BPMNEdge", NS)}
+    for lane in root.iterfind(".//bpmn:lane", NS):
+        if Lane.from_bpmn(lane.get("name")) is None:
+            yield DefinitionProblem(file_name, "レーン名は「企業等」「総合政策課」「担当課」のいずれかにしてください",
+                                    lane.get("id"), lane.get("name"), line=lane.sourceline)
+    for process in root.iterfind("bpmn:process", NS):
+        has_lanes = process.find("bpmn:laneSet", NS) is not None
+        in_lane = {ref.text.strip() for ref in process.iterfind(".//bpmn:flowNodeRef", NS) if ref.text}
+        for tag in (*_FLOW_NODES, "sequenceFlow", "lane"):
+            for element in process.iterfind(f".//bpmn:{tag}", NS):
+                element_id = element.get("id")
+                if element_id not in drawn:
+                    yield DefinitionProblem(file_name, "図（BPMN DI）に配置されていません",
+                                            element_id, element.get("name"), line=element.sourceline)
+                if has_lanes and tag in _FLOW_NODES and element.getparent() is process and element_id not in in_lane:
+                    yield DefinitionProblem(file_name, "どのレーンにも属していません",
+                                            element_id, element.get("name"), line=element.sourceline)
+
+
+def _expression_problem(source: str, *, script: bool = False) -> str | None:
+    try:
+        if script:
+            SCRIPT_ENGINE.validate_script(source)
+        else:
+            SCRIPT_ENGINE.validate(source)
+    except SyntaxError as error:
+        return f"構文エラー（{error.lineno}行目）: {error.msg}"
+    except ScriptRefusedError as error:
+        return f"制限された環境では実行できません: {error}"
+    return None
+
+
+def _dmn_cell_problem(text: str) -> str | None:
+    """A DMN input cell is either an expression compared with ``==`` or starts with an operator."""
+    if _expression_problem(text) is None:
+        return None
+    return _expression_problem(f"v {text}") and _expression_problem(text.replace("?", "dmninputexpr"))
+
+
+def _task_expressions(task_spec) -> Iterator[tuple[str, str, bool]]:
+    """(what, source, is_script) for every piece of Python a task spec will run."""
+    for what, attribute in (("スクリプト", "script"), ("事前スクリプト", "prescript"), ("事後スクリプト", "postscript")):
+        source = getattr(task_spec, attribute, None)
+        if source:
+            yield what, source, True
+    if isinstance(task_spec, MultiChoice):
+        for condition, _target in task_spec.cond_task_specs:
+            if condition is not None:
+                yield "分岐条件", condition.args[0], False
+    if isinstance(task_spec, MultiInstanceTask):
+        for what, attribute in (("繰り返し回数", "cardinality"), ("完了条件", "condition")):
+            source = getattr(task_spec, attribute, None)
+            if source:
+                yield what, source, False
+    if isinstance(task_spec, CatchingEvent):
+        expression = getattr(task_spec.event_definition, "expression", None)
+        if expression:
+            yield "タイマー式", expression, False
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is not None:
+        table = engine.decision_table
+        for column in table.inputs:
+            yield f"判定表 {table.id} の入力「{column.label or column.id}」", column.expression, False
+
+
+def _dmn_problems(task_spec, location) -> Iterator[DefinitionProblem]:
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is None:
+        return
+    table = engine.decision_table
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for cell in (lhs for lhs in entry.lhs if lhs):
+                problem = _dmn_cell_problem(cell)
+                if problem:
+                    yield _problem(task_spec, location, f"判定表 {table.id} {rule.row_number}行目の条件「{cell}」: {problem}")
+        for entry in rule.outputEntries:
+            if entry.text:
+                problem = _expression_problem(entry.text)
+                if problem:
+                    yield _problem(task_spec, location, f"判定表 {table.id} {rule.row_number}行目の出力「{entry.text}」: {problem}")
+
+
+def _problem(task_spec, location: Mapping[str, ElementLocation], message: str) -> DefinitionProblem:
+    where = location.get(task_spec.bpmn_id)
+    return DefinitionProblem(
+        where.file_name if where else task_spec._wf_spec.file or "",
+        message,
+        task_spec.bpmn_id,
+        task_spec.bpmn_name,
+        task_spec.lane,
+        where.line if where else None,
+    )
+
+
+def check_specs(top: BpmnProcessSpec, called: Mapping[str, BpmnProcessSpec], forms: Mapping[str, FormDefinition],
+                location: Mapping[str, ElementLocation]) -> Iterator[DefinitionProblem]:
+    for spec in (top, *called.values()):
+        for task_spec in spec.task_specs.values():
+            if task_spec.bpmn_id is None:
+                continue
+            yield from _check_task(task_spec, spec is top, forms, location)
+
+
+def _check_task(task_spec, is_top: bool, forms, location) -> Iterator[DefinitionProblem]:
+    if isinstance(task_spec, UserTaskMixin):
+        form_ref = task_spec.extensions.get("formRef")
+        if Lane.from_bpmn(task_spec.lane) is None:
+            yield _problem(task_spec, location, "ユーザータスクは役割のレーン（企業等・総合政策課・担当課）に置いてください")
+        if not form_ref:
+            yield _problem(task_spec, location, "フォーム（camunda:formRef）が指定されていません")
+        elif form_ref not in forms:
+            yield _problem(task_spec, location, f"フォーム「{form_ref}」が見つかりません（forms/{form_ref}.form）")
+    if is_top and type(task_spec).__name__ == "EndEvent":
+        outcome = task_spec.extensions.get("properties", {}).get("outcome")
+        if outcome not in OUTCOMES:
+            yield _problem(task_spec, location,
+                           f"終了イベントに結果（outcome: {', '.join(OUTCOMES)}）が指定されていません")
+    for what, source, is_script in _task_expressions(task_spec):
+        problem = _expression_problem(source, script=is_script)
+        if problem:
+            yield _problem(task_spec, location, f"{what}「{source.strip()[:60]}」: {problem}")
+    yield from _dmn_problems(task_spec, location)
