@@ -1,0 +1,60 @@
+"""A case (案件): one run of a process for one 企業等, and its stored workflow state.
+
+The case row carries what lists and boards show (status, outcome, current steps, waiting since, next
+timer) so they never read workflow JSON. Its ``version_id`` is the optimistic lock: of two requests
+that change the same case at once, the second fails at commit and nothing of it is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
+from engine.persistence.models.organisation import Organisation
+from engine.persistence.models.process_version import ProcessVersion
+
+
+class Case(Base):
+    __tablename__ = "case_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    initiated_by: Mapped[str] = mapped_column(String(20))  # "organisation" or "city" (R-5.1)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, cancelled
+    outcome: Mapped[str | None] = mapped_column(String(30), index=True)
+    active_steps: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    organisation: Mapped[Organisation] = relationship()
+    process_version: Mapped[ProcessVersion] = relationship()
+    workflow: Mapped[WorkflowState] = relationship(back_populates="case", uselist=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class WorkflowState(Base):
+    """The serialized SpiffWorkflow instance, kept apart so case lists never load it."""
+
+    __tablename__ = "workflow_state"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    spiff_version: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="workflow")

@@ -1,0 +1,31 @@
+"""担当課 and 総合政策課: the city's divisions. The coordinator division owns every 包括連携協定."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from engine.persistence.base import Base
+
+
+class Department(Base):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The code is what process data stores (project.department), stable across renames and databases.
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    is_coordinator: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+def coordinator(session: Session) -> Department | None:
+    return session.scalars(select(Department).where(Department.is_coordinator, Department.active)).first()
+
+
+def by_code(session: Session, code: str) -> Department | None:
+    return session.scalars(select(Department).where(Department.code == code)).first()
+
+
+def active_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).where(Department.active).order_by(Department.id)))

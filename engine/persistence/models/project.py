@@ -1,0 +1,31 @@
+"""連携事業: a project of a case, kept in step with the workflow as tasks complete (R-3.3, R-3.4, R-3.6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
+
+
+class Project(Base):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("case_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    key: Mapped[str] = mapped_column(String(20))  # "P1", "P2" … as in the process data
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(2), index=True)  # "1".."7" (R-4)
+    fiscal_year: Mapped[int | None]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    removed: Mapped[bool] = mapped_column(default=False)  # dropped from the list at ③
+    feasible: Mapped[bool | None]  # ④
+    implementation: Mapped[str | None] = mapped_column(String(20))  # ⑤ implement / not_implement
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    exclusions: Mapped[list[str]] = mapped_column(JSONText, default=list)  # R-3.6 items that apply
+    counted: Mapped[bool] = mapped_column(default=False)  # a partnership project for R-3.3 / R-3.4
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
