@@ -1,0 +1,78 @@
+"""Deploying definitions as numbered, immutable versions, and loading the version a case runs on.
+
+All processes of one deployment are checked before any is stored: a refused bundle changes nothing.
+Compiling is cached per version (versions never change), so a task completion never re-parses BPMN.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from engine.access import Actor
+from engine.definitions.bundle import Bundle
+from engine.definitions.compiler import CompiledProcess, compile_process
+from engine.errors import DefinitionError
+from engine.persistence.models import AuditEvent, ProcessVersion
+from engine.persistence.models.process_version import latest, next_number
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    process_id: str
+    version: int
+    created: bool  # False: the same content was already the latest version
+
+
+def deploy_bundle(session: Session, bundle: Bundle, actor: Actor, comment: str | None = None,
+                  process_ids: list[str] | None = None) -> list[DeployResult]:
+    wanted = process_ids or bundle.process_ids()
+    compiled, problems = [], []
+    for process_id in wanted:
+        try:
+            compiled.append(compile_process(bundle, process_id))
+        except DefinitionError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DefinitionError(problems)
+    return [_store(session, process, actor, comment) for process in compiled]
+
+
+def _store(session: Session, process: CompiledProcess, actor: Actor, comment: str | None) -> DeployResult:
+    content_hash = process.bundle.content_hash()
+    current = latest(session, process.process_id)
+    if current is not None and current.content_hash == content_hash:
+        return DeployResult(process.process_id, current.version, created=False)
+    version = ProcessVersion(
+        process_id=process.process_id,
+        version=next_number(session, process.process_id),
+        name=process.name,
+        starts_cases=bool(process.metadata.get("starts_cases", True)),
+        files={name: data.decode("utf-8") for name, data in process.bundle.files.items()},
+        content_hash=content_hash,
+        comment=comment,
+        deployed_by_id=actor.user_id,
+    )
+    session.add(version)
+    session.flush()
+    session.add(AuditEvent(actor_id=actor.user_id, action="definition_deployed",
+                           detail={"process_id": version.process_id, "version": version.version,
+                                   "content_hash": content_hash, "comment": comment}))
+    return DeployResult(process.process_id, version.version, created=True)
+
+
+_compiled: dict[tuple[int, str], CompiledProcess] = {}
+_compiled_lock = threading.Lock()
+
+
+def compiled_version(version: ProcessVersion) -> CompiledProcess:
+    key = (version.id, version.content_hash)
+    found = _compiled.get(key)
+    if found is None:
+        bundle = Bundle({name: text.encode("utf-8") for name, text in version.files.items()})
+        found = compile_process(bundle, version.process_id)
+        with _compiled_lock:
+            _compiled[key] = found
+    return found

@@ -1,0 +1,173 @@
+"""Keeps the domain tables in step with a workflow after each step (issue #2 item 7).
+
+Lists, inboxes, boards and registers read these rows and never workflow JSON. What is read from the
+process data is the contract of docs/process-data.md: ``projects``, ``feasibility``,
+``project_decision``, ``partnership_projects``, ``comprehensive_agreement`` and ``individual_result``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.domain.guideline import Lane
+from engine.domain.validity import initial_period
+from engine.errors import WorkflowFailure
+from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
+from engine.persistence.models.agreement import COMPREHENSIVE
+from engine.persistence.models.department import coordinator
+from engine.persistence.models.human_task import CANCELLED, READY
+from engine.runner import ReadyTask, active_element_ids, case_data, next_timer_due, outcome, ready_tasks
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What the step that just ran contributed: the submitted data and the project it was about."""
+
+    submitted: Mapping[str, Any] | None = None
+    project_key: str | None = None
+    finished_subprocess: Mapping[str, Any] | None = None
+
+
+def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime,
+              step: StepInput = StepInput()) -> list[HumanTask]:
+    """Updates tasks, projects, agreements and the case row; returns the tasks that became ready."""
+    data = case_data(workflow)
+    departments = {d.code: d for d in session.scalars(select(Department))}
+    if step.submitted:
+        _projects_from(session, case, step, departments)
+    _counted(session, case, data)
+    _agreements(session, case, data, step)
+    created = _tasks(session, case, ready_tasks(workflow), departments, now)
+    _case_row(session, case, workflow, data, now)
+    return created
+
+
+def _project_rows(session: Session, case: Case) -> dict[str, Project]:
+    return {p.key: p for p in session.scalars(select(Project).where(Project.case_id == case.id))}
+
+
+def _projects_from(session: Session, case: Case, step: StepInput, departments: dict[str, Department]) -> None:
+    submitted, rows = step.submitted or {}, _project_rows(session, case)
+    if isinstance(submitted.get("projects"), list):
+        listed = set()
+        for item in submitted["projects"]:
+            project = rows.get(item["id"]) or Project(case_id=case.id, key=item["id"])
+            project.title = item.get("title") or ""
+            project.summary = item.get("summary")
+            project.category = item.get("category")
+            project.fiscal_year = item.get("fiscal_year")
+            department = departments.get(item.get("department") or "")
+            project.department_id = department.id if department else None
+            project.removed = False
+            session.add(project)
+            listed.add(item["id"])
+        for key, project in rows.items():
+            project.removed = key not in listed
+    for item in submitted.get("feasibility") or []:
+        if item.get("id") in rows:
+            rows[item["id"]].feasible = item.get("feasible") == "yes"
+    decision = submitted.get("project_decision")
+    if isinstance(decision, Mapping) and step.project_key in rows:
+        project = rows[step.project_key]
+        project.implementation = decision.get("implementation")
+        project.decision_reason = decision.get("reason")
+        project.exclusions = list(decision.get("exclusions") or [])
+
+
+def _counted(session: Session, case: Case, data: Mapping[str, Any]) -> None:
+    counted = data.get("partnership_projects")
+    if isinstance(counted, list):
+        for key, project in _project_rows(session, case).items():
+            project.counted = key in counted
+
+
+def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput) -> None:
+    signed = data.get("comprehensive_agreement")
+    if isinstance(signed, Mapping) and signed.get("signed_on"):
+        exists = session.scalar(select(Agreement.id).where(Agreement.case_id == case.id,
+                                                           Agreement.kind == COMPREHENSIVE))
+        if exists is None:
+            signed_on = date.fromisoformat(signed["signed_on"])
+            period = initial_period(signed_on)
+            session.add(Agreement(
+                case_id=case.id, organisation_id=case.organisation_id, kind=COMPREHENSIVE,
+                title=data.get("agreement_title") or case.title, signed_on=signed_on,
+                valid_from=period.valid_from, valid_until=period.valid_until, notice_deadline=period.notice_deadline,
+            ))
+    result = (step.finished_subprocess or {}).get("individual_result")
+    if isinstance(result, Mapping) and result.get("concluded") and result.get("signed_on"):
+        project = _project_rows(session, case).get(result.get("project_id"))
+        session.add(Agreement(
+            case_id=case.id, organisation_id=case.organisation_id, kind=result.get("kind") or "specific_project",
+            project_id=project.id if project else None,
+            title=f"個別協定：{project.title if project else result.get('project_id')}",
+            signed_on=date.fromisoformat(result["signed_on"]),
+        ))
+
+
+def _route(task: ReadyTask, case: Case, departments: dict[str, Department], coordinating: Department | None):
+    """(organisation_id, department_id) the task is routed to, by its lane."""
+    if task.lane is Lane.ORGANISATION:
+        return case.organisation_id, None
+    if task.lane is Lane.COORDINATOR:
+        if coordinating is None:
+            raise WorkflowFailure("総合政策課（調整担当の課）が登録されていません")
+        return None, coordinating.id
+    if task.lane is Lane.DEPARTMENT:
+        department = departments.get(task.department or "")
+        if department is None:
+            project = (task.project or {}).get("id", "?")
+            raise WorkflowFailure(f"{task.name}（{task.bpmn_id}）: 事業 {project} の担当課が決まっていません")
+        return None, department.id
+    raise WorkflowFailure(f"{task.name}（{task.bpmn_id}）は役割のレーンにありません")
+
+
+def _tasks(session: Session, case: Case, ready: list[ReadyTask], departments: dict[str, Department],
+           now: datetime) -> list[HumanTask]:
+    existing = {t.id: t for t in session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY))}
+    ready_ids = {str(task.id) for task in ready}
+    for task_id, row in existing.items():
+        if task_id not in ready_ids:
+            row.state = CANCELLED  # e.g. an interrupting timer or a cancelled case took it away
+            row.completed_at = now
+    coordinating = coordinator(session)
+    created = []
+    for task in ready:
+        if str(task.id) in existing:
+            continue
+        organisation_id, department_id = _route(task, case, departments, coordinating)
+        row = HumanTask(
+            id=str(task.id), case_id=case.id, process_id=task.process_id, bpmn_id=task.bpmn_id, name=task.name,
+            lane=task.lane.value, form_ref=task.form_ref, organisation_id=organisation_id,
+            department_id=department_id, project_key=(task.project or {}).get("id"),
+            project_title=(task.project or {}).get("title"), state=READY, created_at=now,
+        )
+        session.add(row)
+        created.append(row)
+    return created
+
+
+def _case_row(session: Session, case: Case, workflow: BpmnWorkflow, data: Mapping[str, Any], now: datetime) -> None:
+    open_rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY))
+    open_rows = list(open_rows)
+    case.active_steps = sorted({row.name for row in open_rows})
+    case.waiting_since = min((row.created_at for row in open_rows), default=None)
+    case.next_timer_at = next_timer_due(workflow)
+    if data.get("proposal_title"):
+        case.title = data["proposal_title"]
+    if workflow.is_completed():
+        case.status = "completed"
+        case.outcome = outcome(workflow)
+        case.ended_at = now
+        case.active_steps = []
+    elif not case.active_steps:
+        case.active_steps = sorted(active_element_ids(workflow))
+    case.updated_at = now
