@@ -1,0 +1,204 @@
+"""The ``renkei`` command line: database, deployment, scenario tests, demo data, provisioning, timers."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from engine.config import Settings
+from engine.definitions.bundle import Bundle
+from engine.errors import DefinitionError, RenkeiError
+
+
+def _engine(settings: Settings):
+    from engine.service import CaseEngine
+
+    settings.ensure_sqlite_folder()
+    return CaseEngine.connect(settings.database_url)
+
+
+def _bundle(paths: tuple[str, ...], settings: Settings) -> tuple[Bundle, list[str] | None]:
+    """A processes folder, or single process folders inside one (their parent is the bundle root)."""
+    if not paths:
+        return Bundle.from_folder(settings.processes_path), None
+    roots = {Path(p).resolve() for p in paths}
+    if len(roots) == 1 and Bundle.from_folder(next(iter(roots))).process_ids():
+        return Bundle.from_folder(next(iter(roots))), None
+    parents = {root.parent for root in roots}
+    if len(parents) != 1:
+        raise click.UsageError("プロセスのフォルダは同じ親フォルダの中から指定してください")
+    return Bundle.from_folder(parents.pop()), sorted(root.name for root in roots)
+
+
+@click.group()
+@click.pass_context
+def cli(context: click.Context) -> None:
+    """Renkei（連携）: 包括連携協定ガイドラインを BPMN で運用します。"""
+    context.obj = Settings.from_environment()
+
+
+@cli.command("init-db")
+@click.pass_obj
+def init_db(settings: Settings) -> None:
+    """データベースを作成・更新します（Alembic マイグレーション）。"""
+    _engine(settings).upgrade_schema()
+    click.echo(f"データベースを更新しました: {settings.database_url}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--comment", help="このバージョンの説明")
+@click.pass_obj
+def deploy(settings: Settings, paths: tuple[str, ...], comment: str | None) -> None:
+    """プロセス定義を検証し、新しいバージョンとしてデプロイします。"""
+    bundle, process_ids = _bundle(paths, settings)
+    engine = _engine(settings)
+    try:
+        results = engine.deploy(bundle, comment=comment, process_ids=process_ids)
+    except DefinitionError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    for result in results:
+        state = "新しいバージョン" if result.created else "変更なし"
+        click.echo(f"{result.process_id}: バージョン {result.version}（{state}）")
+
+
+@cli.command("test-processes")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="各手順を表示します")
+@click.pass_obj
+def test_processes(settings: Settings, paths: tuple[str, ...], verbose: bool) -> None:
+    """シナリオファイルをプロセス定義に対して実行します。失敗すると終了コード 1。"""
+    from engine.scenarios import run_bundle
+
+    bundle, process_ids = _bundle(paths, settings)
+    results = run_bundle(bundle, process_ids)
+    for result in results:
+        mark = "OK " if result.passed else "NG "
+        click.echo(f"{mark} {result.file_name}: {result.name}")
+        for line in result.log if verbose else []:
+            click.echo(f"      {line}")
+        if result.failure:
+            click.echo(f"      {result.failure}")
+    failed = sum(not r.passed for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    if failed or not results:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_obj
+def demo(settings: Settings) -> None:
+    """デモ用の課・企業等・利用者と、さまざまな段階の案件を作成します。"""
+    from engine.demo import DEMO_CASES, DEMO_PASSWORD, run_demo_case, seed_people
+
+    engine = _engine(settings)
+    engine.upgrade_schema()
+    bundle = Bundle.from_folder(settings.processes_path)
+    for result in engine.deploy(bundle, comment="デモ用の初期デプロイ"):
+        click.echo(f"{result.process_id}: バージョン {result.version}")
+    created = seed_people(engine)
+    if not created:
+        click.echo("デモデータは既にあります（案件は追加しません）")
+        return
+    for demo_case in DEMO_CASES:
+        case_id = run_demo_case(engine, bundle, demo_case)
+        click.echo(f"案件 {case_id}: {demo_case.note}")
+    click.echo(f"\nデモ利用者（パスワードはすべて {DEMO_PASSWORD}）:")
+    for username, role in created:
+        click.echo(f"  {username:<15} {role}")
+
+
+@cli.group()
+def organisations() -> None:
+    """企業等の管理"""
+
+
+@organisations.command("create")
+@click.argument("name")
+@click.pass_obj
+def organisations_create(settings: Settings, name: str) -> None:
+    from engine.identity import create_organisation
+
+    _provision(settings, lambda session: create_organisation(session, name), f"企業等「{name}」を登録しました")
+
+
+@cli.group()
+def departments() -> None:
+    """課の管理"""
+
+
+@departments.command("create")
+@click.argument("name")
+@click.option("--code", required=True, help="プロセスデータで使う課のコード（英字）")
+@click.option("--coordinator", is_flag=True, help="総合政策課（調整担当の課）として登録します")
+@click.pass_obj
+def departments_create(settings: Settings, name: str, code: str, coordinator: bool) -> None:
+    from engine.identity import create_department
+
+    _provision(settings, lambda session: create_department(session, name, code, coordinator),
+               f"課「{name}」（{code}）を登録しました")
+
+
+@cli.group()
+def users() -> None:
+    """利用者の管理"""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True,
+              type=click.Choice(["organisation", "department", "coordinator", "manager", "process_owner", "admin"]))
+@click.option("--department", "departments_", multiple=True, help="所属課（名称またはコード、複数可）")
+@click.option("--organisation", help="企業等の利用者の団体名")
+@click.option("--name", "display_name", help="表示名")
+@click.pass_obj
+def users_create(settings, username, password, role, departments_, organisation, display_name) -> None:
+    from engine.identity import create_user
+
+    _provision(settings, lambda session: create_user(session, username, password, role, display_name,
+                                                     list(departments_), organisation),
+               f"利用者「{username}」を登録しました")
+
+
+def _provision(settings: Settings, action, message: str) -> None:
+    engine = _engine(settings)
+    try:
+        with engine.unit_of_work() as session:
+            action(session)
+    except RenkeiError as error:
+        click.echo(f"エラー: {error}", err=True)
+        sys.exit(1)
+    click.echo(message)
+
+
+@cli.group()
+def timers() -> None:
+    """タイマーの実行"""
+
+
+@timers.command("run")
+@click.option("--loop", is_flag=True, help="終了せずに一定間隔で実行し続けます")
+@click.option("--interval", type=float, help="--loop の間隔（秒）")
+@click.pass_obj
+def timers_run(settings: Settings, loop: bool, interval: float | None) -> None:
+    """期限が来たタイマーを一度ずつ実行します。"""
+    engine = _engine(settings)
+    while True:
+        fired = engine.fire_due_timers()
+        click.echo(f"{fired} 件のタイマーを実行しました")
+        if not loop:
+            return
+        time.sleep(interval or settings.timer_interval)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Settings, read once from ``RENKEI_``-prefixed environment variables (documented in README.md).
+
+Nothing reads the environment at import time: ``Settings.from_environment()`` is called by whoever
+wires the application (the CLI, ``create_app``, the tests).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE = "sqlite:///instance/renkei.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # RENKEI_DATABASE_URL: any SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/dbname
+    database_url: str = DEFAULT_DATABASE
+    # RENKEI_PROCESSES_PATH: the folder `renkei deploy` and `renkei test-processes` read by default
+    processes_path: Path = field(default_factory=lambda: Path("processes"))
+    # RENKEI_TIMER_INTERVAL: seconds between polls of `renkei timers run --loop`
+    timer_interval: float = 30.0
+
+    @classmethod
+    def from_environment(cls, environ: os._Environ | dict | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("RENKEI_DATABASE_URL", DEFAULT_DATABASE),
+            processes_path=Path(env.get("RENKEI_PROCESSES_PATH", "processes")),
+            timer_interval=float(env.get("RENKEI_TIMER_INTERVAL", "30")),
+        )
+
+    def ensure_sqlite_folder(self) -> None:
+        """A relative SQLite path (the default) needs its folder before the first connection."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and not self.database_url.startswith(prefix + "/"):
+            path = self.database_url[len(prefix):]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
