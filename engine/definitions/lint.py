@@ -6,11 +6,18 @@ it in the modeler. The checks cover the contract in docs/process-data.md.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
@@ -100,6 +107,35 @@ def _dmn_cell_problem(text: str) -> str | None:
     return _expression_problem(f"v {text}") and _expression_problem(text.replace("?", "dmninputexpr"))
 
 
+_ISO_LOOKING = re.compile(r"^(R\d*/|P(\d|T\d)|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+def _timer_problem(task_spec) -> str | None:
+    """Timer expressions are Python (notes §5): an ISO value must be quoted, and a date needs its offset."""
+    definition = task_spec.event_definition
+    expression = definition.expression.strip()
+    if _ISO_LOOKING.match(expression):
+        return f"タイマー式「{expression}」は引用符で囲んでください（例: \"{expression}\"）"
+    try:
+        literal = ast.literal_eval(expression)
+    except (ValueError, SyntaxError):
+        return None  # an expression over case data: checked when it runs
+    if not isinstance(literal, str):
+        return f"タイマー式「{expression}」は ISO 8601 の文字列にしてください"
+    try:
+        if isinstance(definition, CycleTimerEventDefinition):
+            TimerEventDefinition.parse_iso_recurring_interval(literal)
+        elif isinstance(definition, DurationTimerEventDefinition):
+            TimerEventDefinition.parse_iso_duration(literal)
+        else:
+            moment = TimerEventDefinition.get_datetime(literal)
+            if moment.tzinfo is None:
+                return f"タイマーの日時「{literal}」には時差を付けてください（例: +09:00）"
+    except Exception:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception for a bad duration
+        return f"タイマー式「{literal}」は ISO 8601 として読めません"
+    return None
+
+
 def _task_expressions(task_spec) -> Iterator[tuple[str, str, bool]]:
     """(what, source, is_script) for every piece of Python a task spec will run."""
     for what, attribute in (("スクリプト", "script"), ("事前スクリプト", "prescript"), ("事後スクリプト", "postscript")):
@@ -107,9 +143,11 @@ def _task_expressions(task_spec) -> Iterator[tuple[str, str, bool]]:
         if source:
             yield what, source, True
     if isinstance(task_spec, MultiChoice):
-        for condition, _target in task_spec.cond_task_specs:
+        for condition, target in task_spec.cond_task_specs:
             if condition is not None:
-                yield "分岐条件", condition.args[0], False
+                target_spec = task_spec._wf_spec.task_specs.get(target)
+                target_name = (target_spec.bpmn_name or target_spec.bpmn_id) if target_spec else target
+                yield f"分岐条件（→ {target_name}）", condition.args[0], False
     if isinstance(task_spec, MultiInstanceTask):
         for what, attribute in (("繰り返し回数", "cardinality"), ("完了条件", "condition")):
             source = getattr(task_spec, attribute, None)
@@ -183,4 +221,8 @@ def _check_task(task_spec, is_top: bool, forms, location) -> Iterator[Definition
         problem = _expression_problem(source, script=is_script)
         if problem:
             yield _problem(task_spec, location, f"{what}「{source.strip()[:60]}」: {problem}")
+    if isinstance(task_spec, CatchingEvent) and isinstance(task_spec.event_definition, TimerEventDefinition):
+        problem = _timer_problem(task_spec)
+        if problem:
+            yield _problem(task_spec, location, problem)
     yield from _dmn_problems(task_spec, location)

@@ -1,0 +1,37 @@
+"""An engine on a real database with the city's departments, partners and people, and the processes deployed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from engine.definitions.bundle import Bundle
+from engine.demo import seed_people
+from engine.service import CaseEngine
+from tests.conftest import PROCESSES
+
+
+class Clock:
+    """A controllable clock for the engine (timestamps, waiting times)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 5, 1, 0, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(database_url, clock) -> CaseEngine:
+    engine = CaseEngine.connect(database_url, clock)
+    engine.upgrade_schema()
+    engine.deploy(Bundle.from_folder(PROCESSES))
+    seed_people(engine)
+    yield engine
+    engine.database.dispose()
