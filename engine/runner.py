@@ -16,6 +16,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.definitions.compiler import CompiledProcess
@@ -57,9 +58,30 @@ def ready_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
     return [_describe(task) for task in workflow.get_tasks(state=TaskState.READY, manual=True)]
 
 
+def _project_of(task) -> Mapping[str, Any] | None:
+    """The element of the nearest enclosing multi-instance: the task's own, or the MI call activity or
+    subprocess it runs in. SpiffWorkflow names the element variable by the data item's id, and ids are
+    unique per file, so the engine does not rely on a variable name (docs/process-data.md, routing)."""
+    current = task
+    while current is not None:
+        parent = current.parent
+        if parent is None:
+            workflow = current.workflow
+            if workflow is workflow.top_workflow:
+                return None
+            current = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+            continue
+        spec = parent.task_spec
+        if isinstance(spec, MultiInstanceTask) and spec.input_item is not None:
+            element = current.data.get(spec.input_item.bpmn_id)
+            return element if isinstance(element, Mapping) else None
+        current = parent
+    return None
+
+
 def _describe(task) -> ReadyTask:
     spec = task.task_spec
-    project = task.data.get("project")
+    project = _project_of(task)
     return ReadyTask(
         id=task.id,
         bpmn_id=spec.bpmn_id,
@@ -67,7 +89,7 @@ def _describe(task) -> ReadyTask:
         lane=Lane.from_bpmn(spec.lane),
         form_ref=spec.extensions.get("formRef"),
         process_id=task.workflow.spec.name,
-        project=project if isinstance(project, Mapping) else None,
+        project=project,
         data=task.data,
     )
 
