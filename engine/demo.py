@@ -15,7 +15,7 @@ from engine.access import SYSTEM
 from engine.definitions.bundle import Bundle
 from engine.demo_data import DEPARTMENTS
 from engine.domain.guideline import Lane
-from engine.identity import create_department, create_organisation, create_user
+from engine.identity import create_department, create_organisation, create_user, hash_password
 from engine.persistence.models import Department, Organisation, UserAccount
 from engine.service import CaseEngine
 
@@ -55,6 +55,7 @@ DEMO_CASES = (
 def seed_people(engine: CaseEngine) -> list[tuple[str, str]]:
     """Creates departments, organisations and users (skipping any that exist); returns (username, role)."""
     created = []
+    password_hash = hash_password(DEMO_PASSWORD)  # one salted hash serves every demo account
     with engine.unit_of_work() as session:
         for code, name, is_coordinator in DEPARTMENTS:
             if session.scalar(select(Department.id).where(Department.code == code)) is None:
@@ -62,16 +63,17 @@ def seed_people(engine: CaseEngine) -> list[tuple[str, str]]:
         for username, org_name, person in ORGANISATIONS:
             if session.scalar(select(Organisation.id).where(Organisation.name == org_name)) is None:
                 create_organisation(session, org_name, verified=True)
-                create_user(session, username, DEMO_PASSWORD, "organisation", f"{person}（{org_name}）",
-                            organisation=org_name)
+                create_user(session, username, None, "organisation", f"{person}（{org_name}）",
+                            organisation=org_name, password_hash=password_hash)
                 created.append((username, f"企業等（{org_name}）"))
         for username, display, role, _ in STAFF:
             if _missing_user(session, username):
-                create_user(session, username, DEMO_PASSWORD, role, display)
+                create_user(session, username, None, role, display, password_hash=password_hash)
                 created.append((username, display))
         for code, name, is_coordinator in DEPARTMENTS:
             if not is_coordinator and _missing_user(session, code):
-                create_user(session, code, DEMO_PASSWORD, "department", f"{name} 職員", departments=[code])
+                create_user(session, code, None, "department", f"{name} 職員", departments=[code],
+                            password_hash=password_hash)
                 created.append((code, f"担当課（{name}）"))
     return created
 

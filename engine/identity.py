@@ -65,19 +65,24 @@ def _find(session: Session, model, name: str):
     return found
 
 
-def create_user(session: Session, username: str, password: str, role: str, display_name: str | None = None,
+def hash_password(password: str) -> str:
+    if len(password or "") < 8:
+        raise AccountError("パスワードは8文字以上にしてください")
+    return generate_password_hash(password)
+
+
+def create_user(session: Session, username: str, password: str | None, role: str, display_name: str | None = None,
                 departments: list[str] | None = None, organisation: str | None = None,
-                email: str | None = None) -> UserAccount:
+                email: str | None = None, password_hash: str | None = None) -> UserAccount:
+    """``password_hash`` lets a caller that creates many users with one password hash it once."""
     try:
         role_value = Role(role)
     except ValueError:
         raise AccountError(f"役割「{role}」はありません（{', '.join(r.value for r in Role)}）") from None
     if not username or session.scalar(select(UserAccount.id).where(UserAccount.username == username)):
         raise AccountError(f"利用者名「{username}」は使えません（空か、既に使われています）")
-    if len(password or "") < 8:
-        raise AccountError("パスワードは8文字以上にしてください")
     user = UserAccount(username=username, display_name=display_name or username, role=role_value.value,
-                       email=email, password_hash=generate_password_hash(password))
+                       email=email, password_hash=password_hash or hash_password(password or ""))
     if role_value is Role.ORGANISATION:
         if not organisation:
             raise AccountError("企業等の利用者には団体を指定してください")

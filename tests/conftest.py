@@ -1,7 +1,7 @@
 """Fixtures shared by every level: the processes folder and databases (SQLite file, real PostgreSQL).
 
-PostgreSQL: RENKEI_TEST_POSTGRES_URL names a server database the tests may wipe (``.ci/run`` sets it).
-Without it, the local socket is tried. In CI (CI=true) an unreachable server fails the tests; on a
+PostgreSQL: RENKEI_TEST_POSTGRES_URL names the server (``.ci/run`` sets it); each test session creates
+its own database there and drops it at the end. Without it, the local socket is tried. In CI (CI=true) an unreachable server fails the tests; on a
 developer machine those tests are skipped with the reason.
 """
 
@@ -15,11 +15,16 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
-DEFAULT_POSTGRES = "postgresql+psycopg:///renkei_test?host=/var/run/postgresql"
+DEFAULT_POSTGRES = "postgresql+psycopg:///postgres?host=/var/run/postgresql"
 
 
 def _postgres_url() -> str:
-    return os.environ.get("RENKEI_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    """A database of this test session's own, on the server RENKEI_TEST_POSTGRES_URL (or the local socket) names.
+
+    Each session creates and drops its own database, so two test runs on one machine never wipe each other.
+    """
+    server = sa.engine.make_url(os.environ.get("RENKEI_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    return server.set(database=f"renkei_test_{os.getpid()}").render_as_string(hide_password=False)
 
 
 def _reset_postgres(url: str) -> None:
@@ -30,27 +35,26 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def _ensure_postgres_database(url: str) -> None:
+def _administer(url: str, statement: str) -> None:
     target = sa.engine.make_url(url)
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
-        if not exists:
-            connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+        connection.execute(sa.text(statement.format(name=target.database)))
     admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
+def postgres_url():
     url = _postgres_url()
     try:
-        _ensure_postgres_database(url)
-        _reset_postgres(url)
+        _administer(url, 'DROP DATABASE IF EXISTS "{name}"')
+        _administer(url, 'CREATE DATABASE "{name}"')
     except Exception as error:  # noqa: BLE001 - any connection failure means the same thing here
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but unreachable at {url}: {error}")
         pytest.skip(f"PostgreSQL not reachable at {url} (set RENKEI_TEST_POSTGRES_URL): {error}")
-    return url
+    yield url
+    _administer(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

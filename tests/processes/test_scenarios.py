@@ -1,0 +1,51 @@
+"""Every scenario file next to the BPMN runs against it, with a save/restore between every step."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.definitions.bundle import Bundle
+from engine.definitions.compiler import compile_process
+from engine.scenarios import run_bundle, run_scenario
+from tests.conftest import PROCESSES
+
+BUNDLE = Bundle.from_folder(PROCESSES)
+SCENARIOS = [(pid, name) for pid in BUNDLE.process_ids() for name in sorted(BUNDLE.scenarios(pid))]
+
+
+def test_every_process_has_scenarios():
+    assert {pid for pid, _ in SCENARIOS} == {"comprehensive_agreement", "individual_agreement"}
+
+
+@pytest.mark.parametrize(("process_id", "file_name"), SCENARIOS, ids=[name.split("/")[-1] for _, name in SCENARIOS])
+def test_scenario(process_id, file_name):
+    process = compile_process(BUNDLE, process_id)
+    result = run_scenario(process, file_name, json.loads(BUNDLE.files[file_name]))
+    assert result.passed, f"{result.name}\n" + "\n".join(result.log) + f"\n{result.failure}"
+    assert result.steps_passed == len(json.loads(BUNDLE.files[file_name])["steps"])
+
+
+def test_a_scenario_that_no_longer_matches_the_diagram_names_the_failing_step():
+    name = "comprehensive_agreement/scenarios/organisation_concludes.json"
+    scenario = json.loads(BUNDLE.files[name])
+    scenario["steps"][1]["task"] = "assign_departments"  # skips ②: ③ is not ready yet
+    result = run_scenario(compile_process(BUNDLE, "comprehensive_agreement"), name, scenario)
+    assert not result.passed
+    assert result.failure.startswith("手順2: タスク assign_departments が実行可能になっていません")
+    assert "record_partnership" in result.failure
+
+
+def test_a_scenario_expecting_a_different_end_state_fails():
+    name = "comprehensive_agreement/scenarios/organisation_concludes.json"
+    scenario = json.loads(BUNDLE.files[name])
+    scenario["expect"]["outcome"] = "individual_only"
+    result = run_scenario(compile_process(BUNDLE, "comprehensive_agreement"), name, scenario)
+    assert result.failure == "終了状態: 期待 individual_only、実際 concluded"
+
+
+def test_a_process_that_does_not_compile_fails_its_scenarios():
+    broken = Bundle({**BUNDLE.files, "comprehensive_agreement/forms/proposal.form": b"{"})
+    [result] = [r for r in run_bundle(broken, ["comprehensive_agreement"])]
+    assert not result.passed and "proposal.form" in result.failure
