@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.access import Actor, Role
 from engine.errors import NotFoundError, RenkeiError
-from engine.persistence.models import Department, Organisation, UserAccount
+from engine.persistence.base import utcnow
+from engine.persistence.models import Department, LoginAttempt, Organisation, UserAccount
 from engine.persistence.models.department import coordinator
 
 
@@ -101,8 +104,33 @@ def create_user(session: Session, username: str, password: str | None, role: str
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> UserAccount | None:
+class SignInThrottledError(RenkeiError):
+    """Too many failed sign-ins for this name or address: wait before trying again."""
+
+    code = "too_many_attempts"
+
+
+# A name may fail 5 times, an address 20 times, within 15 minutes (across every web worker).
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+
+def _recent_failures(session: Session, column, value: str, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(LoginAttempt)
+                          .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)))
+
+
+def authenticate(session: Session, username: str, password: str, address: str | None = None,
+                 now: datetime | None = None) -> UserAccount | None:
+    """Checks the password; every attempt is recorded, and repeated failures lock sign-in for a while."""
+    now = now or utcnow()
+    since = now - THROTTLE_WINDOW
+    if (_recent_failures(session, LoginAttempt.username, username, since) >= MAX_FAILURES_PER_NAME
+            or (address and _recent_failures(session, LoginAttempt.address, address, since) >= MAX_FAILURES_PER_ADDRESS)):
+        raise SignInThrottledError("ログインの失敗が続いたため、しばらくログインできません。15分ほど待ってから再度お試しください")
     user = session.scalar(select(UserAccount).where(UserAccount.username == username))
-    if user is None or not user.active or not user.password_hash:
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    valid = (user is not None and user.active and bool(user.password_hash)
+             and check_password_hash(user.password_hash, password))
+    session.add(LoginAttempt(username=username[:100], address=(address or "")[:64] or None, succeeded=valid, at=now))
+    return user if valid else None

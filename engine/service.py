@@ -19,16 +19,24 @@ from engine.access import SYSTEM, Actor
 from engine.definitions.bundle import Bundle
 from engine.deployment import DeployResult, deploy_bundle
 from engine.errors import NotFoundError, RenkeiError
-from engine.identity import actor_for
+from engine.identity import actor_for, authenticate
 from engine.persistence.base import utcnow
 from engine.persistence.database import connect, session_factory
 from engine.persistence.models import Case, UserAccount
 from engine.persistence.schema import upgrade
 from engine.persistence.unit_of_work import unit_of_work
 from engine.queries import InboxView
-from engine.views import CaseStatus, TaskDetail, TaskSummary
+from engine.views import CaseStatus, Person, TaskDetail, TaskSummary
 
 log = logging.getLogger(__name__)
+
+
+def _person(session: Session, user: UserAccount) -> Person:
+    return Person(
+        id=user.id, username=user.username, display_name=user.display_name, role=user.role,
+        organisation_name=user.organisation.name if user.organisation else None,
+        department_names=[d.name for d in user.departments], actor=actor_for(session, user),
+    )
 Clock = Callable[[], datetime]
 
 
@@ -49,6 +57,18 @@ class CaseEngine:
         return unit_of_work(self.sessions)
 
     # --- people -------------------------------------------------------------------------------------
+    def authenticate(self, username: str, password: str, address: str | None = None) -> Person | None:
+        """None for a wrong name or password; raises SignInThrottledError after repeated failures."""
+        with self.unit_of_work() as session:
+            user = authenticate(session, username, password, address, self.clock())
+            return _person(session, user) if user else None
+
+    def person(self, user_id: int) -> Person | None:
+        """The active user with this id (for the web session), or None if unknown or deactivated."""
+        with self.unit_of_work() as session:
+            user = session.get(UserAccount, user_id)
+            return _person(session, user) if user is not None and user.active else None
+
     def actor(self, username: str) -> Actor:
         with self.unit_of_work() as session:
             user = session.scalar(select(UserAccount).where(UserAccount.username == username))

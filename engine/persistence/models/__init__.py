@@ -3,14 +3,16 @@
 from engine.persistence.models.agreement import Agreement
 from engine.persistence.models.audit import AuditEvent
 from engine.persistence.models.case import Case, WorkflowState
+from engine.persistence.models.credential import ApiToken, Invitation
 from engine.persistence.models.department import Department
 from engine.persistence.models.human_task import HumanTask
+from engine.persistence.models.login_attempt import LoginAttempt
 from engine.persistence.models.organisation import Organisation
 from engine.persistence.models.process_version import ProcessVersion
 from engine.persistence.models.project import Project
 from engine.persistence.models.user import UserAccount, user_department
 
 __all__ = [
-    "Agreement", "AuditEvent", "Case", "Department", "HumanTask", "Organisation", "ProcessVersion", "Project",
+    "Agreement", "ApiToken", "AuditEvent", "Case", "Department", "HumanTask", "Invitation", "LoginAttempt", "Organisation", "ProcessVersion", "Project",
     "UserAccount", "WorkflowState", "user_department",
 ]

@@ -1,0 +1,57 @@
+"""Signing in and out through the web pages (issue #3 item 1)."""
+
+from tests.web.conftest import csrf_token, sign_in
+
+
+def test_a_page_needs_a_signed_in_user(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_signing_in_shows_the_home_page_with_my_counts(client):
+    response = sign_in(client, "seisaku")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "総合政策課 政策 一郎 さん" in page and "自分のタスク" in page
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message(client):
+    response = sign_in(client, "seisaku", "wrong-password")
+    assert response.status_code == 401
+    assert "利用者名またはパスワードが正しくありません。" in response.get_data(as_text=True)
+
+
+def test_repeated_failures_are_throttled_with_a_message(client):
+    for _ in range(5):
+        sign_in(client, "kankyo", "guess-guess")
+    response = sign_in(client, "kankyo", "renkei-demo-2025")
+    assert response.status_code == 429
+    assert "しばらくログインできません" in response.get_data(as_text=True)
+
+
+def test_a_post_without_a_csrf_token_is_refused(client):
+    response = client.post("/login", data={"username": "seisaku", "password": "renkei-demo-2025"})
+    assert response.status_code in (400, 422)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_logout_needs_the_token_and_ends_the_session(client):
+    sign_in(client, "seisaku")
+    assert client.post("/logout").status_code == 400  # no CSRF token: refused
+    token = csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_the_next_parameter_cannot_send_a_user_to_another_site(client):
+    token = csrf_token(client, "/login")
+    response = client.post("/login?next=//evil.example/", data={"username": "seisaku", "password": "renkei-demo-2025",
+                                                                "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_session_cookie_flags(app, client):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = sign_in(client, "seisaku")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie

@@ -1,0 +1,66 @@
+"""The Flask application: a thin layer over the engine's public API (engine.service.CaseEngine).
+
+Views parse the request, make one engine call and render; the engine raises domain errors, which
+``web.errors`` turns into pages and JSON. Nothing here queries the database or commits.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from engine.config import Settings
+from engine.service import CaseEngine
+
+
+def _secret_key(app: Flask) -> str:
+    """RENKEI_SECRET_KEY, or a key kept in the instance folder so every worker signs sessions alike."""
+    if os.environ.get("RENKEI_SECRET_KEY"):
+        return os.environ["RENKEI_SECRET_KEY"]
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("RENKEI_INSTANCE_PATH") or str(Path.cwd() / "instance"))
+    settings = Settings.from_environment()
+    app.config.update(
+        RENKEI_DATABASE_URL=settings.database_url,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("RENKEI_SESSION_COOKIE_SECURE", "true").lower() != "false",
+        REMEMBER_COOKIE_SECURE=os.environ.get("RENKEI_SESSION_COOKIE_SECURE", "true").lower() != "false",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 8,  # one working day
+        WTF_CSRF_TIME_LIMIT=None,  # a clerk may keep a long form open; the token still binds to the session
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+
+    engine = app.config.get("RENKEI_ENGINE") or CaseEngine.connect(app.config["RENKEI_DATABASE_URL"])
+    app.extensions["renkei.engine"] = engine
+
+    from web import assets, errors, extensions, filters, navigation
+    from web.auth import bp as auth_bp
+    from web.home import bp as home_bp
+
+    extensions.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    app.register_blueprint(assets.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    navigation.register(app, navigation.NavItem("home.index", "ホーム", order=0))
+    return app

@@ -1,0 +1,72 @@
+"""Domain errors to HTTP: a page for people, a stable JSON shape for the API.
+
+JSON errors look like ``{"error": {"code": "...", "message": "<Japanese>", "fields": {...}}}``.
+A thing the caller may not see is a 404, never a 403, so nothing leaks about other organisations.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from engine.errors import (
+    CaseStateError,
+    DefinitionError,
+    FormDataError,
+    NotAllowedError,
+    NotFoundError,
+    RenkeiError,
+    TaskConflictError,
+    WorkflowFailure,
+)
+from engine.identity import AccountError, SignInThrottledError
+
+STATUS = {
+    NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
+    DefinitionError: 422, AccountError: 422, SignInThrottledError: 429, WorkflowFailure: 500,
+}
+
+
+def status_of(error: RenkeiError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(RenkeiError)
+    def domain_error(error: RenkeiError):
+        status = status_of(error)
+        fields = getattr(error, "errors", None)
+        if wants_json():
+            return jsonify(error_body(error.code, str(error), fields)), status
+        return render_template("errors/error.html", status=status, message=str(error)), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = "画面の有効期限が切れたか、不正な送信です。ページを開き直してから、もう一度送信してください。"
+        if wants_json():
+            return jsonify(error_body("csrf_failed", message)), 400
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    for status, message in ((404, "お探しのページは見つかりません。"), (405, "この操作はできません。"),
+                            (500, "システムでエラーが発生しました。時間をおいて再度お試しください。")):
+        app.register_error_handler(status, _http_error(status, message))
+
+
+def _http_error(status: int, message: str):
+    def handler(_error):
+        if wants_json():
+            return jsonify(error_body({404: "not_found", 405: "method_not_allowed"}.get(status, "error"), message)), status
+        return render_template("errors/error.html", status=status, message=message), status
+
+    return handler

@@ -1,0 +1,55 @@
+"""Jinja filters for how dates and waiting times read to a clerk (令和 dates, Japan time)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from engine.domain.guideline import CATEGORIES, OUTCOMES
+from engine.domain.wareki import format_wareki
+from engine.persistence.base import utcnow
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+
+def wareki(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(JAPAN).date()
+    return format_wareki(value)
+
+
+def wareki_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(JAPAN)
+    return f"{format_wareki(local.date())} {local:%H:%M}"
+
+
+def iso_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(JAPAN).date()
+    return value.isoformat()
+
+
+def waiting(value: datetime | None) -> str:
+    """How long something has waited, in the unit a clerk would say."""
+    if value is None:
+        return ""
+    delta = utcnow() - value
+    if delta.days >= 1:
+        return f"{delta.days}日"
+    hours = delta.seconds // 3600
+    return f"{hours}時間" if hours else f"{max(delta.seconds // 60, 0)}分"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(wareki=wareki, wareki_time=wareki_time, iso_date=iso_date, waiting=waiting)
+    app.jinja_env.globals.update(CATEGORIES=CATEGORIES, OUTCOMES=OUTCOMES)
