@@ -27,6 +27,7 @@ from engine.errors import (
     TaskNotFoundError,
 )
 from engine.identity import actor_for
+from engine.events import CaseStarted, TaskCompleted, TimerFired, publish
 from engine.forms.submission import options_from_data, validate_submission
 from engine.persistence.models import AuditEvent, Case, HumanTask, Organisation, UserAccount, WorkflowState
 from engine.persistence.models.department import active_departments
@@ -88,6 +89,7 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
     case.number = f"{'R' if era == '令和' else era}{year}-{case.id:04d}"
     session.add(WorkflowState(case_id=case.id, state=dump_workflow(workflow), serializer_version=SERIALIZER_VERSION,
                               spiff_version=SPIFF_VERSION, updated_at=now))
+    publish(session, CaseStarted(now, case.id))
     sync_case(session, case, workflow, now)
     _audit(session, actor, "case_started", case, at=now, process_id=process_id, version=version.version,
            initiated_by=initiated_by)
@@ -142,6 +144,7 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     _save(case, workflow, now)
     sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
     _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
+    publish(session, TaskCompleted(now, case.id, row.id, actor.user_id))
     return case
 
 
@@ -219,3 +222,4 @@ def fire_case_timers(session: Session, actor: Actor, case: Case, now: datetime) 
     _save(case, workflow, now)
     sync_case(session, case, workflow, now)
     _audit(session, actor, "timer_fired", case, at=now)
+    publish(session, TimerFired(now, case.id))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine.domain.guideline import Lane
 from engine.domain.validity import initial_period
 from engine.errors import WorkflowFailure
+from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
 from engine.persistence.models.department import coordinator
@@ -43,7 +44,7 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
     if step.submitted:
         _projects_from(session, case, step, departments)
     _counted(session, case, data)
-    _agreements(session, case, data, step)
+    _agreements(session, case, data, step, now)
     created = _tasks(session, case, ready_tasks(workflow), departments, now)
     _case_row(session, case, workflow, data, now)
     return created
@@ -88,7 +89,7 @@ def _counted(session: Session, case: Case, data: Mapping[str, Any]) -> None:
             project.counted = key in counted
 
 
-def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput) -> None:
+def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput, now: datetime) -> None:
     signed = data.get("comprehensive_agreement")
     if isinstance(signed, Mapping) and signed.get("signed_on"):
         exists = session.scalar(select(Agreement.id).where(Agreement.case_id == case.id,
@@ -96,20 +97,27 @@ def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: Ste
         if exists is None:
             signed_on = date.fromisoformat(signed["signed_on"])
             period = initial_period(signed_on)
-            session.add(Agreement(
+            agreement = Agreement(
                 case_id=case.id, organisation_id=case.organisation_id, kind=COMPREHENSIVE,
                 title=data.get("agreement_title") or case.title, signed_on=signed_on,
                 valid_from=period.valid_from, valid_until=period.valid_until, notice_deadline=period.notice_deadline,
-            ))
+            )
+            _record_signing(session, case, agreement, now)
     result = (step.finished_subprocess or {}).get("individual_result")
     if isinstance(result, Mapping) and result.get("concluded") and result.get("signed_on"):
         project = _project_rows(session, case).get(result.get("project_id"))
-        session.add(Agreement(
+        _record_signing(session, case, Agreement(
             case_id=case.id, organisation_id=case.organisation_id, kind=result.get("kind") or "specific_project",
             project_id=project.id if project else None,
             title=f"個別協定：{project.title if project else result.get('project_id')}",
             signed_on=date.fromisoformat(result["signed_on"]),
-        ))
+        ), now)
+
+
+def _record_signing(session: Session, case: Case, agreement: Agreement, now: datetime) -> None:
+    session.add(agreement)
+    session.flush()
+    publish(session, AgreementSigned(now, case.id, agreement.id))
 
 
 def _route(task: ReadyTask, case: Case, departments: dict[str, Department], coordinating: Department | None):
@@ -152,6 +160,9 @@ def _tasks(session: Session, case: Case, ready: list[ReadyTask], departments: di
         )
         session.add(row)
         created.append(row)
+    session.flush()
+    for row in created:
+        publish(session, TaskReady(now, case.id, row.id))
     return created
 
 
@@ -163,11 +174,12 @@ def _case_row(session: Session, case: Case, workflow: BpmnWorkflow, data: Mappin
     case.next_timer_at = next_timer_due(workflow)
     if data.get("proposal_title"):
         case.title = data["proposal_title"]
-    if workflow.is_completed():
+    if workflow.is_completed() and case.status != "completed":
         case.status = "completed"
         case.outcome = outcome(workflow)
         case.ended_at = now
         case.active_steps = []
+        publish(session, CaseEnded(now, case.id, case.outcome))
     elif not case.active_steps:
         case.active_steps = sorted(active_element_ids(workflow))
     case.updated_at = now

@@ -26,6 +26,7 @@ from engine.persistence.models import Case, UserAccount
 from engine.persistence.schema import upgrade
 from engine.persistence.unit_of_work import unit_of_work
 from engine.queries import InboxView
+from engine.subscribers import register_all
 from engine.views import CaseStatus, Person, TaskDetail, TaskSummary
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ Clock = Callable[[], datetime]
 
 class CaseEngine:
     def __init__(self, database: Engine, clock: Clock = utcnow) -> None:
+        register_all()
         self.database = database
         self.sessions: sessionmaker[Session] = session_factory(database)
         self.clock = clock

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import TaskConflictError
+from engine.events import dispatch
 
 
 @contextmanager
@@ -20,6 +21,7 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     session = sessions()
     try:
         yield session
+        dispatch(session)  # event handlers change the same transaction
         session.commit()
     except StaleDataError:
         session.rollback()

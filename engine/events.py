@@ -1,0 +1,81 @@
+"""Domain events: what happened in a unit of work, handled before it commits.
+
+Features that react to the flow (notifications, the agreement lifecycle, figures) subscribe here
+instead of being called from the case operations, so ``engine.cases`` does not grow with every
+feature. Handlers run inside the same transaction: if one fails, nothing of the request is saved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+_PENDING = "renkei.events"
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseStarted(Event):
+    case_id: int
+
+
+@dataclass(frozen=True)
+class TaskReady(Event):
+    """A user task became ready and was routed (human_task row exists)."""
+
+    case_id: int
+    task_id: str
+
+
+@dataclass(frozen=True)
+class TaskCompleted(Event):
+    case_id: int
+    task_id: str
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class CaseEnded(Event):
+    case_id: int
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class AgreementSigned(Event):
+    case_id: int
+    agreement_id: int
+
+
+@dataclass(frozen=True)
+class TimerFired(Event):
+    case_id: int
+
+
+Handler = Callable[[Session, Event], None]
+_handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+
+
+def subscribe(event_type: type[Event], handler: Handler) -> None:
+    if handler not in _handlers[event_type]:
+        _handlers[event_type].append(handler)
+
+
+def publish(session: Session, event: Event) -> None:
+    session.info.setdefault(_PENDING, []).append(event)
+
+
+def dispatch(session: Session) -> None:
+    """Runs handlers until no new events are published (a handler may publish more)."""
+    while session.info.get(_PENDING):
+        pending, session.info[_PENDING] = session.info[_PENDING], []
+        for event in pending:
+            for handler in list(_handlers[type(event)]):
+                handler(session, event)
