@@ -12,6 +12,9 @@ from flask import Blueprint, abort, send_from_directory
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 SERVED = {
     "bpmn-js": "bpmn-js/dist",
+    "camunda-bpmn-moddle": "camunda-bpmn-moddle/resources",
+    "dmn-js": "dmn-js/dist",
+    "form-js": "@bpmn-io/form-js/dist",
     "design-tokens": "@digital-go-jp/design-tokens/dist",
 }
 
