@@ -165,6 +165,44 @@ def users_create(settings, username, password, role, departments_, organisation,
                f"利用者「{username}」を登録しました")
 
 
+@cli.group()
+def tokens() -> None:
+    """API トークンの管理（スクリプトから JSON API を使うとき）"""
+
+
+@tokens.command("create")
+@click.option("--username", required=True, help="トークンが代理する利用者")
+@click.option("--name", required=True, help="用途（例: 月次集計スクリプト）")
+@click.pass_obj
+def tokens_create(settings: Settings, username: str, name: str) -> None:
+    """トークンを発行し、一度だけ表示します（保存されるのはハッシュのみ）。"""
+    from engine.api_tokens import ApiTokens
+
+    try:
+        issued = ApiTokens(_engine(settings)).create(username, name)
+    except RenkeiError as error:
+        click.echo(f"エラー: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"利用者「{issued.username}」のトークン「{issued.name}」（id {issued.id}）を発行しました。")
+    click.echo("この値は再表示できません。安全な場所に保管してください:", err=True)
+    click.echo(issued.token)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_obj
+def tokens_revoke(settings: Settings, token_id: int) -> None:
+    """トークンを失効させます。"""
+    from engine.api_tokens import ApiTokens
+
+    try:
+        ApiTokens(_engine(settings)).revoke(token_id)
+    except RenkeiError as error:
+        click.echo(f"エラー: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"トークン {token_id} を失効させました")
+
+
 def _provision(settings: Settings, action, message: str) -> None:
     engine = _engine(settings)
     try:

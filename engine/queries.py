@@ -7,10 +7,11 @@ page loads its workflow once (for the form's data and the active diagram element
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, acts_in_lane, may_see_case, routed_to
@@ -63,18 +64,59 @@ def _summaries(rows: Iterable) -> list[TaskSummary]:
     ]
 
 
-def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500) -> list[TaskSummary]:
-    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」."""
-    query = _task_query()
+@dataclass(frozen=True)
+class TaskFilter:
+    """How a clerk narrows and orders the inbox (issue #3 item 4); an empty text does not narrow.
+
+    ``sort`` is a key of SORT_COLUMNS; None keeps the view's own order (longest waiting first, or the
+    latest completed first).
+    """
+
+    case_number: str = ""
+    organisation: str = ""
+    step: str = ""
+    project: str = ""
+    sort: str | None = None
+    descending: bool = False
+
+
+SORT_COLUMNS = {
+    "case_number": Case.number, "organisation": Organisation.name, "step": HumanTask.name,
+    "project": HumanTask.project_title, "waiting": HumanTask.created_at, "due": HumanTask.due_at,
+}
+
+
+def view_condition(actor: Actor, view: InboxView) -> ColumnElement[bool]:
+    """Which task rows make up a view: routed to me and claimed by me / unclaimed, or completed by me."""
     if view == "mine":
-        query = query.where(HumanTask.state == READY, HumanTask.claimed_by_id == actor.user_id,
-                            routed_to(actor)).order_by(HumanTask.created_at)
-    elif view == "group":
-        query = query.where(HumanTask.state == READY, HumanTask.claimed_by_id.is_(None),
-                            routed_to(actor)).order_by(HumanTask.created_at)
-    else:
-        query = query.where(HumanTask.state == COMPLETED, HumanTask.completed_by_id == actor.user_id,
-                            ).order_by(HumanTask.completed_at.desc())
+        return and_(HumanTask.state == READY, HumanTask.claimed_by_id == actor.user_id, routed_to(actor))
+    if view == "group":
+        return and_(HumanTask.state == READY, HumanTask.claimed_by_id.is_(None), routed_to(actor))
+    return and_(HumanTask.state == COMPLETED, HumanTask.completed_by_id == actor.user_id)
+
+
+def _filtered(query: Select, view: InboxView, filters: TaskFilter) -> Select:
+    if filters.case_number.strip():
+        query = query.where(Case.number.contains(filters.case_number.strip(), autoescape=True))
+    if filters.organisation:
+        query = query.where(Organisation.name == filters.organisation)
+    if filters.step:
+        query = query.where(HumanTask.name == filters.step)
+    if filters.project.strip():
+        text = filters.project.strip()
+        query = query.where(HumanTask.project_title.contains(text, autoescape=True)
+                            | (HumanTask.project_key == text))
+    column = SORT_COLUMNS.get(filters.sort or "")
+    if column is None:
+        return query.order_by(HumanTask.completed_at.desc() if view == "completed" else HumanTask.created_at)
+    ordered = column.desc() if filters.descending else column.asc()
+    return query.order_by(ordered.nulls_last(), HumanTask.created_at)
+
+
+def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500,
+               filters: TaskFilter | None = None) -> list[TaskSummary]:
+    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」."""
+    query = _filtered(_task_query().where(view_condition(actor, view)), view, filters or TaskFilter())
     return _summaries(session.execute(query.limit(limit)))
 
 
