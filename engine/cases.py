@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.access import Actor, Role, acts_in_lane, may_see_task
 from engine.deployment import compiled_version
@@ -97,7 +97,11 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
 
 
 def visible_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
-    row = session.get(HumanTask, task_id) if _is_uuid(task_id) else None
+    # The case, its version and its workflow state come in the same query: completing needs all three.
+    row = session.get(HumanTask, task_id, options=[
+        joinedload(HumanTask.case).joinedload(Case.process_version),
+        joinedload(HumanTask.case).joinedload(Case.workflow),
+    ]) if _is_uuid(task_id) else None
     if row is None or not may_see_task(actor, row):
         raise TaskNotFoundError(task_id)
     return row

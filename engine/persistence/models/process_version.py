@@ -20,7 +20,8 @@ class ProcessVersion(Base):
     name: Mapped[str] = mapped_column(String(200))
     starts_cases: Mapped[bool] = mapped_column(default=True)
     # {relative path: UTF-8 text} of the process and every process it calls: the version is self-contained.
-    files: Mapped[dict[str, str]] = mapped_column(JSONText)
+    # Deferred: a task completion needs only (id, content_hash) to find the compiled process in its cache.
+    files: Mapped[dict[str, str]] = mapped_column(JSONText, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,170 @@
+"""Engine benchmark (issue #2): prints figures, asserts nothing.
+
+(a) completing one user task through the engine API with the database (validate, run, save, tables, audit,
+    commit), (b) the same step in bare SpiffWorkflow (deserialize, complete, engine steps, serialize), and the
+    ratio (a)/(b); (c) listing one user's tasks with 1,000 and 10,000 open cases in the database.
+
+    .venv/bin/python benchmarks/bench_engine.py [--database-url URL] [--completions 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine.access import SYSTEM
+from engine.definitions.bundle import Bundle
+from engine.demo import seed_people
+from engine.persistence.models import Case, HumanTask, WorkflowState
+from engine.runner import complete_task, ready_tasks
+from engine.serialization import dump_workflow, load_workflow
+from engine.service import CaseEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+PROPOSAL = {"proposal_title": "ベンチマーク用の提案", "proposal_summary": "概要", "projects": [
+    {"id": "", "title": f"事業{n}", "summary": "概要", "category": str(n), "fiscal_year": 2025} for n in (1, 2, 5, 6)]}
+RECORD = {"past_records": [{"fiscal_year": 2024, "title": "防災訓練への協力", "summary": "概要"}],
+          "record_notes": "過去の連携実績を整理した"}
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def cases_at_step_2(engine: CaseEngine, count: int) -> list[str]:
+    """Cases whose ② 連携実績の整理 task is ready; returns those task ids."""
+    shonan = engine.actor("shonan")
+    task_ids = []
+    for _ in range(count):
+        case = engine.start_case(shonan, "comprehensive_agreement", shonan.organisation_id)
+        engine.complete_task(shonan, case.open_tasks[0].id, PROPOSAL)
+        task_ids.append(engine.case_status(SYSTEM, case.id).open_tasks[0].id)
+    return task_ids
+
+
+def bench_engine_completion(engine: CaseEngine, task_ids: list[str]) -> list[float]:
+    coordinator = engine.actor("seisaku")
+    samples = []
+    for task_id in task_ids:
+        start = time.perf_counter()
+        engine.complete_task(coordinator, task_id, RECORD)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def bench_bare_spiff(states: list[str]) -> list[float]:
+    samples = []
+    for state in states:
+        start = time.perf_counter()
+        workflow = load_workflow(state)
+        task = next(t for t in ready_tasks(workflow) if t.bpmn_id == "record_partnership")
+        complete_task(workflow, task.id, RECORD)
+        dump_workflow(workflow)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def workflow_states(engine: CaseEngine, task_ids: list[str]) -> list[str]:
+    with engine.unit_of_work() as session:
+        rows = session.execute(select(WorkflowState.state).join(HumanTask, HumanTask.case_id == WorkflowState.case_id)
+                               .where(HumanTask.id.in_(task_ids)))
+        return [state for (state,) in rows]
+
+
+def clone_open_cases(engine: CaseEngine, template_task_id: str, total: int) -> None:
+    """Fills the database with open cases like a real one, fast: rows copied, not workflows re-run.
+
+    Tasks are spread over the organisations' ① and ②, and over every department's ⑤, as in a busy year.
+    """
+    with engine.unit_of_work() as session:
+        template = session.get(HumanTask, template_task_id)
+        case = session.get(Case, template.case_id)
+        state = case.workflow.state
+        departments = [d for (d,) in session.execute(select(HumanTask.department_id).distinct())] or [None]
+        existing = session.query(Case).count()
+        batch = []
+        for n in range(existing, total):
+            clone = Case(process_version_id=case.process_version_id, process_id=case.process_id,
+                         organisation_id=case.organisation_id, title=f"提案 {n}", initiated_by="organisation",
+                         status="running", active_steps=[template.name], started_at=case.started_at,
+                         updated_at=case.updated_at, waiting_since=case.updated_at, number=f"B-{n:06d}")
+            session.add(clone)
+            batch.append(clone)
+            if len(batch) == 1000:
+                _add_rows(session, batch, template, state, departments)
+                batch = []
+        _add_rows(session, batch, template, state, departments)
+
+
+def _add_rows(session, cases, template, state, departments) -> None:
+    session.flush()
+    for index, clone in enumerate(cases):
+        department = departments[index % len(departments)] if index % 3 == 0 else template.department_id
+        session.add(WorkflowState(case_id=clone.id, state=state, serializer_version="1.5", spiff_version="3.2.0"))
+        session.add(HumanTask(id=str(uuid.uuid4()), case_id=clone.id, process_id=template.process_id,
+                              bpmn_id=template.bpmn_id, name=template.name, lane=template.lane,
+                              form_ref=template.form_ref, department_id=department, state="ready",
+                              created_at=template.created_at))
+    session.flush()
+
+
+def bench_listing(engine: CaseEngine, username: str, view: str, repeat: int = 50) -> list[float]:
+    actor = engine.actor(username)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        engine.list_tasks(actor, view)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--completions", type=int, default=200)
+    options = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="renkei-bench-")
+    url = options.database_url or f"sqlite:///{folder}/bench.sqlite3"
+    engine = CaseEngine.connect(url)
+    engine.upgrade_schema()
+    engine.deploy(Bundle.from_folder(ROOT / "processes"))
+    seed_people(engine)
+    print(f"database: {engine.database.url.render_as_string(hide_password=True)}")
+
+    warmup = cases_at_step_2(engine, 20)
+    bench_engine_completion(engine, warmup[:10])
+    bench_bare_spiff(workflow_states(engine, warmup[10:]))
+    task_ids = cases_at_step_2(engine, options.completions)
+    states = workflow_states(engine, task_ids)
+    bare = bench_bare_spiff(states)
+    full = bench_engine_completion(engine, task_ids)
+    (a_median, a_p95), (b_median, b_p95) = percentiles(full), percentiles(bare)
+    print(f"(a) complete a task through the engine API + database: median {a_median * 1000:.2f} ms, "
+          f"p95 {a_p95 * 1000:.2f} ms  (n={len(full)})")
+    print(f"(b) the same in bare SpiffWorkflow:                      median {b_median * 1000:.2f} ms, "
+          f"p95 {b_p95 * 1000:.2f} ms  (n={len(bare)})")
+    print(f"    ratio (a)/(b): median {a_median / b_median:.2f}, p95 {a_p95 / b_p95:.2f}  (target ≤ 3)")
+
+    template = cases_at_step_2(engine, 1)[0]
+    results = {}
+    for total in (1_000, 10_000):
+        clone_open_cases(engine, template, total)
+        for username, view in (("kankyo", "group"), ("seisaku", "group"), ("shonan", "group")):
+            median, p95 = percentiles(bench_listing(engine, username, view))
+            results[(total, username)] = median
+            print(f"(c) {total:>6} open cases: list_tasks({username}, {view}) "
+                  f"median {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms")
+    for username in ("kankyo", "seisaku", "shonan"):
+        print(f"    growth 1,000 → 10,000 for {username}: {results[(10_000, username)] / results[(1_000, username)]:.2f}× "
+              "(target ≤ 1.5×)")
+
+
+if __name__ == "__main__":
+    main()
