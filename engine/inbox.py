@@ -70,12 +70,15 @@ class Inbox:
     def __init__(self, engine: CaseEngine) -> None:
         self.engine = engine
 
-    def page(self, actor: Actor, view: InboxView = "group", filters: TaskFilter | None = None) -> InboxPage:
-        view = view if view in VIEWS else "group"
+    def page(self, actor: Actor, view: InboxView | None = None, filters: TaskFilter | None = None) -> InboxPage:
+        """Without a view: 「自分のタスク」 when I have claimed something, else 「グループのタスク」."""
         with self.engine.unit_of_work() as session:
+            found = counts(session, actor)
+            if view not in VIEWS:
+                view = "mine" if found.mine else "group"
             organisations, steps = _choices(session, actor, view)
-            return InboxPage(view, queries.list_tasks(session, actor, view, filters=filters),
-                             counts(session, actor), organisations, steps)
+            return InboxPage(view, queries.list_tasks(session, actor, view, filters=filters), found,
+                             organisations, steps)
 
     def counts(self, actor: Actor) -> InboxCounts:
         with self.engine.unit_of_work() as session:

@@ -63,4 +63,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     navigation.register(app, navigation.NavItem("home.index", "ホーム", order=0))
+    from web import inbox, tasks
+
+    inbox.init_app(app)  # the menu entry with the count of waiting tasks
+    app.register_blueprint(tasks.bp)
     return app
