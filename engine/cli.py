@@ -234,6 +234,34 @@ def timers_run(settings: Settings, loop: bool, interval: float | None) -> None:
         time.sleep(interval or settings.timer_interval)
 
 
+@cli.group()
+def mail() -> None:
+    """お知らせメールの送信"""
+
+
+@mail.command("send")
+@click.option("--loop", is_flag=True, help="終了せずに一定間隔で実行し続けます")
+@click.option("--interval", type=float, help="--loop の間隔（秒。既定: RENKEI_MAIL_INTERVAL）")
+@click.pass_obj
+def mail_send(settings: Settings, loop: bool, interval: float | None) -> None:
+    """期限・滞留・申出期限のお知らせとまとめメールを作り、送信待ちのメールを SMTP で送ります。"""
+    from engine.mail import MailConfigurationError, Mailer, SmtpSettings, mail_pass
+    from engine.notifications import Notifications, NotificationSettings
+
+    engine = _engine(settings)
+    try:
+        smtp = SmtpSettings.from_environment()
+        notifications = Notifications(engine, NotificationSettings.from_environment())
+        while True:
+            click.echo(mail_pass(notifications, Mailer(engine, smtp)))
+            if not loop:
+                return
+            time.sleep(interval or smtp.interval)
+    except (MailConfigurationError, ValueError) as error:
+        click.echo(f"エラー: {error}", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     cli()
 

@@ -8,3 +8,7 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Called once when the engine is built."""
+    from engine import audit, notifications
+
+    audit.register()  # the audit trail refuses UPDATE and DELETE (append-only)
+    notifications.register()  # a new task → in-app notice and its mail in the outbox, same transaction

@@ -7,12 +7,16 @@ from engine.persistence.models.credential import ApiToken, Invitation
 from engine.persistence.models.department import Department
 from engine.persistence.models.human_task import HumanTask
 from engine.persistence.models.login_attempt import LoginAttempt
+from engine.persistence.models.mail_outbox import MailOutbox
+from engine.persistence.models.notification import Notification
+from engine.persistence.models.notification_preference import NotificationPreference
 from engine.persistence.models.organisation import Organisation
 from engine.persistence.models.process_version import ProcessVersion
 from engine.persistence.models.project import Project
 from engine.persistence.models.user import UserAccount, user_department
 
 __all__ = [
-    "Agreement", "ApiToken", "AuditEvent", "Case", "Department", "HumanTask", "Invitation", "LoginAttempt", "Organisation", "ProcessVersion", "Project",
+    "Agreement", "ApiToken", "AuditEvent", "Case", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
+    "NotificationPreference", "Organisation", "ProcessVersion", "Project",
     "UserAccount", "WorkflowState", "user_department",
 ]

@@ -1,0 +1,115 @@
+"""Notices nobody's click causes: a case stuck at one step, an agreement's notice deadline, a termination proposed.
+
+The scan finds them by indexed columns (``case_record.waiting_since``, ``agreement.notice_deadline``)
+and keys each notice by what it is about and the moment it refers to, so a case that moves on and gets
+stuck again is reported again, but the same wait is reported once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.notifications.kinds import Kind
+from engine.notifications.notice import Notice, notify
+from engine.notifications.recipients import coordinators, department_staff, organisation_users
+from engine.notifications.tasks import task_link
+from engine.persistence.models import Agreement, Case, HumanTask, Project
+from engine.persistence.models.agreement import COMPREHENSIVE
+from engine.persistence.models.human_task import READY
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+# Agreement statuses after which no deadline matters any more (the lifecycle of issue #5 sets them).
+ENDED = ("ended", "terminated", "expired")
+
+
+def today_in_japan(now: datetime) -> date:
+    return now.astimezone(JAPAN).date()
+
+
+def _oldest_open_task(session: Session, case_id: int) -> HumanTask | None:
+    return session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == READY)
+                           .order_by(HumanTask.created_at)).first()
+
+
+def notify_waiting_cases(session: Session, now: datetime, limit: timedelta) -> int:
+    """Cases whose current step has waited longer than ``limit``: 総合政策課 is told once per wait."""
+    staff = coordinators(session)
+    count = 0
+    stuck = select(Case).where(Case.status == "running", Case.waiting_since.is_not(None),
+                               Case.waiting_since <= now - limit).order_by(Case.waiting_since)
+    for case in session.scalars(stuck):
+        task = _oldest_open_task(session, case.id)
+        days = (now - case.waiting_since).days
+        steps = "、".join(case.active_steps or [])
+        notice = Notice(
+            kind=Kind.CASE_WAITING, key=f"case_waiting:{case.id}:{case.waiting_since.isoformat()}",
+            title=f"{days}日間止まっています：{case.number} {case.organisation.name}（{steps}）",
+            link=task_link(task.id) if task else f"/cases/{case.id}", organisation_id=case.organisation_id,
+            case_id=case.id, task_id=task.id if task else None,
+            context={"case_number": case.number or "", "case_title": case.title, "steps": steps,
+                     "organisation_name": case.organisation.name, "waiting_days": days,
+                     "waiting_since": case.waiting_since.isoformat(), "limit_days": limit.days},
+        )
+        count += len(notify(session, notice, staff, now))
+    return count
+
+
+def agreement_owners(session: Session, agreement: Agreement):
+    """総合政策課 owns every 包括連携協定 (R-1); an individual agreement also concerns its project's 担当課 (R-2)."""
+    people = coordinators(session)
+    if agreement.kind != COMPREHENSIVE and agreement.project_id:
+        project = session.get(Project, agreement.project_id)
+        people += department_staff(session, project.department_id if project else None)
+    return people
+
+
+def _agreement_context(agreement: Agreement, case: Case) -> dict:
+    return {"agreement_title": agreement.title, "organisation_name": case.organisation.name,
+            "case_number": case.number or "", "signed_on": agreement.signed_on.isoformat(),
+            "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
+            "notice_deadline": agreement.notice_deadline.isoformat() if agreement.notice_deadline else None}
+
+
+def notify_notice_deadlines(session: Session, now: datetime, lead_days: int) -> int:
+    """Agreements whose notice deadline (R-6.2) falls within ``lead_days`` from today (Japan time)."""
+    today = today_in_japan(now)
+    count = 0
+    approaching = select(Agreement, Case).join(Case, Agreement.case_id == Case.id).where(
+        Agreement.notice_deadline.is_not(None), Agreement.notice_deadline >= today,
+        Agreement.notice_deadline <= today + timedelta(days=lead_days), Agreement.status.not_in(ENDED))
+    for agreement, case in session.execute(approaching):
+        days = (agreement.notice_deadline - today).days
+        context = {**_agreement_context(agreement, case), "days_left": days}
+        notice = Notice(
+            kind=Kind.NOTICE_DEADLINE, key=f"notice_deadline:{agreement.id}:{agreement.notice_deadline.isoformat()}",
+            title=f"申出期限まであと{days}日：{agreement.title}（{case.organisation.name}）",
+            link=f"/cases/{case.id}", organisation_id=agreement.organisation_id, case_id=case.id,
+            agreement_id=agreement.id, context=context,
+        )
+        count += len(notify(session, notice, agreement_owners(session, agreement), now))
+    return count
+
+
+def notify_termination_proposed(session: Session, agreement_id: int, reason: str, now: datetime,
+                                task_id: str | None = None) -> int:
+    """R-9: a termination was proposed. The lifecycle calls this inside its own unit of work.
+
+    総合政策課 and the 企業等 concerned are told (the partner must learn of it from the city, not by surprise).
+    """
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        return 0
+    case = session.get(Case, agreement.case_id)
+    context = {**_agreement_context(agreement, case), "reason": reason}
+    notice = Notice(
+        kind=Kind.TERMINATION_PROPOSED, key=f"termination_proposed:{agreement.id}:{task_id or now.date().isoformat()}",
+        title=f"協定の解除が提案されました：{agreement.title}（{case.organisation.name}）",
+        link=task_link(task_id) if task_id else f"/cases/{case.id}", organisation_id=agreement.organisation_id,
+        case_id=case.id, task_id=task_id, agreement_id=agreement.id, context=context,
+    )
+    people = agreement_owners(session, agreement) + organisation_users(session, agreement.organisation_id)
+    return len(notify(session, notice, people, now))

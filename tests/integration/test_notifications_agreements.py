@@ -1,0 +1,53 @@
+"""After signing: the notice deadline (R-6.2) approaching and a termination proposed (R-9) are announced."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from engine.notifications import Notifications, notify_termination_proposed
+from engine.persistence.models import Agreement, MailOutbox, Notification, UserAccount
+from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
+from tests.mail_server import give_everyone_mail
+
+
+def concluded(engine) -> Flow:
+    flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
+    flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
+    for key in ("P1", "P2", "P3", "P4"):
+        flow.decide(key)
+    return flow.judge().agree_and_sign("2025-06-15")  # valid until 2027-03-31, notice deadline 2027-02-28
+
+
+def told(engine, kind: str) -> list[tuple[str, str]]:
+    with engine.unit_of_work() as session:
+        return [(user.username, notice.title) for notice, user in session.execute(
+            select(Notification, UserAccount).join(UserAccount, Notification.user_id == UserAccount.id)
+            .where(Notification.kind == kind).order_by(UserAccount.username))]
+
+
+def test_the_coordinating_division_is_told_30_days_before_the_notice_deadline(engine, clock):
+    give_everyone_mail(engine)
+    concluded(engine)
+    notifications = Notifications(engine)
+    clock.now = datetime(2027, 1, 28, 0, 0, tzinfo=UTC)  # 31 days before 2027-02-28 (Japan time)
+    assert notifications.scan().notices == 0
+    clock.now = datetime(2027, 1, 29, 0, 0, tzinfo=UTC)
+    assert notifications.scan().notices == 1
+    assert notifications.scan().notices == 0
+    assert told(engine, "notice_deadline") == [("seisaku", "申出期限まであと30日：包括連携協定（湘南サンプル株式会社）")]
+    with engine.unit_of_work() as session:
+        [mail] = session.scalars(select(MailOutbox).where(MailOutbox.template == "notice_deadline"))
+        assert (mail.context["notice_deadline"], mail.context["valid_until"]) == ("2027-02-28", "2027-03-31")
+
+
+def test_a_proposed_termination_reaches_the_coordinating_division_and_that_partner_only(engine, clock):
+    concluded(engine)
+    Flow(engine, "mirai").start()
+    with engine.unit_of_work() as session:
+        agreement_id = session.scalar(select(Agreement.id))
+        assert notify_termination_proposed(session, agreement_id, "2年以上連携の実績がないため（R-9.1）", clock.now) == 2
+    titles = told(engine, "termination_proposed")
+    assert [who for who, _ in titles] == ["seisaku", "shonan"]
+    assert titles[0][1] == "協定の解除が提案されました：包括連携協定（湘南サンプル株式会社）"
