@@ -80,6 +80,13 @@ class Inbox:
             return InboxPage(view, queries.list_tasks(session, actor, view, filters=filters), found,
                              organisations, steps)
 
+    def tasks(self, actor: Actor, views: tuple[InboxView, ...] = ("mine", "group"),
+              filters: TaskFilter | None = None) -> list[TaskSummary]:
+        """Several views at once, e.g. what waits for me: mine, then my group's (the API's default)."""
+        with self.engine.unit_of_work() as session:
+            return [task for view in views if view in VIEWS
+                    for task in queries.list_tasks(session, actor, view, filters=filters)]
+
     def counts(self, actor: Actor) -> InboxCounts:
         with self.engine.unit_of_work() as session:
             return counts(session, actor)
