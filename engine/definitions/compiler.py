@@ -57,11 +57,14 @@ def called_process_ids(bundle: Bundle, process_id: str) -> list[str]:
     return ordered
 
 
-def _parse(parser: RenkeiParser, bundle: Bundle, problems: list[DefinitionProblem]) -> None:
+def _parse(parser: RenkeiParser, bundle: Bundle, problems: list[DefinitionProblem],
+           layout: list[DefinitionProblem] | None = None) -> None:
+    """Parse errors go to ``problems``; lane and layout problems (which do not stop parsing) to ``layout``."""
+    layout = problems if layout is None else layout
     for file_name, content in bundle.with_suffix(".bpmn").items():
         try:
             parser.add_bpmn_str(content, filename=file_name)
-            problems.extend(check_diagram_xml(file_name, content))
+            layout.extend(check_diagram_xml(file_name, content))
         except etree.XMLSyntaxError as error:
             problems.append(DefinitionProblem(file_name, f"XML として読めません: {error.msg}", line=error.lineno))
         except ValidationException as error:
@@ -98,11 +101,12 @@ def compile_process(bundle: Bundle, process_id: str) -> CompiledProcess:
     if f"{process_id}/{process_id}.bpmn" not in selected.files:
         raise DefinitionError([DefinitionProblem(f"{process_id}/{process_id}.bpmn", "プロセス定義ファイルがありません")])
     problems: list[DefinitionProblem] = []
+    layout: list[DefinitionProblem] = []  # reported together with the element checks, so one upload lists all
     parser = RenkeiParser()
-    _parse(parser, selected, problems)
+    _parse(parser, selected, problems, layout)
     forms = _load_forms(selected, problems)
     if problems:
-        raise DefinitionError(problems)
+        raise DefinitionError(layout + problems)
     bpmn_files = selected.with_suffix(".bpmn")
     location = locate_elements(bpmn_files)
     try:
@@ -110,12 +114,12 @@ def compile_process(bundle: Bundle, process_id: str) -> CompiledProcess:
         called = parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException) as error:
         element = location.get(getattr(error, "id", None) or "")
-        raise DefinitionError([DefinitionProblem(
+        raise DefinitionError([*layout, DefinitionProblem(
             getattr(error, "file_name", None) or f"{process_id}/{process_id}.bpmn", str(error).splitlines()[0],
             getattr(error, "id", None) or None, getattr(error, "name", None) or None,
             element.lane if element else None, element.line if element else None,
         )]) from None
-    problems.extend(check_specs(spec, called, forms, location))
+    problems = layout + list(check_specs(spec, called, forms, location))
     if problems:
         raise DefinitionError(problems)
     return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id))

@@ -39,6 +39,7 @@ _FLOW_NODES = (
     "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
     "eventBasedGateway", "complexGateway",
 )
+FLOW_NODES = _FLOW_NODES  # public name for other definition modules (the version diff)
 
 
 @dataclass(frozen=True)

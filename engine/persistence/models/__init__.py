@@ -3,6 +3,7 @@
 from engine.persistence.models.agreement import Agreement
 from engine.persistence.models.audit import AuditEvent
 from engine.persistence.models.case import Case, WorkflowState
+from engine.persistence.models.case_migration import CaseMigration
 from engine.persistence.models.credential import ApiToken, Invitation
 from engine.persistence.models.department import Department
 from engine.persistence.models.human_task import HumanTask
@@ -11,12 +12,13 @@ from engine.persistence.models.mail_outbox import MailOutbox
 from engine.persistence.models.notification import Notification
 from engine.persistence.models.notification_preference import NotificationPreference
 from engine.persistence.models.organisation import Organisation
+from engine.persistence.models.process_draft import ProcessDraft
 from engine.persistence.models.process_version import ProcessVersion
 from engine.persistence.models.project import Project
 from engine.persistence.models.user import UserAccount, user_department
 
 __all__ = [
-    "Agreement", "ApiToken", "AuditEvent", "Case", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
-    "NotificationPreference", "Organisation", "ProcessVersion", "Project",
+    "Agreement", "ApiToken", "AuditEvent", "Case", "CaseMigration", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
+    "NotificationPreference", "Organisation", "ProcessDraft", "ProcessVersion", "Project",
     "UserAccount", "WorkflowState", "user_department",
 ]
