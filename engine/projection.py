@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.board import columns as board_columns
 from engine.domain.guideline import Lane
 from engine.domain.validity import initial_period
 from engine.errors import WorkflowFailure
@@ -47,6 +48,7 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
     _agreements(session, case, data, step, now)
     created = _tasks(session, case, ready_tasks(workflow), departments, now)
     _case_row(session, case, workflow, data, now)
+    board_columns.refresh(session, case, workflow, now)
     return created
 
 

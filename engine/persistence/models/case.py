@@ -32,12 +32,21 @@ class Case(Base):
     active_steps: Mapped[list[str]] = mapped_column(JSONText, default=list)
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The board and the figures (issue #4), kept by engine.board.columns on every step.
+    board_step: Mapped[str | None] = mapped_column(String(20), index=True)  # "1".."7", "individual", "waiting"
+    waiting_lane: Mapped[str | None] = mapped_column(String(20), index=True)  # lane of the longest-waiting task
+    fiscal_year: Mapped[int | None] = mapped_column(Integer, index=True)  # fiscal year of the proposal
+    project_count: Mapped[int] = mapped_column(Integer, default=0)
+    category_count: Mapped[int] = mapped_column(Integer, default=0)
+    parallel_done: Mapped[int | None] = mapped_column(Integer)  # instances of the running multi-instance done
+    parallel_total: Mapped[int | None] = mapped_column(Integer)
+    fell_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # entered 個別協定
 
     organisation: Mapped[Organisation] = relationship()
     process_version: Mapped[ProcessVersion] = relationship()

@@ -1,0 +1,65 @@
+"""Keeps the board's columns of ``case_record`` in step with the workflow (called from engine.projection).
+
+The board and the figures filter and sort on these indexed columns for thousands of cases, so what
+they need from the workflow (where the case stands, how far a parallel step is) is written here, on
+each step, while the workflow is loaded anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.board.steps import INDIVIDUAL, WAITING, step_of
+from engine.domain.validity import fiscal_year
+from engine.persistence.models import Case, HumanTask, Project
+from engine.persistence.models.human_task import READY
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+_ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+
+
+def refresh(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
+    open_tasks = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)
+                                      .order_by(HumanTask.created_at)))
+    if case.fiscal_year is None:
+        case.fiscal_year = fiscal_year(case.started_at.astimezone(JAPAN).date())
+    categories = list(session.scalars(select(Project.category).where(Project.case_id == case.id,
+                                                                     Project.removed.is_(False))))
+    case.project_count = len(categories)
+    case.category_count = len({c for c in categories if c})
+    if case.status != "running":
+        case.board_step, case.waiting_lane, case.parallel_done, case.parallel_total = None, None, None, None
+        return
+    case.board_step = _column(case, workflow, open_tasks)
+    case.waiting_lane = open_tasks[0].lane if open_tasks else None
+    case.parallel_done, case.parallel_total = _parallel_progress(workflow)
+    if case.board_step == INDIVIDUAL and case.fell_back_at is None:
+        case.fell_back_at = now
+
+
+def _column(case: Case, workflow: BpmnWorkflow, open_tasks: list[HumanTask]) -> str:
+    """Open tasks of a called process mean the case is in the 個別協定 fallback (R-5.8)."""
+    if any(task.process_id != case.process_id for task in open_tasks):
+        return INDIVIDUAL
+    names = [task.name for task in open_tasks]
+    if not names:
+        names = [t.task_spec.bpmn_name or "" for t in workflow.get_tasks(state=_ACTIVE, skip_subprocesses=True)]
+    return step_of(names) or WAITING
+
+
+def _parallel_progress(workflow: BpmnWorkflow) -> tuple[int | None, int | None]:
+    """Instances done and in total of the multi-instance steps running now (``⑤ 3件中2件完了``)."""
+    done = total = 0
+    for task in workflow.get_tasks(state=TaskState.STARTED, skip_subprocesses=True):
+        if isinstance(task.task_spec, MultiInstanceTask):
+            info = task.task_spec.task_info(task)
+            done += len(info["completed"])
+            total += len(info["completed"]) + len(info["running"]) + len(info["future"])
+    return (done, total) if total else (None, None)

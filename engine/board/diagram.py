@@ -1,0 +1,155 @@
+"""案件詳細: the case's own diagrams with how far each element got, and its history with readable data.
+
+This is the one board page that reads a workflow (one case): completed, current and repeated elements
+and multi-instance progress come from the workflow's task tree; who did what, when and with what data
+from the audit trail and the human_task rows; the diagrams from the process version the case runs on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from lxml import etree
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.board.labels import readable
+from engine.board.views import DataField, Diagram, ElementState, HistoryItem
+from engine.definitions.compiler import CompiledProcess, called_process_ids
+from engine.definitions.lint import NS
+from engine.domain.guideline import CATEGORIES, Lane
+from engine.persistence.models import AuditEvent, Case, Department, HumanTask, Project, UserAccount
+from engine.serialization import load_workflow
+
+_ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+ACTIONS = {
+    "case_started": "案件を開始", "task_completed": "完了", "task_claimed": "担当する",
+    "task_released": "担当を外す", "task_reassigned": "担当者を変更", "timer_fired": "期限（タイマー）の到来",
+    "case_cancelled": "取り下げ",
+}
+TASK_ACTIONS = {"task_completed", "task_claimed", "task_released", "task_reassigned"}
+IMPLEMENTATION = {"implement": "実施する", "not_implement": "実施しない"}
+
+
+def bpmn_xml(files: Mapping[str, str], process_id: str) -> str:
+    return files[f"{process_id}/{process_id}.bpmn"]
+
+
+def element_names(xml: str) -> dict[str, str]:
+    root = etree.fromstring(xml.encode("utf-8"))
+    return {node.get("id"): node.get("name") or node.get("id")
+            for node in root.iterfind(".//bpmn:process//*[@id]", NS)}
+
+
+def call_activities(xml: str) -> dict[str, str]:
+    """{call activity id: the process it calls}."""
+    root = etree.fromstring(xml.encode("utf-8"))
+    return {node.get("id"): node.get("calledElement") for node in root.iterfind(".//bpmn:callActivity", NS)}
+
+
+def _element_progress(workflow: BpmnWorkflow) -> dict[tuple[str, str], dict[str, int | None]]:
+    """Per (process, element): completions (a loop counts every pass), open now, multi-instance progress."""
+    found: dict[tuple[str, str], dict[str, int | None]] = defaultdict(
+        lambda: {"completed": 0, "active": 0, "done": None, "total": None})
+    for task in workflow.get_tasks():
+        spec = task.task_spec
+        if not spec.bpmn_id:
+            continue
+        entry = found[(task.workflow.spec.name, spec.bpmn_id)]
+        if isinstance(spec, MultiInstanceTask):
+            if task.state & (TaskState.STARTED | TaskState.COMPLETED):
+                info = spec.task_info(task)
+                done = len(info["completed"])
+                entry["done"] = done
+                entry["total"] = done + len(info["running"]) + len(info["future"])
+            continue  # its instances are counted one by one below
+        if task.state == TaskState.COMPLETED:
+            entry["completed"] += 1
+        elif task.state & _ACTIVE:
+            entry["active"] += 1
+    return found
+
+
+def diagrams(files: Mapping[str, str], process: CompiledProcess, workflow: BpmnWorkflow,
+             history: list[HistoryItem]) -> list[Diagram]:
+    progress = _element_progress(workflow)
+    shown = []
+    for index, process_id in enumerate(called_process_ids(process.bundle, process.process_id)):
+        entries = defaultdict(list)
+        for item in history:
+            if item.process_id == process_id and item.bpmn_id and item.action in TASK_ACTIONS:
+                entries[item.bpmn_id].append(item.index)
+        elements = {bpmn_id: ElementState(bpmn_id, p["completed"], p["active"], p["done"], p["total"],
+                                          entries.get(bpmn_id, []))
+                    for (owner, bpmn_id), p in progress.items() if owner == process_id}
+        for bpmn_id, indexes in entries.items():
+            elements.setdefault(bpmn_id, ElementState(bpmn_id, 0, 0, history=indexes))
+        if index > 0 and not elements:
+            continue  # a called process this case never entered
+        xml = bpmn_xml(files, process_id)
+        name = etree.fromstring(xml.encode("utf-8")).find(".//bpmn:process", NS).get("name") or process_id
+        shown.append(Diagram(process_id, name, xml, elements, called=index > 0))
+    return shown
+
+
+def history(session: Session, case: Case, process: CompiledProcess) -> list[HistoryItem]:
+    tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id))}
+    departments = {d.id: d for d in session.scalars(select(Department))}
+    department_names = {d.code: d.name for d in departments.values()}
+    events = session.execute(select(AuditEvent, UserAccount.display_name)
+                             .outerjoin(UserAccount, AuditEvent.actor_id == UserAccount.id)
+                             .where(AuditEvent.case_id == case.id).order_by(AuditEvent.at, AuditEvent.id)).all()
+    people = _people(session, [e for e, _ in events])
+    items = []
+    for index, (event, person) in enumerate(events):
+        task = tasks.get(event.task_id or "")
+        detail = event.detail or {}
+        data: list[DataField] = []
+        if event.action == "task_completed" and task is not None and task.form_ref in process.forms:
+            data = readable(process.forms[task.form_ref].components, detail.get("data") or {}, department_names)
+        party = None
+        if task is not None:
+            party = case.organisation.name if task.lane == Lane.ORGANISATION.value else \
+                getattr(departments.get(task.department_id), "name", None)
+        items.append(HistoryItem(
+            index=index, at=event.at, action=event.action, action_label=ACTIONS.get(event.action, event.action),
+            step=event.step, lane=event.lane, person=person or ("システム" if event.actor_id is None else None),
+            party=party, process_id=task.process_id if task else None, bpmn_id=task.bpmn_id if task else None,
+            project=task.project_title if task is not None and task.project_key else None,
+            data=data, note=_note(event.action, detail, people)))
+    return items
+
+
+def _people(session: Session, events: list[AuditEvent]) -> dict[int, str]:
+    ids = {v for e in events if e.action == "task_reassigned" for v in
+           ((e.detail or {}).get("from_user"), (e.detail or {}).get("to_user")) if v}
+    if not ids:
+        return {}
+    return dict(session.execute(select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(ids))).all())
+
+
+def _note(action: str, detail: Mapping, people: Mapping[int, str]) -> str | None:
+    if action == "task_reassigned":
+        before = people.get(detail.get("from_user"), "（未割当て）")
+        return f"{before} → {people.get(detail.get('to_user'), '')}"
+    if action == "case_cancelled":
+        return f"理由：{detail.get('reason', '')}"
+    if action == "case_started":
+        return "市からの提案" if detail.get("initiated_by") == "city" else "企業等からの提案"
+    return None
+
+
+def projects(session: Session, case: Case) -> list[dict[str, str | bool | None]]:
+    departments = {d.id: d.name for d in session.scalars(select(Department))}
+    return [{"key": p.key, "title": p.title, "category": CATEGORIES.get(p.category or "", ""),
+             "department": departments.get(p.department_id), "removed": p.removed,
+             "implementation": IMPLEMENTATION.get(p.implementation or ""), "counted": p.counted}
+            for p in session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))]
+
+
+def case_workflow(case: Case) -> BpmnWorkflow:
+    return load_workflow(case.workflow.state)

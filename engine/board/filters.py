@@ -1,0 +1,151 @@
+"""The board's filters: parsed from a URL's query string (the page and GET /api/cases share them) into SQL.
+
+Parsing is pure (no database), so a view can show every bad parameter next to its field and an API
+client gets all of them at once. The conditions use the indexed board columns of ``case_record`` and
+the indexes of ``human_task`` and ``project``; no workflow is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select, true
+
+from engine.access import Actor, Role
+from engine.board.steps import COLUMNS, END_COLUMNS, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
+from engine.domain.guideline import Lane
+from engine.persistence.models import Case, Department, HumanTask, Organisation, Project
+from engine.persistence.models.human_task import READY
+
+SORTS: dict[str, str] = {
+    "number": "案件番号", "organisation": "企業等", "step": "工程", "waiting_since": "待ち始め",
+    "started_at": "開始日", "projects": "事業数", "fiscal_year": "年度",
+}
+VIEWS = ("table", "kanban")
+_TRUE = {"1", "true", "on", "yes"}
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    step: str | None = None
+    lane: str | None = None
+    department: str | None = None  # department code
+    organisation: int | None = None
+    status: str | None = None
+    fiscal_year: int | None = None
+    overdue: bool = False
+    sort: str = "waiting_since"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+    view: str = "table"
+
+    def with_page(self, page: int) -> BoardQuery:
+        return replace(self, page=page)
+
+
+def _integer(params: Mapping[str, str], name: str, label: str, low: int, high: int, errors: dict[str, str]):
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not low <= int(text) <= high:
+        errors[name] = f"{label}は{low}〜{high}の半角数字で指定してください（「{text}」は使えません）"
+        return None
+    return int(text)
+
+
+def _choice(params: Mapping[str, str], name: str, label: str, allowed, errors: dict[str, str]) -> str | None:
+    text = (params.get(name) or "").strip()
+    if text and text not in allowed:
+        errors[name] = f"{label}「{text}」はありません。一覧から選んでください"
+        return None
+    return text or None
+
+
+def parse_query(params: Mapping[str, str]) -> tuple[BoardQuery, dict[str, str]]:
+    """The query and, per parameter, a message naming what is wrong (bad parameters are left out)."""
+    errors: dict[str, str] = {}
+    department = (params.get("department") or "").strip() or None
+    if department is not None and (len(department) > 50 or not department.replace("_", "").isalnum()):
+        errors["department"] = f"課のコード「{department}」は使えません。一覧から選んでください"
+        department = None
+    sort = (params.get("sort") or "waiting_since").strip()
+    if sort.lstrip("-") not in SORTS:
+        errors["sort"] = f"並べ替え「{sort}」はできません（{'、'.join(SORTS.values())}のいずれか）"
+        sort = "waiting_since"
+    query = BoardQuery(
+        step=_choice(params, "step", "工程", COLUMNS, errors),
+        lane=_choice(params, "lane", "待ち先のレーン", {lane.value for lane in Lane}, errors),
+        department=department,
+        organisation=_integer(params, "organisation", "企業等", 1, 10**9, errors),
+        status=_choice(params, "status", "状態", STATUSES, errors),
+        fiscal_year=_integer(params, "fiscal_year", "年度", 2019, 2100, errors),
+        overdue=(params.get("overdue") or "").strip().lower() in _TRUE,
+        sort=sort.lstrip("-"),
+        descending=sort.startswith("-") or (params.get("order") or "").strip() == "desc",
+        page=_integer(params, "page", "ページ", 1, 100000, errors) or 1,
+        per_page=_integer(params, "per_page", "1ページの件数", 1, 500, errors) or 50,
+        view=_choice(params, "view", "表示", VIEWS, errors) or "table",
+    )
+    return query, errors
+
+
+def visible(actor: Actor) -> ColumnElement[bool]:
+    """SQL form of engine.access.may_see_case: 企業等 their own, 担当課 cases with their projects or tasks."""
+    if actor.reads_everything:
+        return true()
+    if actor.role is Role.ORGANISATION:
+        return Case.organisation_id == actor.organisation_id
+    if not actor.department_ids:
+        return false()
+    ids = list(actor.department_ids)
+    return or_(exists().where(Project.case_id == Case.id, Project.department_id.in_(ids)),
+               exists().where(HumanTask.case_id == Case.id, HumanTask.department_id.in_(ids)))
+
+
+def column_of() -> ColumnElement[str]:
+    """A running case's column is its step; a finished case's is its outcome."""
+    return case((Case.status == "running", Case.board_step), else_=Case.outcome)
+
+
+def _waiting_on(*conditions) -> ColumnElement[bool]:
+    return exists().where(HumanTask.case_id == Case.id, HumanTask.state == READY, *conditions)
+
+
+def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if query.step in RUNNING_COLUMNS:
+        found.append(and_(Case.status == "running", Case.board_step == query.step))
+    elif query.step in END_COLUMNS:
+        found.append(and_(Case.status != "running", Case.outcome == query.step))
+    if query.lane:
+        found.append(_waiting_on(HumanTask.lane == query.lane))
+    if query.department:
+        department = select(Department.id).where(Department.code == query.department).scalar_subquery()
+        found.append(or_(_waiting_on(HumanTask.department_id == department),
+                         exists().where(Project.case_id == Case.id, Project.removed.is_(False),
+                                        Project.department_id == department)))
+    if query.organisation:
+        found.append(Case.organisation_id == query.organisation)
+    if query.status:
+        found.append(Case.status == query.status)
+    if query.fiscal_year:
+        found.append(Case.fiscal_year == query.fiscal_year)
+    if query.overdue:
+        found.append(and_(Case.status == "running", Case.waiting_since <= now - OVERDUE_AFTER))
+    return found
+
+
+def ordering(query: BoardQuery) -> list:
+    step_order = case({key: index for index, key in enumerate(COLUMNS)}, value=column_of(), else_=len(COLUMNS))
+    key = {
+        "number": Case.id, "organisation": Organisation.name, "step": step_order,
+        "waiting_since": Case.waiting_since, "started_at": Case.started_at, "projects": Case.project_count,
+        "fiscal_year": Case.fiscal_year,
+    }[query.sort]
+    primary = key.desc() if query.descending else key.asc()
+    if query.sort == "waiting_since":  # cases that wait on nobody (finished) go last either way
+        return [Case.waiting_since.is_(None), primary, Case.id]
+    return [primary, Case.id.desc() if query.descending else Case.id]

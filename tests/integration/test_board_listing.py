@@ -1,0 +1,122 @@
+"""The board (issue #4): where every proposal sits, who it waits for and since when, from indexed columns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine.board.filters import BoardQuery, parse_query
+from engine.board.service import Board
+from tests.integration.board_cases import at_step_2, at_step_5, concluded, fallen_back, withdrawn
+
+
+def board_for(engine, username: str, **filters):
+    query, errors = parse_query({k: str(v) for k, v in filters.items()})
+    assert errors == {}
+    return Board(engine).board(engine.actor(username), query)
+
+
+def numbers(page) -> set[str]:
+    return {row.number for row in page.rows}
+
+
+def test_a_case_in_step_5_shows_how_many_parallel_decisions_are_done_and_whom_it_waits_for(engine):
+    flow = at_step_5(engine)
+    [row] = board_for(engine, "kanri").rows
+    assert (row.id, row.column, row.column_label) == (flow.case_id, "5", "⑤ 個別協議・実施判断")
+    assert (row.parallel_done, row.parallel_total) == (1, 3)  # ⑤ 3件中1件完了
+    assert row.active_steps == ["⑤ 個別協議・事業実施の判断"]
+    assert sorted((w.lane, w.party, w.tasks) for w in row.waiting) == [
+        ("担当課", "こども育成相談課", 1), ("担当課", "環境政策課", 1)]
+    assert (row.project_count, row.category_count, row.fiscal_year) == (3, 2, 2025)
+
+
+def test_a_claimed_task_names_the_person_the_case_waits_for(engine):
+    flow = at_step_2(engine)
+    engine.claim(engine.actor("seisaku"), flow.task("record_partnership").id)
+    [row] = board_for(engine, "kanri").rows
+    assert [(w.lane, w.party, w.person) for w in row.waiting] == [("総合政策課", "総合政策課", "総合政策課 政策 一郎")]
+
+
+def test_the_columns_follow_the_steps_fallback_and_end_states(engine):
+    cases = {"2": at_step_2(engine), "5": at_step_5(engine), "individual": fallen_back(engine),
+             "concluded": concluded(engine), "withdrawn": withdrawn(engine)}
+    page = board_for(engine, "kanri", view="kanban")
+    counts = {column.key: column.count for column in page.columns}
+    assert counts == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1, "6": 0, "7": 0, "individual": 1, "concluded": 1,
+                      "individual_only": 0, "no_partnership": 0, "withdrawn": 1}
+    cards = {column.key: [row.id for row in column.rows] for column in page.columns}
+    assert all(cards[key] == [flow.case_id] for key, flow in cases.items())
+
+
+def test_the_department_filter_narrows_the_board_to_cases_involving_that_department(engine):
+    kodomo_case, mirai_case = at_step_5(engine), at_step_2(engine)
+    assert numbers(board_for(engine, "kanri")) == {kodomo_case.status().number, mirai_case.status().number}
+    assert [r.id for r in board_for(engine, "kanri", department="kodomo").rows] == [kodomo_case.case_id]
+    assert [r.id for r in board_for(engine, "kanri", department="kikaku").rows] == [mirai_case.case_id]
+    assert board_for(engine, "kanri", department="bosai").rows == []
+
+
+def test_filters_by_lane_organisation_status_step_and_fiscal_year(engine):
+    in_step_5, in_step_2, done = at_step_5(engine), at_step_2(engine), concluded(engine)
+    assert [r.id for r in board_for(engine, "kanri", lane="総合政策課").rows] == [in_step_2.case_id]
+    organisation = engine.actor("umibe").organisation_id
+    assert [r.id for r in board_for(engine, "kanri", organisation=organisation).rows] == [done.case_id]
+    assert [r.id for r in board_for(engine, "kanri", status="completed").rows] == [done.case_id]
+    assert [r.id for r in board_for(engine, "kanri", step="5").rows] == [in_step_5.case_id]
+    assert len(board_for(engine, "kanri", fiscal_year=2025).rows) == 3
+    assert board_for(engine, "kanri", fiscal_year=2024).rows == []
+
+
+def test_overdue_lists_only_cases_waiting_longer_than_two_weeks(engine, clock):
+    old = at_step_2(engine)
+    clock.now += timedelta(days=10)
+    recent = at_step_5(engine)
+    clock.now += timedelta(days=5)  # the first has waited 15 days, the second 5
+    page = board_for(engine, "kanri", overdue="1")
+    assert [r.id for r in page.rows] == [old.case_id]
+    assert page.rows[0].overdue
+    assert recent.case_id not in [r.id for r in page.rows]
+
+
+def test_sorting_by_waiting_since_and_by_number(engine, clock):
+    first = at_step_2(engine)
+    clock.now += timedelta(days=1)
+    second = at_step_5(engine)
+    assert [r.id for r in board_for(engine, "kanri", sort="waiting_since").rows] == [first.case_id, second.case_id]
+    assert [r.id for r in board_for(engine, "kanri", sort="-number").rows] == [second.case_id, first.case_id]
+    assert [r.id for r in board_for(engine, "kanri", sort="step").rows] == [first.case_id, second.case_id]
+
+
+def test_an_organisation_sees_only_its_own_cases_on_the_board(engine):
+    own, other = at_step_5(engine, "shonan"), at_step_2(engine, "mirai")
+    page = board_for(engine, "shonan")
+    assert [r.id for r in page.rows] == [own.case_id]
+    assert [o.label for o in page.options.organisations] == ["湘南サンプル株式会社"]
+    assert page.options.departments == []
+    assert other.case_id not in [r.id for r in board_for(engine, "shonan", view="kanban").columns[1].rows]
+
+
+def test_a_department_sees_the_cases_with_its_projects(engine):
+    with_kankyo, without = at_step_5(engine), at_step_2(engine)
+    assert [r.id for r in board_for(engine, "kankyo").rows] == [with_kankyo.case_id]
+    assert board_for(engine, "bosai").rows == []
+    assert without.case_id in [r.id for r in board_for(engine, "seisaku").rows]
+
+
+def test_paging_reports_the_total(engine):
+    for _ in range(3):
+        at_step_2(engine)
+    page = Board(engine).board(engine.actor("kanri"), BoardQuery(per_page=2, page=2))
+    assert (page.total, page.pages, len(page.rows)) == (3, 2, 1)
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"step": "8"}, "step"), ({"lane": "市民"}, "lane"), ({"fiscal_year": "令和7"}, "fiscal_year"),
+    ({"status": "done"}, "status"), ({"sort": "title"}, "sort"), ({"page": "0"}, "page"),
+])
+def test_a_bad_filter_names_its_field(params, field):
+    query, errors = parse_query(params)
+    assert list(errors) == [field]
+    assert query == BoardQuery()

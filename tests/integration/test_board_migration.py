@@ -1,0 +1,37 @@
+"""Revision 0005 fills the board columns of cases that existed before it, as the engine does on each step."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from sqlalchemy import select, update
+
+from engine.persistence.models import Case
+from tests.conftest import ROOT
+from tests.integration.board_cases import at_step_2, at_step_5, concluded, fallen_back
+
+COLUMNS = (Case.board_step, Case.waiting_lane, Case.fiscal_year, Case.project_count, Case.category_count)
+
+
+def _revision_0005():
+    path = ROOT / "engine/persistence/migrations/versions/0005_board_columns.py"
+    spec = importlib.util.spec_from_file_location("revision_0005", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_existing_cases_get_the_same_board_columns_the_engine_keeps(engine):
+    for build in (at_step_2, at_step_5, fallen_back, concluded):
+        build(engine)
+    with engine.database.connect() as connection:
+        kept = connection.execute(select(Case.id, *COLUMNS, Case.fell_back_at).order_by(Case.id)).all()
+    with engine.database.begin() as connection:
+        connection.execute(update(Case).values(board_step=None, waiting_lane=None, fiscal_year=None, project_count=0,
+                                               category_count=0, fell_back_at=None))
+        _revision_0005()._fill_existing_cases(connection)
+    with engine.database.connect() as connection:
+        filled = connection.execute(select(Case.id, *COLUMNS, Case.fell_back_at).order_by(Case.id)).all()
+    assert [row[:-1] for row in filled] == [row[:-1] for row in kept]
+    assert [row[-1] is not None for row in filled] == [False, False, True, False]
+    assert filled[2][-1] == kept[2][-1]  # entered 個別協定 when its first 個別協定 task became ready
