@@ -101,7 +101,9 @@ def field_labels(components: list[dict[str, Any]], values: Mapping[str, Any], pr
         if kind == "dynamiclist":
             labels[prefix + name] = label + context
             rows = values.get(name) if isinstance(values, Mapping) else None
-            for index, row in enumerate(rows if isinstance(rows, list) else []):
+            if not isinstance(rows, list):
+                rows = [{}] * int(component.get("defaultRepetitions", 0) or 0)
+            for index, row in enumerate(rows):
                 labels.update(field_labels(component["components"], row if isinstance(row, Mapping) else {},
                                            f"{prefix}{name}.{index}.", f"（{label} {index + 1}行目）"))
         elif kind == "group" and name:
