@@ -68,4 +68,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     inbox.init_app(app)  # the menu entry with the count of waiting tasks
     app.register_blueprint(tasks.bp)
     api.init_app(app)  # CSRF handled by the API itself (web/api/__init__.py)
+    from web import audit, notifications, public
+
+    notifications.init_app(app)  # /notifications, with the unread count in the menu
+    app.register_blueprint(public.bp)  # /public/agreements(.csv|.json): no sign-in
+    audit.init_app(app)  # /audit for 総合政策課 and administrators
     return app

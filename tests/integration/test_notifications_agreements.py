@@ -8,16 +8,13 @@ from sqlalchemy import select
 
 from engine.notifications import Notifications, notify_termination_proposed
 from engine.persistence.models import Agreement, MailOutbox, Notification, UserAccount
-from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
+from tests.integration.flow import Flow
+from tests.integration.test_comprehensive_flow import concluded_on
 from tests.mail_server import give_everyone_mail
 
 
 def concluded(engine) -> Flow:
-    flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
-    flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
-    for key in ("P1", "P2", "P3", "P4"):
-        flow.decide(key)
-    return flow.judge().agree_and_sign("2025-06-15")  # valid until 2027-03-31, notice deadline 2027-02-28
+    return concluded_on(engine, "2025-06-15")  # valid until 2027-03-31, notice deadline 2027-02-28
 
 
 def told(engine, kind: str) -> list[tuple[str, str]]:
