@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.wareki import format_wareki
-from engine.persistence.base import utcnow
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -43,7 +42,7 @@ def waiting(value: datetime | None) -> str:
     """How long something has waited, in the unit a clerk would say."""
     if value is None:
         return ""
-    delta = utcnow() - value
+    delta = datetime.now(UTC) - value
     if delta.days >= 1:
         return f"{delta.days}日"
     hours = delta.seconds // 3600
