@@ -72,6 +72,36 @@ class Deployed:
     overridden: bool
 
 
+@dataclass(frozen=True)
+class DraftPage:
+    """Everything the draft page shows: files, validation, the difference to the current version, a dry run."""
+
+    detail: library.DraftDetail
+    validation: ValidationReport
+    diff: VersionDiff
+    dry_run: DryRun | None
+
+
+@dataclass(frozen=True)
+class DraftEditor:
+    """One file of a draft opened in an editor, with the forms a user task can name."""
+
+    detail: library.DraftDetail
+    path: str
+    text: str
+    form_ids: list[str]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of a change made from a form: done, or the page again with the refusal next to its field."""
+
+    page: DraftPage | None
+    errors: dict[str, str]
+    message: str | None = None
+    deployed: Deployed | None = None
+
+
 def validate_files(files: Mapping[str, str], process_id: str) -> ValidationReport:
     """Every deploy-time check (XML and XSD, layout, lanes, forms, expressions, calls), nothing run."""
     try:
@@ -148,8 +178,9 @@ class DraftService:
             library.audit(session, actor, "draft_uploaded", draft, file_name=file_name, paths=sorted(files))
             return draft.id
 
-    def save_file(self, actor: Actor, draft_id: int, path: str, text: str) -> None:
-        """What the modeler, the decision table and the form editor save: one file of the draft."""
+    def save_file(self, actor: Actor, draft_id: int, path: str, text: str) -> ValidationReport:
+        """What the modeler, the decision table and the form editor save: one file of the draft.
+        Returns the draft's validation after the save, which the editor shows next to the diagram."""
         library.require_editor(actor)
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
             raise FormDataError({"content": f"ファイルが大きすぎます（{MAX_FILE_BYTES // 1024 // 1024} MB まで）"})
@@ -159,6 +190,8 @@ class DraftService:
             draft.files = {**draft.files, path: text}
             library.touch(draft, actor, self.engine.clock())
             library.audit(session, actor, "draft_file_saved", draft, path=path)
+            files, process_id = dict(draft.files), draft.process_id
+        return validate_files(files, process_id)
 
     def add_form(self, actor: Actor, draft_id: int, form_id: str) -> str:
         """A new, empty Camunda Form in the draft's process folder; returns its path."""
@@ -211,6 +244,43 @@ class DraftService:
             library.audit(session, actor, "draft_discarded", draft)
 
     # --- reading a draft: files, validation, dry run, difference -----------------------------------
+    def page(self, actor: Actor, draft_id: int, run_scenarios: bool = False) -> DraftPage:
+        library.require_reader(actor)
+        with self.engine.unit_of_work() as session:
+            draft = library.draft(session, draft_id)
+            detail = library.detail(session, actor, draft)
+            current = latest(session, draft.process_id)
+            changes = diff_files(current.files if current else {}, draft.files, current.version if current else None)
+            files, process_id = dict(draft.files), draft.process_id
+        run = dry_run_files(files, process_id) if run_scenarios else None
+        return DraftPage(detail, run.validation if run else validate_files(files, process_id), changes, run)
+
+    def editor(self, actor: Actor, draft_id: int, path: str) -> DraftEditor:
+        library.require_reader(actor)
+        with self.engine.unit_of_work() as session:
+            draft = library.draft(session, draft_id)
+            if path not in draft.files:
+                raise NotFoundError(f"ファイル「{path}」はこの下書きにありません")
+            forms = sorted(p.rsplit("/", 1)[1].removesuffix(".form") for p in draft.files
+                           if p.startswith(f"{path.split('/')[0]}/forms/") and p.endswith(".form"))
+            return DraftEditor(library.detail(session, actor, draft), path, draft.files[path], forms)
+
+    def try_deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None) -> Attempt:
+        """``deploy`` for a form: a refusal comes back with the page (and the dry run) to show it on."""
+        try:
+            return Attempt(None, {}, deployed=self.deploy(actor, draft_id, comment, override_reason))
+        except FormDataError as error:
+            return Attempt(self.page(actor, draft_id, run_scenarios=True), error.errors)
+        except (DefinitionError, CaseStateError) as error:
+            return Attempt(self.page(actor, draft_id, run_scenarios=True), {}, str(error).splitlines()[0])
+
+    def try_save_scenario(self, actor: Actor, draft_id: int, name: str, text: str) -> Attempt:
+        try:
+            self.save_scenario(actor, draft_id, name, text)
+        except FormDataError as error:
+            return Attempt(self.page(actor, draft_id), error.errors)
+        return Attempt(None, {})
+
     def draft(self, actor: Actor, draft_id: int) -> library.DraftDetail:
         library.require_reader(actor)
         with self.engine.unit_of_work() as session:

@@ -78,11 +78,6 @@ class DraftFile:
     process_id: str
     name: str  # the file name inside its process folder
 
-    @property
-    def label(self) -> str:
-        return {"bpmn": "プロセス図", "dmn": "判定表", "form": "フォーム", "scenario": "シナリオ",
-                "metadata": "プロセス情報"}[self.kind]
-
 
 @dataclass(frozen=True)
 class DraftDetail:
@@ -98,8 +93,28 @@ class DraftDetail:
     def main_bpmn(self) -> str:
         return f"{self.summary.process_id}/{self.summary.process_id}.bpmn"
 
-    def of_kind(self, kind: str) -> list[DraftFile]:
-        return [f for f in self.files if f.kind == kind]
+    @property
+    def groups(self) -> list[FileGroup]:
+        """The files as the draft page lists them: the diagram first, then forms, scenarios, called processes."""
+        main = self.summary.process_id
+        found: dict[str, FileGroup] = {}
+        for file in self.files:
+            if file.process_id != main:
+                key, label = f"called:{file.process_id}", f"呼び出すプロセス {file.process_id}"
+            else:
+                key, label = file.kind, _GROUP_LABELS[file.kind]
+            found.setdefault(key, FileGroup(label, [], open=key in ("bpmn", "dmn", "form"))).files.append(file)
+        return list(found.values())
+
+
+@dataclass(frozen=True)
+class FileGroup:
+    label: str
+    files: list[DraftFile]
+    open: bool
+
+
+_GROUP_LABELS = {"bpmn": "プロセス図", "dmn": "判定表", "form": "フォーム", "scenario": "シナリオ", "metadata": "プロセス情報"}
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:

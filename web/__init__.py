@@ -73,4 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     notifications.init_app(app)  # /notifications, with the unread count in the menu
     app.register_blueprint(public.bp)  # /public/agreements(.csv|.json): no sign-in
     audit.init_app(app)  # /audit for 総合政策課 and administrators
+    from web import processes
+
+    processes.init_app(app)  # /processes: definitions, drafts, the modeler, migration (process owners; managers read)
     return app

@@ -1,0 +1,29 @@
+/* dmn-js's modeler on a draft's decision, opened on its decision table; saving writes the DMN back. */
+(async function () {
+  "use strict";
+
+  const config = RenkeiEditor.data();
+  const editor = new DmnJS({ container: "#decision-editor", common: { keyboard: { bindTo: window } } });
+  try {
+    await editor.importXML(config.text);
+  } catch (error) {
+    RenkeiEditor.setStatus("判定表を開けません: " + error.message, "error");
+    return;
+  }
+  const table = editor.getViews().find((view) => view.type === "decisionTable");
+  if (table) await editor.open(table);
+  editor.on("views.changed", () => {
+    const viewer = editor.getActiveViewer();
+    if (viewer) viewer.on("commandStack.changed", () => RenkeiEditor.markDirty());
+  });
+  const viewer = editor.getActiveViewer();
+  if (viewer) viewer.on("commandStack.changed", () => RenkeiEditor.markDirty());
+  const saveButton = document.getElementById("save-button");
+  if (saveButton) {
+    saveButton.addEventListener("click", async () => {
+      const { xml } = await editor.saveXML({ format: true });
+      await RenkeiEditor.save(config.saveUrl, config.path, xml);
+    });
+  }
+  window.renkeiDecisionEditor = editor;
+})();
