@@ -21,7 +21,7 @@ from engine.access import Actor, acts_in_lane
 from engine.cases import visible_task
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
 from engine.identity import actor_for
-from engine.persistence.models import UserAccount
+from engine.persistence.models import AuditEvent, UserAccount
 from engine.views import CaseStatus, TaskDetail
 
 if TYPE_CHECKING:
@@ -92,9 +92,18 @@ def _assignees(session: Session, actor: Actor, task_id: str) -> list[Assignee]:
     return [Assignee(user.id, user.display_name) for user in people if acts_in_lane(actor_for(session, user), row)]
 
 
+def _submitted(session: Session, task_id: str) -> dict[str, Any]:
+    """What was saved when the task was completed (from the audit trail): a done task shows its answers."""
+    detail = session.scalar(select(AuditEvent.detail).where(AuditEvent.task_id == task_id,
+                                                            AuditEvent.action == "task_completed"))
+    data = (detail or {}).get("data")
+    return data if isinstance(data, dict) else {}
+
+
 def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
-    detail = TaskDetail(detail.summary, detail.form, form_data(detail.form, detail.data), detail.options,
+    data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
+    detail = TaskDetail(detail.summary, detail.form, form_data(detail.form, data), detail.options,
                         detail.may_complete, detail.case_version)
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)

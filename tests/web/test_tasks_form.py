@@ -100,11 +100,13 @@ def test_step_6_hides_the_principle_exception_when_the_requirements_are_met(engi
     assert "4 事業・3 分類" in page  # R-3.3 / R-3.4 counts from the case data, in the text component
 
 
-def test_a_completed_task_page_is_read_only(engine, as_user):
+def test_a_completed_task_page_shows_what_was_sent_read_only(engine, as_user):
     flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES)
     task_id = engine.case_status(SYSTEM, flow.case_id).history[-1].task_id
     page = as_user("shonan").get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "このタスクは完了しています。" in page and "送信して完了する" not in page
+    assert re.search(r'value="地域課題の解決に向けた連携"[^>]*disabled', page)
+    assert re.search(r'value="P4" readonly[^>]*disabled', page)
 
 
 def test_markup_is_what_the_macros_return():

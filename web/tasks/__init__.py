@@ -18,9 +18,10 @@ from web.tasks.form_view import FormView
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
+# Who did what in the case context; claiming and releasing are left out (they decide nothing).
 HISTORY_ACTIONS = {
-    "case_started": "案件を開始", "task_completed": "完了", "task_claimed": "担当", "task_released": "担当を解除",
-    "task_reassigned": "担当者を変更", "timer_fired": "期限の到来", "case_cancelled": "取り下げ",
+    "case_started": "案件を開始", "task_completed": "完了", "task_reassigned": "担当者を変更",
+    "timer_fired": "期限の到来", "case_cancelled": "取り下げ",
 }
 
 
