@@ -50,6 +50,28 @@ def _inline(text: str, values: list[str]) -> str:
     return _SLOT.sub(lambda m: str(escape(values[int(m.group(1))])).replace("\n", "<br>"), html)
 
 
+def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """Groups lines into ("h<level>", [text]), ("ul", items) and ("p", lines) blocks."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in (raw.strip() for raw in lines):
+        heading, bullet = _HEADING.match(line), _BULLET.match(line)
+        kind = blocks[-1][0] if blocks else ""
+        if heading:
+            level = min(max(len(heading.group(1)) - 1, 2), 6)  # the page's h1 is the step name
+            blocks.append((f"h{level}", [heading.group(2)]))
+        elif bullet and kind == "ul":
+            blocks[-1][1].append(bullet.group(1))
+        elif bullet:
+            blocks.append(("ul", [bullet.group(1)]))
+        elif line and kind == "p":
+            blocks[-1][1].append(line)
+        elif line:
+            blocks.append(("p", [line]))
+        else:
+            blocks.append(("", []))  # a blank line ends the paragraph or list
+    return [block for block in blocks if block[0]]
+
+
 def render_text(source: str, data: Mapping[str, Any]) -> Markup:
     values: list[str] = []
 
@@ -58,34 +80,12 @@ def render_text(source: str, data: Mapping[str, Any]) -> Markup:
         return f"\x00{len(values) - 1}\x00"
 
     template = _VARIABLE.sub(slot, (source or "").replace("\x00", ""))
-    blocks: list[str] = []
-    paragraph: list[str] = []
-    bullets: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            blocks.append("<p>" + "<br>".join(_inline(line, values) for line in paragraph) + "</p>")
-            paragraph.clear()
-        if bullets:
-            blocks.append("<ul>" + "".join(f"<li>{_inline(item, values)}</li>" for item in bullets) + "</ul>")
-            bullets.clear()
-
-    for line in template.splitlines():
-        stripped = line.strip()
-        heading, bullet = _HEADING.match(stripped), _BULLET.match(stripped)
-        if not stripped:
-            flush()
-        elif heading:
-            flush()
-            level = min(max(len(heading.group(1)) - 1, 2), 6)  # the page's h1 is the step name
-            blocks.append(f"<h{level}>{_inline(heading.group(2), values)}</h{level}>")
-        elif bullet:
-            if paragraph:
-                flush()
-            bullets.append(bullet.group(1))
+    html = []
+    for kind, lines in _blocks(template.splitlines()):
+        if kind == "ul":
+            html.append("<ul>" + "".join(f"<li>{_inline(item, values)}</li>" for item in lines) + "</ul>")
+        elif kind == "p":
+            html.append("<p>" + "<br>".join(_inline(line, values) for line in lines) + "</p>")
         else:
-            if bullets:
-                flush()
-            paragraph.append(stripped)
-    flush()
-    return Markup("".join(blocks))
+            html.append(f"<{kind}>{_inline(lines[0], values)}</{kind}>")
+    return Markup("".join(html))
