@@ -111,3 +111,20 @@ def test_a_completed_task_page_shows_what_was_sent_read_only(engine, as_user):
 
 def test_markup_is_what_the_macros_return():
     assert isinstance(FormView(EVERY_COMPONENT, {}, {}, {}).text(EVERY_COMPONENT["components"][0]), Markup)
+
+
+def test_a_date_is_read_back_as_reiwa_with_the_iso_date_beside_it(app):
+    form = {"components": [{"type": "datetime", "subtype": "date", "key": "signed_on", "label": "締結日"}]}
+    html = render(app, FormView(form, {"signed_on": "R7.10.1"}, {}, {}))
+    assert "令和7年10月1日（2025-10-01）" in html and 'value="R7.10.1"' in html
+
+
+def test_pages_load_nothing_from_another_site(engine, as_user):
+    flow = Flow(engine).start()
+    client = as_user("shonan")
+    for path in ("/inbox/", f"/tasks/{flow.task('propose').id}"):
+        page = client.get(path).get_data(as_text=True)
+        for url in re.findall(r'(?:src|href)="([^"]*)"', page):
+            assert url.startswith(("/", "#")), f"{path} refers to {url}"
+    for css in ("inbox.css", "tasks.css"):
+        assert "url(http" not in client.get(f"/static/css/{css}").get_data(as_text=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.forms.feel import FeelSyntaxError, compile_feel
 from web.tasks.form_input import field_id, field_labels
 from web.tasks.markup import render_text
@@ -101,6 +102,18 @@ class FormView:
     @staticmethod
     def checked(level: Mapping[str, Any], key: str) -> bool:
         return (level.get(key) if isinstance(level, Mapping) else None) in _TRUE
+
+    @staticmethod
+    def date_reading(text: str) -> str | None:
+        """How a typed date was understood: 令和7年10月1日（2025-10-01）, or None if it is not a date yet."""
+        try:
+            day = parse_date_input(text)
+        except DateInputError:
+            return None
+        try:
+            return f"{format_wareki(day)}（{day.isoformat()}）"
+        except ValueError:
+            return day.isoformat()
 
     def error(self, path: str) -> str | None:
         return self.errors.get(path)
