@@ -64,6 +64,7 @@ class WaitingTask:
     lane: str
     routed_to: str
     project: str | None
+    project_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,8 +274,9 @@ def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> list[Waiti
             routed = coordinating.name if coordinating else ""
         else:
             routed = departments.get(task.department or "", "")
-        found.append(WaitingTask(task.name, task.lane.value if task.lane else "", routed,
-                                 (task.project or {}).get("id")))
+        project = task.project or {}
+        found.append(WaitingTask(task.name, task.lane.value if task.lane else "", routed, project.get("id"),
+                                 project.get("title")))
     return found
 
 
