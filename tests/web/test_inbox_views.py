@@ -132,3 +132,9 @@ def test_a_claim_without_a_csrf_token_is_refused(at_step_5, as_user):
 def test_the_inbox_needs_a_signed_in_user(client):
     response = client.get("/inbox/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_home_page_counts_open_the_inbox_tabs(at_step_5, as_user):
+    page = as_user("kankyo").get("/").get_data(as_text=True)
+    assert re.search(r'href="/inbox/group">.*?グループのタスク.*?2件', page, re.S)
+    assert "担当を待っているタスクを見る" in page
