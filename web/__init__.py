@@ -67,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     inbox.init_app(app)  # the menu entry with the count of waiting tasks
     app.register_blueprint(tasks.bp)
+    from web.board import api as board_api
+
+    board_api.nest(api.bp)  # GET /api/cases (the board as JSON), inside the API blueprint
     api.init_app(app)  # CSRF handled by the API itself (web/api/__init__.py)
     from web import audit, notifications, public
 
@@ -76,4 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web import processes
 
     processes.init_app(app)  # /processes: definitions, drafts, the modeler, migration (process owners; managers read)
+    from web import board, cases
+
+    board.init_app(app)  # /board (案件一覧), /board/figures (集計), /board/processes (工程図)
+    cases.init_app(app)  # /cases/<id> (案件詳細: the live diagram and the history)
     return app

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.board.steps import INDIVIDUAL, WAITING, step_of
+from engine.board.steps import INDIVIDUAL, INDIVIDUAL_PROCESS, OTHER, WAITING, step_of
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, HumanTask, Project
 from engine.persistence.models.human_task import READY
@@ -37,21 +37,22 @@ def refresh(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime)
     if case.status != "running":
         case.board_step, case.waiting_lane, case.parallel_done, case.parallel_total = None, None, None, None
         return
-    case.board_step = _column(case, workflow, open_tasks)
+    case.board_step = _column(workflow, open_tasks)
     case.waiting_lane = open_tasks[0].lane if open_tasks else None
     case.parallel_done, case.parallel_total = _parallel_progress(workflow)
     if case.board_step == INDIVIDUAL and case.fell_back_at is None:
         case.fell_back_at = now
 
 
-def _column(case: Case, workflow: BpmnWorkflow, open_tasks: list[HumanTask]) -> str:
-    """Open tasks of a called process mean the case is in the 個別協定 fallback (R-5.8)."""
-    if any(task.process_id != case.process_id for task in open_tasks):
+def _column(workflow: BpmnWorkflow, open_tasks: list[HumanTask]) -> str:
+    """Open tasks of the called 個別協定 process mean the case is in the fallback (R-5.8)."""
+    if any(task.process_id == INDIVIDUAL_PROCESS for task in open_tasks):
         return INDIVIDUAL
     names = [task.name for task in open_tasks]
-    if not names:
-        names = [t.task_spec.bpmn_name or "" for t in workflow.get_tasks(state=_ACTIVE, skip_subprocesses=True)]
-    return step_of(names) or WAITING
+    if names:
+        return step_of(names) or OTHER
+    active = [t.task_spec.bpmn_name or "" for t in workflow.get_tasks(state=_ACTIVE, skip_subprocesses=True)]
+    return step_of(active) or WAITING
 
 
 def _parallel_progress(workflow: BpmnWorkflow) -> tuple[int | None, int | None]:

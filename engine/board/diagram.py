@@ -83,14 +83,15 @@ def diagrams(files: Mapping[str, str], process: CompiledProcess, workflow: BpmnW
         for item in history:
             if item.process_id == process_id and item.bpmn_id and item.action in TASK_ACTIONS:
                 entries[item.bpmn_id].append(item.index)
-        elements = {bpmn_id: ElementState(bpmn_id, p["completed"], p["active"], p["done"], p["total"],
-                                          entries.get(bpmn_id, []))
+        xml = bpmn_xml(files, process_id)
+        names = element_names(xml)
+        elements = {bpmn_id: ElementState(bpmn_id, names.get(bpmn_id, bpmn_id), p["completed"], p["active"],
+                                          p["done"], p["total"], entries.get(bpmn_id, []))
                     for (owner, bpmn_id), p in progress.items() if owner == process_id}
         for bpmn_id, indexes in entries.items():
-            elements.setdefault(bpmn_id, ElementState(bpmn_id, 0, 0, history=indexes))
+            elements.setdefault(bpmn_id, ElementState(bpmn_id, names.get(bpmn_id, bpmn_id), 0, 0, history=indexes))
         if index > 0 and not elements:
             continue  # a called process this case never entered
-        xml = bpmn_xml(files, process_id)
         name = etree.fromstring(xml.encode("utf-8")).find(".//bpmn:process", NS).get("name") or process_id
         shown.append(Diagram(process_id, name, xml, elements, called=index > 0))
     return shown

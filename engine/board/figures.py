@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Float, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.domain.guideline import CATEGORIES
+from engine.board.filters import proposals
 from engine.board.steps import MARKS
 from engine.board.views import CountRow, Figures, StepDuration, YearFigures
+from engine.domain.guideline import CATEGORIES
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, Department, HumanTask, Project
 from engine.persistence.models.human_task import COMPLETED
@@ -43,7 +44,7 @@ def _year_range(session: Session) -> range | None:
 
 def per_year(session: Session) -> list[YearFigures]:
     """Started by the year it started; concluded/withdrawn/連携に至らず by the year it ended; 個別協定へ移行
-    (R-5.8) by the year the case entered the fallback."""
+    (R-5.8) by the year the case entered the fallback. Proposals only."""
     years = _year_range(session)
     if years is None:
         return []
@@ -52,12 +53,12 @@ def per_year(session: Session) -> list[YearFigures]:
     fell = fiscal_year_column(Case.fell_back_at, years)
     counts = {year: dict.fromkeys(("started", "concluded", "fell_back", "withdrawn", "no_partnership"), 0)
               for year in years}
-    for year, number in session.execute(select(started, func.count()).group_by(started)):
+    for year, number in session.execute(select(started, func.count()).where(proposals()).group_by(started)):
         counts[year]["started"] = number
-    for year, number in session.execute(select(fell, func.count()).where(Case.fell_back_at.is_not(None))
+    for year, number in session.execute(select(fell, func.count()).where(proposals(), Case.fell_back_at.is_not(None))
                                         .group_by(fell)):
         counts[year]["fell_back"] = number
-    ended_query = (select(ended, Case.outcome, func.count()).where(Case.ended_at.is_not(None))
+    ended_query = (select(ended, Case.outcome, func.count()).where(proposals(), Case.ended_at.is_not(None))
                    .group_by(ended, Case.outcome))
     for year, outcome, number in session.execute(ended_query):
         if outcome in ("concluded", "withdrawn", "no_partnership"):

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, exists, false, literal, or_, select, true
 
 from engine.access import Actor, Role
-from engine.board.steps import COLUMNS, END_COLUMNS, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
+from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
 from engine.domain.guideline import Lane
-from engine.persistence.models import Case, Department, HumanTask, Organisation, Project
+from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, Project
 from engine.persistence.models.human_task import READY
 
 SORTS: dict[str, str] = {
@@ -24,12 +24,14 @@ SORTS: dict[str, str] = {
     "started_at": "開始日", "projects": "事業数", "fiscal_year": "年度",
 }
 VIEWS = ("table", "kanban")
+ANY_PROCESS = "*"  # for the engine's own lists (a case page, the heat view): every process, not only proposals
 _TRUE = {"1", "true", "on", "yes"}
 
 
 @dataclass(frozen=True)
 class BoardQuery:
     step: str | None = None
+    process: str | None = None
     lane: str | None = None
     department: str | None = None  # department code
     organisation: int | None = None
@@ -75,8 +77,13 @@ def parse_query(params: Mapping[str, str]) -> tuple[BoardQuery, dict[str, str]]:
     if sort.lstrip("-") not in SORTS:
         errors["sort"] = f"並べ替え「{sort}」はできません（{'、'.join(SORTS.values())}のいずれか）"
         sort = "waiting_since"
+    process = (params.get("process") or "").strip() or None
+    if process is not None and (len(process) > 100 or not process.replace("_", "").isalnum()):
+        errors["process"] = f"プロセス「{process}」はありません。一覧から選んでください"
+        process = None
     query = BoardQuery(
         step=_choice(params, "step", "工程", COLUMNS, errors),
+        process=process,
         lane=_choice(params, "lane", "待ち先のレーン", {lane.value for lane in Lane}, errors),
         department=department,
         organisation=_integer(params, "organisation", "企業等", 1, 10**9, errors),
@@ -105,9 +112,16 @@ def visible(actor: Actor) -> ColumnElement[bool]:
                exists().where(HumanTask.case_id == Case.id, HumanTask.department_id.in_(ids)))
 
 
+def proposals() -> ColumnElement[bool]:
+    """Cases of processes people start (proposals), not those the engine starts (an agreement's lifecycle).
+    The board shows these unless a process is chosen; the figures count these per year."""
+    return Case.process_version_id.in_(select(ProcessVersion.id).where(ProcessVersion.starts_cases))
+
+
 def column_of() -> ColumnElement[str]:
-    """A running case's column is its step; a finished case's is its outcome."""
-    return case((Case.status == "running", Case.board_step), else_=Case.outcome)
+    """A running case's column is its step; a finished case's is its outcome (その他 for other processes')."""
+    return case((Case.status == "running", Case.board_step), (Case.outcome.in_(list(END_COLUMNS)), Case.outcome),
+                else_=literal(OTHER))
 
 
 def _waiting_on(*conditions) -> ColumnElement[bool]:
@@ -116,10 +130,14 @@ def _waiting_on(*conditions) -> ColumnElement[bool]:
 
 def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
-    if query.step in RUNNING_COLUMNS:
+    if query.step == OTHER:
+        found.append(column_of() == OTHER)
+    elif query.step in RUNNING_COLUMNS:
         found.append(and_(Case.status == "running", Case.board_step == query.step))
     elif query.step in END_COLUMNS:
         found.append(and_(Case.status != "running", Case.outcome == query.step))
+    if query.process != ANY_PROCESS:
+        found.append(Case.process_id == query.process if query.process else proposals())
     if query.lane:
         found.append(_waiting_on(HumanTask.lane == query.lane))
     if query.department:

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, Role
 from engine.board.filters import BoardQuery, column_of, conditions, ordering, visible
-from engine.board.steps import COLUMNS, OVERDUE_AFTER, STATUSES, column_label
+from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
 from engine.domain.guideline import Lane
-from engine.persistence.models import Case, Department, HumanTask, Organisation, UserAccount
+from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import READY
 
 KANBAN_CARDS = 20  # cards drawn per column; the column's count and a link to its full list show the rest
@@ -67,7 +67,7 @@ def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
 
 def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime) -> BoardRow:
     running = case.status == "running"
-    column = (case.board_step if running else case.outcome) or ""
+    column = (case.board_step if running else case.outcome if case.outcome in END_COLUMNS else OTHER) or ""
     return BoardRow(
         id=case.id, number=case.number or "", title=case.title, organisation_name=organisation,
         process_id=case.process_id, status=case.status, outcome=case.outcome, column=column,
@@ -81,14 +81,14 @@ def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime) -
 
 
 def kanban(session: Session, actor: Actor, query: BoardQuery, now: datetime) -> list[KanbanColumn]:
-    """Every column with its count and its first cards; empty 待機中 is left out (it is rarely used)."""
+    """Every column with its count and its first cards; 待機中 and その他 are left out when empty."""
     column = column_of()
     counts = dict(session.execute(
         select(column, func.count()).select_from(Case).join(Organisation, Case.organisation_id == Organisation.id)
         .where(visible(actor), *conditions(query, now)).group_by(column)).all())
     shown = []
     for key, label in COLUMNS.items():
-        if key == "waiting" and not counts.get(key):
+        if key in (WAITING, OTHER) and not counts.get(key):
             continue
         cards = rows(session, actor, query, now, [column == key], limit=KANBAN_CARDS) if counts.get(key) else []
         shown.append(KanbanColumn(key, label, counts.get(key, 0), cards))
@@ -102,10 +102,15 @@ def options(session: Session, actor: Actor) -> BoardOptions:
         .order_by(Organisation.name)).all()
     years = session.scalars(select(Case.fiscal_year).where(visible(actor), Case.fiscal_year.is_not(None)).distinct()
                             .order_by(Case.fiscal_year.desc())).all()
+    processes = session.execute(
+        select(ProcessVersion.process_id, func.max(ProcessVersion.name)).where(
+            ProcessVersion.process_id.in_(select(Case.process_id).where(visible(actor)).distinct()))
+        .group_by(ProcessVersion.process_id).order_by(ProcessVersion.process_id)).all()
     departments = [] if actor.role is Role.ORGANISATION else session.execute(
         select(Department.code, Department.name).where(Department.active).order_by(Department.id)).all()
     return BoardOptions(
         steps=[Option(key, label) for key, label in COLUMNS.items()],
+        processes=[Option(process_id, name) for process_id, name in processes],
         lanes=[Option(lane.value, lane.value) for lane in Lane],
         departments=[Option(code, name) for code, name in departments],
         organisations=[Option(str(i), name) for i, name in organisations],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor
 from engine.board import diagram, figures, listing
-from engine.board.filters import BoardQuery
+from engine.board.filters import ANY_PROCESS, BoardQuery
 from engine.board.views import BoardPage, BoardRow, CaseDetail, Figures, HeatStep, HeatView, Option
 from engine.deployment import compiled_version
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
@@ -62,7 +62,7 @@ class Board:
             process = compiled_version(case.process_version)
             history = diagram.history(session, case, process)
             shown = diagram.diagrams(case.process_version.files, process, diagram.case_workflow(case), history)
-            found = listing.rows(session, actor, BoardQuery(), self._now(), [Case.id == case.id])
+            found = listing.rows(session, actor, BoardQuery(process=ANY_PROCESS), self._now(), [Case.id == case.id])
             if not found:
                 raise CaseNotFoundError(case_id)
             return CaseDetail(found[0], process.name, case.process_version.version, case.initiated_by, shown, history,
@@ -81,7 +81,7 @@ class Board:
                 raise FormDataError({"element": f"工程「{element}」はこのプロセスの図にありません"})
             steps = _heat_steps(session, process_id, names, calls)
             rows = [] if element is None else listing.rows(
-                session, actor, BoardQuery(), self._now(), [_waiting_at(process_id, element, calls)],
+                session, actor, BoardQuery(process=ANY_PROCESS), self._now(), [_waiting_at(process_id, element, calls)],
                 limit=HEAT_LIST_LIMIT)
             return HeatView(process_id, version.name, version.version, xml, steps, element,
                             names.get(element) if element else None, rows, _processes(session))

@@ -2,6 +2,7 @@
 
 A running case stands in one column: the earliest step among its open tasks (several ⑤ tasks run in
 parallel, one per project, but they are all ⑤). A finished case stands in the column of its outcome.
+Cases of processes whose tasks carry no step mark (an agreement's lifecycle) stand in その他の手続き.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from engine.domain.guideline import OUTCOMES
 
 MARKS = "①②③④⑤⑥⑦"
 INDIVIDUAL = "individual"  # open tasks inside the called 個別協定 process
+INDIVIDUAL_PROCESS = "individual_agreement"  # the R-5.8 fallback (docs/process-data.md)
 WAITING = "waiting"  # running, but no person is needed right now (e.g. a timer)
+OTHER = "other"  # a case of a process without the guideline's step marks (e.g. an agreement's lifecycle)
 
 RUNNING_COLUMNS: dict[str, str] = {
     "1": "① 提案", "2": "② 実績の整理", "3": "③ ニーズ調査・担当課", "4": "④ 実施可否の協議",
     "5": "⑤ 個別協議・実施判断", "6": "⑥ 協定の要否", "7": "⑦ 協定書・締結", INDIVIDUAL: "個別協定",
-    WAITING: "待機中（自動処理）",
+    WAITING: "待機中（自動処理）", OTHER: "その他の手続き",
 }
 END_COLUMNS: dict[str, str] = {key: OUTCOMES[key] for key in ("concluded", "individual_only", "no_partnership",
                                                              "withdrawn")}

@@ -52,6 +52,7 @@ class Option:
 @dataclass(frozen=True)
 class BoardOptions:
     steps: list[Option]
+    processes: list[Option]
     lanes: list[Option]
     departments: list[Option]
     organisations: list[Option]
@@ -152,6 +153,7 @@ class ElementState:
     """How far one diagram element got: times completed, open now, and multi-instance progress."""
 
     bpmn_id: str
+    name: str
     completed: int
     active: int
     instances_done: int | None = None

@@ -19,7 +19,7 @@ def test_the_heat_view_counts_open_cases_per_step(engine):
     counts = {s.bpmn_id: (s.cases, s.tasks) for s in view.steps}
     assert counts == {"record_partnership": (2, 2), "decide_implementation": (1, 2), "individual_agreements": (1, 3)}
     assert view.version == 1 and 'id="record_partnership"' in view.xml
-    assert [p.value for p in view.processes] == ["comprehensive_agreement", "individual_agreement"]
+    assert {"comprehensive_agreement", "individual_agreement"} <= {p.value for p in view.processes}
 
 
 def test_a_step_of_the_heat_view_lists_the_cases_waiting_there(engine):

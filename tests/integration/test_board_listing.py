@@ -120,3 +120,12 @@ def test_a_bad_filter_names_its_field(params, field):
     query, errors = parse_query(params)
     assert list(errors) == [field]
     assert query == BoardQuery()
+
+
+def test_an_agreements_lifecycle_case_is_shown_only_when_its_process_is_chosen(engine):
+    proposal = concluded(engine)  # signing starts the agreement's lifecycle case
+    assert [r.id for r in board_for(engine, "kanri").rows] == [proposal.case_id]
+    lifecycle = board_for(engine, "kanri", process="agreement_lifecycle", view="kanban")
+    other = next(column for column in lifecycle.columns if column.key == "other")
+    assert (other.label, other.count) == ("その他の手続き", 1)
+    assert "agreement_lifecycle" in {o.value for o in lifecycle.options.processes}

@@ -22,16 +22,17 @@ def _revision_0005():
 
 
 def test_existing_cases_get_the_same_board_columns_the_engine_keeps(engine):
-    for build in (at_step_2, at_step_5, fallen_back, concluded):
-        build(engine)
+    ids = [build(engine).case_id for build in (at_step_2, at_step_5, fallen_back, concluded)]
     with engine.database.connect() as connection:
-        kept = connection.execute(select(Case.id, *COLUMNS, Case.fell_back_at).order_by(Case.id)).all()
+        kept = connection.execute(select(Case.id, *COLUMNS, Case.fell_back_at).where(Case.id.in_(ids))
+                                  .order_by(Case.id)).all()
     with engine.database.begin() as connection:
         connection.execute(update(Case).values(board_step=None, waiting_lane=None, fiscal_year=None, project_count=0,
                                                category_count=0, fell_back_at=None))
         _revision_0005()._fill_existing_cases(connection)
     with engine.database.connect() as connection:
-        filled = connection.execute(select(Case.id, *COLUMNS, Case.fell_back_at).order_by(Case.id)).all()
+        filled = connection.execute(select(Case.id, *COLUMNS, Case.fell_back_at).where(Case.id.in_(ids))
+                                  .order_by(Case.id)).all()
     assert [row[:-1] for row in filled] == [row[:-1] for row in kept]
     assert [row[-1] is not None for row in filled] == [False, False, True, False]
     assert filled[2][-1] == kept[2][-1]  # entered 個別協定 when its first 個別協定 task became ready

@@ -74,8 +74,10 @@ def _fill_existing_cases(connection) -> None:
         step = None
         if status == "running" and any(t.process_id == "individual_agreement" for t in open_tasks):
             step = "individual"
+        elif status == "running" and open_tasks:
+            step = _step_of([t.name for t in open_tasks]) or "other"
         elif status == "running":
-            step = _step_of([t.name for t in open_tasks] or json.loads(active_steps or "[]")) or "waiting"
+            step = _step_of(json.loads(active_steps or "[]")) or "waiting"
         connection.execute(sa.text(
             "UPDATE case_record SET board_step = :step, waiting_lane = :lane, fiscal_year = :year, "
             "project_count = :projects, category_count = :categories, fell_back_at = :fell WHERE id = :c"
