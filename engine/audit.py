@@ -35,12 +35,18 @@ JAPAN = ZoneInfo("Asia/Tokyo")
 ACTION_LABELS: dict[str, str] = {
     "case_started": "案件の開始", "task_completed": "タスクの完了", "task_claimed": "タスクの担当",
     "task_released": "タスクの担当解除", "task_reassigned": "担当者の変更", "case_cancelled": "案件の取り下げ",
-    "timer_fired": "タイマーの実行", "definition_deployed": "プロセス定義のデプロイ",
-    "case_migrated": "案件の移行（新しい版へ）", "schema_migrated": "データベースの更新",
+    "timer_fired": "タイマーの実行", "timer_failed": "タイマーの失敗", "definition_deployed": "プロセス定義のデプロイ",
+    "case_migrated": "案件の移行（新しい版へ）", "case_migration_reverted": "案件の移行の取り消し",
+    "draft_created": "下書きの作成", "draft_uploaded": "下書きの取り込み", "draft_file_saved": "下書きファイルの保存",
+    "draft_file_deleted": "下書きファイルの削除", "draft_scenario_saved": "下書きシナリオの保存",
+    "draft_deployed": "下書きのデプロイ", "draft_discarded": "下書きの破棄",
     "user_created": "利用者の登録", "user_changed": "利用者の変更", "user_deactivated": "利用者の無効化",
-    "organisation_created": "企業等の登録", "organisation_changed": "企業等の変更",
-    "department_created": "課の登録", "department_changed": "課の変更",
-    "agreement_signed": "協定の締結", "agreement_renewed": "協定の更新", "agreement_terminated": "協定の解除",
+    "user_reactivated": "利用者の再有効化", "organisation_created": "企業等の登録",
+    "organisation_changed": "企業等の変更", "organisation_verified": "企業等の確認",
+    "organisation_deactivated": "企業等の無効化", "organisation_reactivated": "企業等の再有効化",
+    "department_created": "課の登録", "department_changed": "課の変更", "department_deactivated": "課の無効化",
+    "department_reactivated": "課の再有効化", "agreement_signed": "協定の締結", "agreement_renewed": "協定の更新",
+    "agreement_terminated": "協定の解除",
 }
 
 
@@ -118,7 +124,7 @@ class AuditPage:
     rows: list[AuditRow]
     total: int
     people: list[tuple[str, str]]  # (username, display name) of everyone in the trail
-    actions: dict[str, str]
+    actions: dict[str, str]  # every action in the trail, with its Japanese label
 
 
 CSV_COLUMNS = ("日時", "日時（ISO）", "操作", "操作コード", "実行者", "利用者名", "案件番号", "手順", "レーン",
@@ -151,8 +157,6 @@ class AuditTrail:
         end = _day_start(wanted.date_to, "date_to", errors, "終了日")
         if start and end and end < start:
             errors["date_to"] = "終了日は開始日以降の日付にしてください"
-        if wanted.action and wanted.action not in ACTION_LABELS:
-            errors["action"] = "操作の種類を一覧から選んでください"
         if errors:
             raise FormDataError(errors)
         person = aliased(UserAccount)
@@ -182,7 +186,9 @@ class AuditTrail:
             people = [(u, n) for u, n in session.execute(
                 select(UserAccount.username, UserAccount.display_name)
                 .where(UserAccount.id.in_(select(AuditEvent.actor_id))).order_by(UserAccount.username))]
-            return AuditPage(rows, total, people, dict(ACTION_LABELS))
+            actions = {code: ACTION_LABELS.get(code, code) for code in sorted(session.scalars(
+                select(AuditEvent.action).distinct()))}
+            return AuditPage(rows, total, people, actions)
 
     def export_csv(self, actor: Actor, wanted: AuditFilter, limit: int = 100_000) -> str:
         """The whole selection (oldest first, as a record is read), with dates in 令和 and ISO."""

@@ -21,7 +21,11 @@ from engine.notifications.digest import build_digests
 from engine.notifications.kinds import DEFAULT_DELIVERY, DELIVERIES, Kind
 from engine.notifications.settings import NotificationSettings
 from engine.notifications.tasks import notify_due_tasks, on_task_ready
-from engine.notifications.watch import notify_notice_deadlines, notify_termination_proposed, notify_waiting_cases
+from engine.notifications.watch import (
+    notify_notice_deadlines,
+    notify_termination_proposed,
+    notify_waiting_cases,
+)
 from engine.persistence.models import Notification, NotificationPreference, UserAccount
 
 if TYPE_CHECKING:
