@@ -214,3 +214,19 @@ def test_a_manager_reads_a_task_page_without_a_form_to_send(at_step_5, as_user):
     task = at_step_5.task("decide_implementation", "P1")
     page = as_user("kanri").get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "このタスクは閲覧のみです。" in page and "送信して完了する" not in page and "担当する" not in page
+
+
+def test_a_page_left_open_while_a_colleague_claimed_the_task_says_who_has_it(engine, as_user):
+    from engine.identity import create_user
+
+    with engine.unit_of_work() as session:
+        create_user(session, "seisaku2", "password-2025", "coordinator", "総合政策課 政策 二郎")
+    flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES)
+    task_id = flow.task("record_partnership").id
+    client = as_user("seisaku")
+    token = csrf_token(client, f"/tasks/{task_id}")
+    engine.claim(engine.actor("seisaku2"), task_id)
+    response = client.post(f"/tasks/{task_id}", data={"csrf_token": token, "record_notes": "実績なし"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "このタスクは他の人が担当しています" in page and "総合政策課 政策 二郎 さんが担当になりました。" in page
