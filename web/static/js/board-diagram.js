@@ -5,6 +5,7 @@
  * Everything shown here is also in the page as text (the step lists), so the page works without it. */
 (function () {
   "use strict";
+  const READABLE = 0.7; // the zoom at which task names can still be read
 
   function readJson(section) {
     return JSON.parse(section.querySelector("script[data-diagram-json]").textContent);
@@ -15,6 +16,32 @@
     await viewer.importXML(xml);
     viewer.get("canvas").zoom("fit-viewport", "auto");
     return viewer;
+  }
+
+  /* A whole process is too wide to read in the page: show the steps that matter at a readable size,
+   * and let the buttons (and the mouse: drag, wheel) move around. */
+  function focusOn(viewer, id) {
+    const canvas = viewer.get("canvas");
+    const element = id && viewer.get("elementRegistry").get(id);
+    if (!element || canvas.zoom() >= READABLE) return;
+    canvas.zoom(READABLE);
+    const box = canvas.viewbox();
+    canvas.viewbox({ x: element.x + element.width / 2 - box.width / 2, y: element.y + element.height / 2 - box.height / 2,
+      width: box.width, height: box.height });
+  }
+
+  function controls(section, viewer, focusId) {
+    const canvas = viewer.get("canvas");
+    const actions = {
+      "zoom-in": function () { canvas.zoom(canvas.zoom() * 1.25); },
+      "zoom-out": function () { canvas.zoom(canvas.zoom() / 1.25); },
+      "fit": function () { canvas.zoom("fit-viewport", "auto"); },
+      "focus": function () { canvas.zoom("fit-viewport", "auto"); focusOn(viewer, focusId); },
+    };
+    section.querySelectorAll("[data-diagram-action]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", actions[button.dataset.diagramAction]);
+    });
   }
 
   function badge(overlays, id, text, modifier) {
@@ -52,6 +79,9 @@
         badge(overlays, state.bpmn_id, state.completed + "回", "repeated");
       }
     });
+    const current = Object.values(data.elements).find(function (state) { return state.active > 0; });
+    focusOn(viewer, current && current.bpmn_id);
+    controls(section, viewer, current && current.bpmn_id);
     viewer.get("eventBus").on("element.click", function (event) {
       if (event.element.type !== "bpmn:Process" && event.element.type !== "bpmn:Collaboration") {
         showPanel(section, event.element.id);
@@ -75,6 +105,7 @@
       canvas.addMarker(step.bpmn_id, "heat-" + Math.max(1, Math.ceil((4 * step.cases) / most)));
       badge(overlays, step.bpmn_id, step.cases + "件", "heat");
     });
+    controls(section, viewer, data.steps.length ? data.steps[0].bpmn_id : null);
     viewer.get("eventBus").on("element.click", function (event) {
       if (data.steps.some(function (step) { return step.bpmn_id === event.element.id; })) {
         window.location.assign(data.link + encodeURIComponent(event.element.id) + "#heat-cases");
