@@ -39,4 +39,8 @@ OUTCOMES: dict[str, str] = {
     "withdrawn": "取り下げ",
     "no_partnership": "連携に至らず",
     "dropped": "締結せず",
+    # agreement_lifecycle: how one validity period of a 包括連携協定 ended
+    "renewed": "更新（次の期間へ）",
+    "ended": "期間満了で終了",
+    "terminated": "解除",
 }

@@ -16,7 +16,7 @@ SCENARIOS = [(pid, name) for pid in BUNDLE.process_ids() for name in sorted(BUND
 
 
 def test_every_process_has_scenarios():
-    assert {pid for pid, _ in SCENARIOS} == {"comprehensive_agreement", "individual_agreement"}
+    assert {pid for pid, _ in SCENARIOS} == set(BUNDLE.process_ids())
 
 
 @pytest.mark.parametrize(("process_id", "file_name"), SCENARIOS, ids=[name.split("/")[-1] for _, name in SCENARIOS])
