@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.board import columns as board_columns
+from engine.domain.due_dates import task_due_at
 from engine.domain.guideline import Lane
 from engine.domain.validity import initial_period
 from engine.errors import WorkflowFailure
@@ -159,6 +160,7 @@ def _tasks(session: Session, case: Case, ready: list[ReadyTask], departments: di
             lane=task.lane.value, form_ref=task.form_ref, organisation_id=organisation_id,
             department_id=department_id, project_key=(task.project or {}).get("id"),
             project_title=(task.project or {}).get("title"), state=READY, created_at=now,
+            due_at=task_due_at(task.data, task.bpmn_id),
         )
         session.add(row)
         created.append(row)

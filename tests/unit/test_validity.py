@@ -58,3 +58,28 @@ def test_scripts_get_the_same_rule_as_iso_strings():
         "signed_on": "2026-04-01", "valid_from": "2026-04-01", "valid_until": "2028-03-31",
         "notice_deadline": "2028-02-29",
     }
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "periods"),
+    [
+        # issue #5's table: the first period, then each renewal (R-6.2) with its notice deadline
+        ("2025-06-15", [("2025-06-15", "2027-03-31", "2027-02-28"), ("2027-04-01", "2028-03-31", "2028-02-29"),
+                        ("2028-04-01", "2029-03-31", "2029-02-28")]),
+        ("2026-03-31", [("2026-03-31", "2027-03-31", "2027-02-28"), ("2027-04-01", "2028-03-31", "2028-02-29")]),
+        ("2026-04-01", [("2026-04-01", "2028-03-31", "2028-02-29"), ("2028-04-01", "2029-03-31", "2029-02-28")]),
+        # leap years: 2032 is one, 2100 is not (divisible by 100), 2000 was (divisible by 400)
+        ("2030-05-20", [("2030-05-20", "2032-03-31", "2032-02-29"), ("2032-04-01", "2033-03-31", "2033-02-28")]),
+        ("2098-09-01", [("2098-09-01", "2100-03-31", "2100-02-28"), ("2100-04-01", "2101-03-31", "2101-02-28")]),
+        ("1998-07-07", [("1998-07-07", "2000-03-31", "2000-02-29"), ("2000-04-01", "2001-03-31", "2001-02-28")]),
+        # signed on 29 February itself
+        ("2028-02-29", [("2028-02-29", "2029-03-31", "2029-02-28"), ("2029-04-01", "2030-03-31", "2030-02-28")]),
+    ],
+)
+def test_each_renewal_follows_the_previous_period_with_its_own_notice_deadline(signed_on, periods):
+    period = initial_period(date.fromisoformat(signed_on))
+    seen = []
+    for _ in periods:
+        seen.append((period.valid_from.isoformat(), period.valid_until.isoformat(), period.notice_deadline.isoformat()))
+        period = period.renewed()
+    assert seen == periods
