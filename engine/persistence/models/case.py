@@ -38,6 +38,10 @@ class Case(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    # A timer whose firing failed (engine.timers): retried after timer_retry_at, with growing back-off.
+    timer_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    timer_error: Mapped[str | None] = mapped_column(Text)
+    timer_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The board and the figures (issue #4), kept by engine.board.columns on every step.
     board_step: Mapped[str | None] = mapped_column(String(20), index=True)  # "1".."7", "individual", "waiting"
     waiting_lane: Mapped[str | None] = mapped_column(String(20), index=True)  # lane of the longest-waiting task
