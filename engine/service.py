@@ -18,15 +18,16 @@ from engine import cases, queries
 from engine.access import SYSTEM, Actor
 from engine.definitions.bundle import Bundle
 from engine.deployment import DeployResult, deploy_bundle
-from engine.errors import NotFoundError, RenkeiError
+from engine.errors import NotFoundError
 from engine.identity import actor_for, authenticate
 from engine.persistence.base import utcnow
 from engine.persistence.database import connect, session_factory
-from engine.persistence.models import Case, UserAccount
+from engine.persistence.models import UserAccount
 from engine.persistence.schema import upgrade
 from engine.persistence.unit_of_work import unit_of_work
 from engine.queries import InboxView
 from engine.subscribers import register_all
+from engine.timers import TimerWorker
 from engine.views import CaseStatus, Person, TaskDetail, TaskSummary
 
 log = logging.getLogger(__name__)
@@ -128,21 +129,5 @@ class CaseEngine:
 
     # --- timers -------------------------------------------------------------------------------------
     def fire_due_timers(self) -> int:
-        """Fires each due case in its own transaction; a failing case is logged and the others go on."""
-        now = self.clock()
-        with self.unit_of_work() as session:
-            due = list(session.scalars(select(Case.id).where(Case.status == "running", Case.next_timer_at <= now)
-                                       .order_by(Case.next_timer_at)))
-        fired = 0
-        for case_id in due:
-            try:
-                with self.unit_of_work() as session:
-                    case = session.scalar(select(Case).where(Case.id == case_id, Case.next_timer_at <= now)
-                                          .with_for_update(skip_locked=True))
-                    if case is None:
-                        continue  # another worker has it, or it already fired
-                    cases.fire_case_timers(session, SYSTEM, case, now)
-                    fired += 1
-            except RenkeiError as error:
-                log.error("timer of case %s failed: %s", case_id, error)
-        return fired
+        """Fires each due case once, in its own transaction; a failing one is recorded and retried later."""
+        return TimerWorker(self).run().fired
