@@ -62,7 +62,8 @@ def _audit(session: Session, actor: Actor, action: str, case: Case | None = None
 
 
 def start_case(session: Session, actor: Actor, process_id: str, organisation_id: int, initiated_by: str,
-               now: datetime, data: Mapping[str, Any] | None = None) -> Case:
+               now: datetime, data: Mapping[str, Any] | None = None, by_engine: bool = False) -> Case:
+    """``by_engine``: the engine starts a process people cannot (starts_cases false), e.g. the lifecycle."""
     if not actor.may_change_cases:
         raise NotAllowedError("閲覧のみの権限では案件を開始できません")
     if actor.role is Role.ORGANISATION and (actor.organisation_id != organisation_id or initiated_by != "organisation"):
@@ -73,7 +74,7 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
     if organisation is None or not organisation.active:
         raise NotFoundError(f"企業等 {organisation_id} は見つかりません")
     version = latest(session, process_id)
-    if version is None or not version.starts_cases:
+    if version is None or not (version.starts_cases or by_engine):
         raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
     process = compiled_version(version)
     start_data = {**(data or {}), "initiated_by": initiated_by, "organisation_name": organisation.name}
