@@ -63,6 +63,7 @@ class SmtpSettings:
     interval: float = 60.0  # RENKEI_MAIL_INTERVAL: seconds between passes of `renkei mail send --loop`
     max_attempts: int = 8  # RENKEI_MAIL_MAX_ATTEMPTS: after this many failures a mail stays failed
     retry_after: float = 60.0  # RENKEI_MAIL_RETRY_SECONDS: the first back-off; it doubles per failure (≤ 6 h)
+    ca_file: Path | None = None  # RENKEI_SMTP_CA_FILE: CA certificates for a server signed by the city's own CA
 
     @classmethod
     def from_environment(cls, environ: os._Environ | dict | None = None) -> SmtpSettings:
@@ -70,7 +71,7 @@ class SmtpSettings:
         security = env.get("RENKEI_SMTP_TLS", "starttls").lower()
         if security not in SECURITY:
             raise MailConfigurationError(f"RENKEI_SMTP_TLS は {', '.join(SECURITY)} のいずれかです（{security}）")
-        templates = env.get("RENKEI_MAIL_TEMPLATES")
+        templates, ca_file = env.get("RENKEI_MAIL_TEMPLATES"), env.get("RENKEI_SMTP_CA_FILE")
         return cls(
             host=env.get("RENKEI_SMTP_HOST", ""), port=int(env.get("RENKEI_SMTP_PORT", "587")), security=security,
             username=env.get("RENKEI_SMTP_USERNAME", ""), password=env.get("RENKEI_SMTP_PASSWORD", ""),
@@ -79,7 +80,7 @@ class SmtpSettings:
             base_url=env.get("RENKEI_BASE_URL", "http://localhost:8000").rstrip("/"),
             templates=Path(templates) if templates else None, interval=float(env.get("RENKEI_MAIL_INTERVAL", "60")),
             max_attempts=int(env.get("RENKEI_MAIL_MAX_ATTEMPTS", "8")),
-            retry_after=float(env.get("RENKEI_MAIL_RETRY_SECONDS", "60")),
+            retry_after=float(env.get("RENKEI_MAIL_RETRY_SECONDS", "60")), ca_file=Path(ca_file) if ca_file else None,
         )
 
     def backoff(self, attempts: int) -> timedelta:
@@ -129,14 +130,14 @@ class MailTemplates:
 def smtp_connection(settings: SmtpSettings) -> Iterator[smtplib.SMTP]:
     if not settings.host:
         raise MailConfigurationError("メールサーバー（RENKEI_SMTP_HOST）が設定されていません")
+    tls = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
     if settings.security == "ssl":
-        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                      context=ssl.create_default_context())
+        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=tls)
     else:
         connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     try:
         if settings.security == "starttls":
-            connection.starttls(context=ssl.create_default_context())
+            connection.starttls(context=tls)
         if settings.username:
             connection.login(settings.username, settings.password)
         yield connection

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
+import subprocess
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
 from engine.mail import SmtpSettings
@@ -45,8 +49,9 @@ class MailServer:
         self.delay = 0.0
         self.controller: Controller | None = None
 
-    def start(self) -> MailServer:
-        self.controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port)
+    def start(self, **smtp_parameters) -> MailServer:
+        """``smtp_parameters`` go to aiosmtpd's SMTP (e.g. ``tls_context``, ``require_starttls``, ``authenticator``)."""
+        self.controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port, **smtp_parameters)
         self.controller.start()
         return self
 
@@ -69,3 +74,27 @@ def give_everyone_mail(engine) -> None:
     with engine.unit_of_work() as session:
         for user in session.scalars(select(UserAccount)):
             user.email = f"{user.username}@example.jp"
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with the openssl command (the city's own CA, in miniature)."""
+    certificate, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(certificate), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    return certificate, key
+
+
+def server_tls(certificate: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    return context
+
+
+def password_check(username: str, password: str):
+    """An aiosmtpd authenticator that accepts one login."""
+    def authenticator(_server, _session, _envelope, _mechanism, auth_data):
+        ok = auth_data.login.decode() == username and auth_data.password.decode() == password
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+
+    return authenticator

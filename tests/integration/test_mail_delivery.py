@@ -13,7 +13,7 @@ from engine.mail import Mailer, MailTemplates, mail_pass
 from engine.notifications import Kind, Notifications
 from engine.persistence.models import HumanTask, MailOutbox
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
-from tests.mail_server import MailServer, give_everyone_mail
+from tests.mail_server import MailServer, give_everyone_mail, password_check, self_signed_certificate, server_tls
 
 
 @pytest.fixture
@@ -143,3 +143,35 @@ def test_every_shipped_template_renders_with_the_context_its_notice_gives():
 
 def test_the_system_itself_has_no_notifications(engine):
     assert Notifications(engine).list(SYSTEM).items == []
+
+
+def test_mail_goes_over_starttls_with_a_login_to_a_server_certified_by_the_citys_own_ca(engine, tmp_path):
+    give_everyone_mail(engine)
+    certificate, key = self_signed_certificate(tmp_path)
+    smtp = MailServer().start(tls_context=server_tls(certificate, key), require_starttls=True, auth_required=True,
+                              authenticator=password_check("renkei", "s3cret"))
+    try:
+        Flow(engine).start()
+        wrong = Mailer(engine, smtp.settings(security="starttls", ca_file=certificate, username="renkei",
+                                             password="wrong"))
+        assert wrong.send_due().failed == 1
+        [row] = outbox(engine)
+        assert "メールサーバーに接続できません" in row.last_error and "535" in row.last_error
+        engine.clock.now += timedelta(minutes=2)
+        right = Mailer(engine, smtp.settings(security="starttls", ca_file=certificate, username="renkei",
+                                             password="s3cret"))
+        assert right.send_due().sent == 1 and len(smtp.received) == 1
+    finally:
+        smtp.stop()
+
+
+def test_a_server_certificate_nobody_vouches_for_is_refused(engine, tmp_path):
+    give_everyone_mail(engine)
+    certificate, key = self_signed_certificate(tmp_path)
+    smtp = MailServer().start(tls_context=server_tls(certificate, key), require_starttls=True, timeout=1)
+    try:
+        Flow(engine).start()
+        assert Mailer(engine, smtp.settings(security="starttls")).send_due().failed == 1
+        assert "CERTIFICATE_VERIFY_FAILED" in outbox(engine)[0].last_error and smtp.received == []
+    finally:
+        smtp.stop()
