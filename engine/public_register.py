@@ -18,7 +18,7 @@ from sqlalchemy import select
 from engine.csv_export import csv_text
 from engine.domain.guideline import CATEGORIES
 from engine.domain.wareki import format_wareki
-from engine.persistence.models import Agreement, Department, Organisation, Project
+from engine.persistence.models import Agreement, AgreementTermination, Department, Organisation, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
 
 if TYPE_CHECKING:
@@ -27,12 +27,13 @@ if TYPE_CHECKING:
 # Agreement statuses as the public reads them; an ended agreement says why it ended (終了・解除).
 STATUS_LABELS = {"active": "有効", "renewed": "有効", "ending": "終了予定", "ended": "終了", "expired": "終了",
                  "terminated": "解除"}
-ENDED = {"ended", "expired", "terminated"}
-END_REASONS = {
-    "ended": "有効期間の満了（更新しない旨の申出による）",
-    "expired": "有効期間の満了（更新しない旨の申出による）",
-    "terminated": "協定の解除（ガイドライン第7条）",
+EXPIRED_REASON = "有効期間の満了（更新しない旨の申出による）"
+# The ground of a 解除 is public (accountability); the written reasoning behind it stays internal.
+TERMINATION_GROUNDS = {
+    "R-9.1": "協定の解除：2年度以上連携の実績がなく、今後の連携が見込めないため（ガイドライン第7条、R-9.1）",
+    "R-9.2": "協定の解除：協定の要件を満たさなくなったため（ガイドライン第7条、R-9.2）",
 }
+TERMINATED_REASON = "協定の解除（ガイドライン第7条）"
 
 # (key, 列名, 説明): the documented open-data columns, in order.
 PUBLIC_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -44,6 +45,7 @@ PUBLIC_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("valid_from", "有効期間の始期", "ISO 8601"),
     ("valid_until", "有効期間の終期", "ISO 8601。自動更新されると次の終期に変わります（R-6.2）"),
     ("status", "状態", "有効・終了予定・終了・解除"),
+    ("ended_on", "終了日", "ISO 8601。終了または解除した協定のみ"),
     ("end_reason", "終了・解除の理由", "終了または解除した協定のみ"),
     ("categories", "連携分野", "ガイドラインの7分野（R-4）のうち、連携事業がある分野"),
     ("projects", "連携事業", "連携事業の名称・分野・担当課・年度"),
@@ -67,6 +69,7 @@ class PublicAgreement:
     valid_from: date | None
     valid_until: date | None
     status: str
+    ended_on: date | None
     end_reason: str
     categories: list[str]
     projects: list[PublicProject]
@@ -81,7 +84,7 @@ class PublicAgreement:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for name in ("signed_on", "valid_from", "valid_until"):
+        for name in ("signed_on", "valid_from", "valid_until", "ended_on"):
             data[name] = data[name].isoformat() if data[name] else None
         data["signed_on_wareki"] = self.signed_on_wareki
         return {key: data[key] for key, _, _ in PUBLIC_FIELDS}
@@ -98,8 +101,10 @@ class PublicRegister:
         with self.engine.unit_of_work() as session:
             signed = session.execute(
                 select(Agreement.id, Agreement.case_id, Agreement.title, Agreement.signed_on, Agreement.valid_from,
-                       Agreement.valid_until, Agreement.status, Organisation.name)
+                       Agreement.valid_until, Agreement.status, Organisation.name, AgreementTermination.ground,
+                       AgreementTermination.terminated_on)
                 .join(Organisation, Agreement.organisation_id == Organisation.id)
+                .outerjoin(AgreementTermination, AgreementTermination.agreement_id == Agreement.id)
                 .where(Agreement.kind == COMPREHENSIVE).order_by(Agreement.signed_on.desc(), Agreement.id.desc())
             ).all()
             projects = self._projects(session, {row.case_id for row in signed})
@@ -107,7 +112,7 @@ class PublicRegister:
             PublicAgreement(
                 agreement_id=row.id, partner_name=row.name, title=row.title, signed_on=row.signed_on,
                 valid_from=row.valid_from, valid_until=row.valid_until,
-                status=STATUS_LABELS.get(row.status, "その他"), end_reason=END_REASONS.get(row.status, ""),
+                status=STATUS_LABELS.get(row.status, "その他"), **_ending(row),
                 categories=sorted({CATEGORIES[p.category] for p in projects.get(row.case_id, []) if p.category}),
                 projects=[PublicProject(p.title, CATEGORIES.get(p.category or "", ""), p.department, p.fiscal_year)
                           for p in projects.get(row.case_id, [])],
@@ -147,6 +152,15 @@ class PublicRegister:
             "columns": [{"key": key, "label": label, "description": text} for key, label, text in PUBLIC_FIELDS],
             "agreements": [agreement.as_json() for agreement in self.agreements()],
         }
+
+
+def _ending(row) -> dict[str, Any]:
+    """When and why an agreement ended: expiry after notice (R-6.2), or 解除 on its ground (R-9)."""
+    if row.status in ("ended", "expired"):
+        return {"ended_on": row.valid_until, "end_reason": EXPIRED_REASON}
+    if row.status == "terminated":
+        return {"ended_on": row.terminated_on, "end_reason": TERMINATION_GROUNDS.get(row.ground, TERMINATED_REASON)}
+    return {"ended_on": None, "end_reason": ""}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from engine.agreements import AgreementRegister
 from engine.public_register import PUBLIC_FIELDS
 from tests.integration.flow import NOT_APPLIES, Flow, project
 
@@ -114,13 +115,15 @@ def test_the_json_lists_its_columns_and_each_agreement_with_exactly_those_keys(c
                                         "department": "こども育成相談課", "fiscal_year": 2025}
 
 
-def test_an_ended_agreement_is_listed_apart_with_why_it_ended(client, published):
-    from sqlalchemy import update
-
-    from engine.persistence.models import Agreement
-
-    with published.unit_of_work() as session:  # the lifecycle (issue #5) records a termination like this
-        session.execute(update(Agreement).values(status="terminated"))
+def test_a_terminated_agreement_is_listed_apart_with_its_ground_but_not_the_internal_reasoning(client, published):
+    register = AgreementRegister(published)
+    [agreement] = register.search(published.actor("seisaku"))
+    register.report_requirements_not_met(published.actor("seisaku"), agreement.id, ["r35_5"],
+                                         "【内部】市税の滞納が判明したため")  # as 総合政策課 reports it
     page = client.get("/public/agreements").get_data(as_text=True)
     assert "締結中の協定（0件）" in page and "終了・解除した協定（1件）" in page
-    assert "協定の解除（ガイドライン第7条）" in page
+    assert "協定の解除：協定の要件を満たさなくなったため（ガイドライン第7条、R-9.2）" in page
+    document = client.get("/public/agreements.json").get_json()
+    assert document["agreements"][0]["status"] == "解除" and document["agreements"][0]["ended_on"]
+    for text in (page, json.dumps(document, ensure_ascii=False), client.get("/public/agreements.csv").get_data(as_text=True)):
+        assert "【内部】" not in text and "滞納" not in text
