@@ -70,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.board import api as board_api
 
     board_api.nest(api.bp)  # GET /api/cases (the board as JSON), inside the API blueprint
+    from web.agreements import api as agreements_api
+
+    agreements_api.nest(api.bp)  # GET /api/agreements(/<id>): the register as JSON
     api.init_app(app)  # CSRF handled by the API itself (web/api/__init__.py)
     from web import audit, notifications, public
 
@@ -83,4 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     board.init_app(app)  # /board (案件一覧), /board/figures (集計), /board/processes (工程図)
     cases.init_app(app)  # /cases/<id> (案件詳細: the live diagram and the history)
+    from web import agreements
+
+    agreements.init_app(app)  # /agreements (協定台帳): periods, deadlines, meetings, 実績, exports
     return app

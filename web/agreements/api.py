@@ -1,0 +1,93 @@
+"""GET /api/agreements and /api/agreements/<id> (issue #5 item 6), documented in docs/openapi.yaml.
+
+Nested in the API blueprint (web.api), so it shares its authentication (session or ``Authorization: Bearer``)
+and its JSON errors. Dates are ISO 8601 (``valid_from``, ``valid_until``, ``notice_deadline``); ``renewals``
+is the renewal history, one entry per validity period.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, g, jsonify, request
+
+from engine.agreement_views import AgreementDetail, AgreementRow, NoticeView, RegisterFilter
+from engine.agreements import AgreementRegister
+from web.engine_access import engine
+
+bp = Blueprint("agreements", __name__)
+FILTER_FIELDS = ("q", "kind", "status", "department")
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _notice(notice: NoticeView | None) -> dict | None:
+    if notice is None:
+        return None
+    return {"given_by": notice.given_by, "given_on": _iso(notice.given_on), "in_time": notice.in_time,
+            "takes_effect_on": _iso(notice.takes_effect_on)}
+
+
+def agreement_json(row: AgreementRow) -> dict:
+    return {
+        "id": row.id, "kind": row.kind, "title": row.title, "organisation": row.organisation_name,
+        "signed_on": _iso(row.signed_on), "valid_from": _iso(row.valid_from), "valid_until": _iso(row.valid_until),
+        "notice_deadline": _iso(row.notice_deadline), "status": row.status, "status_label": row.status_label,
+        "case_id": row.case_id, "case_number": row.case_number, "period_number": row.period_number,
+        "categories": row.categories,
+        "projects": [{"id": p.id, "title": p.title, "category": p.category, "department": p.department_name,
+                      "case_id": p.case_id} for p in row.projects],
+        "records": [{"fiscal_year": r.fiscal_year, "recorded": r.recorded, "implemented": r.implemented,
+                     "citizen_reach": r.citizen_reach} for r in row.records],
+        "renewals": [{"number": p.number, "valid_from": _iso(p.valid_from), "valid_until": _iso(p.valid_until),
+                      "notice_deadline": _iso(p.notice_deadline), "outcome": p.outcome, "case_id": p.case_id}
+                     for p in row.renewals],
+        "late_notice": _notice(row.late_notice),
+    }
+
+
+def agreement_detail_json(detail: AgreementDetail) -> dict:
+    termination = detail.termination
+    return {
+        **agreement_json(detail.row),
+        "notices": [_notice(n) for n in detail.notices],
+        "meetings": [{"kind": m.kind, "department": m.department_name, "review_year": m.review_year,
+                      "planned_on": _iso(m.planned_on), "held_on": _iso(m.held_on), "invited": m.invited,
+                      "attendees": m.attendees} for m in detail.meetings],
+        "results": [{"fiscal_year": r.fiscal_year, "project": r.project_title, "department": r.department_name,
+                     "implemented": r.implemented, "outcome": r.outcome, "citizen_reach": r.citizen_reach}
+                    for r in detail.results],
+        "reviews": [{"review_year": r.review_year, "decision": r.decision, "reason": r.reason,
+                     "decided_by": r.decided_by, "decided_at": _iso(r.decided_at)} for r in detail.reviews],
+        "termination": None if termination is None else {
+            "ground": termination.ground, "items": termination.items, "reason": termination.reason,
+            "terminated_on": _iso(termination.terminated_on), "decided_by": termination.decided_by},
+        "linked_cases": [{"id": c.id, "number": c.number, "title": c.title, "status": c.status}
+                         for c in detail.linked_cases],
+    }
+
+
+@bp.get("/agreements")
+def list_agreements():
+    filters = RegisterFilter(**{name: request.args.get(name, "").strip()[:100] for name in FILTER_FIELDS})
+    rows = AgreementRegister(engine()).search(g.api_person.actor, filters)
+    return jsonify({"agreements": [agreement_json(row) for row in rows], "total": len(rows)})
+
+
+@bp.get("/agreements/<int:agreement_id>")
+def get_agreement(agreement_id: int):
+    detail = AgreementRegister(engine()).detail(g.api_person.actor, agreement_id)
+    return jsonify({"agreement": agreement_detail_json(detail)})
+
+
+_nested = False
+
+
+def nest(api_blueprint: Blueprint) -> None:
+    """Registers this blueprint inside the API's (before the API blueprint is registered on the app)."""
+    global _nested
+    if not _nested:
+        api_blueprint.register_blueprint(bp)
+        _nested = True
