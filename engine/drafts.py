@@ -295,18 +295,17 @@ class DraftService:
             return draft.files[path]
 
     def validate(self, actor: Actor, draft_id: int) -> ValidationReport:
-        library.require_reader(actor)
-        with self.engine.unit_of_work() as session:
-            draft = library.draft(session, draft_id)
-            files, process_id = dict(draft.files), draft.process_id
-        return validate_files(files, process_id)
+        return validate_files(*self._snapshot(actor, draft_id))
 
     def dry_run(self, actor: Actor, draft_id: int) -> DryRun:
+        return dry_run_files(*self._snapshot(actor, draft_id))
+
+    def _snapshot(self, actor: Actor, draft_id: int) -> tuple[dict[str, str], str]:
+        """The draft's files and process, read in a short transaction: checks and scenarios run outside it."""
         library.require_reader(actor)
         with self.engine.unit_of_work() as session:
             draft = library.draft(session, draft_id)
-            files, process_id = dict(draft.files), draft.process_id
-        return dry_run_files(files, process_id)
+            return dict(draft.files), draft.process_id
 
     def diff(self, actor: Actor, draft_id: int) -> VersionDiff:
         library.require_reader(actor)
