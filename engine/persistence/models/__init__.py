@@ -22,6 +22,7 @@ from engine.persistence.models.partnership_result import PartnershipResult
 from engine.persistence.models.process_draft import ProcessDraft
 from engine.persistence.models.process_version import ProcessVersion
 from engine.persistence.models.project import Project
+from engine.persistence.models.registration_attempt import RegistrationAttempt
 from engine.persistence.models.user import UserAccount, user_department
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "PartnershipMeeting", "PartnershipResult",
     "Agreement", "ApiToken", "AuditEvent", "Case", "CaseMigration", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
     "NotificationPreference", "Organisation", "ProcessDraft", "ProcessVersion", "Project",
+    "RegistrationAttempt",
     "UserAccount", "WorkflowState", "user_department",
 ]
