@@ -133,14 +133,14 @@ def departments() -> None:
 
 @departments.command("create")
 @click.argument("name")
-@click.option("--code", required=True, help="プロセスデータで使う課のコード（英字）")
+@click.option("--code", help="プロセスデータで使う課のコード（英数字）。省略すると自動で割り当てます")
 @click.option("--coordinator", is_flag=True, help="総合政策課（調整担当の課）として登録します")
 @click.pass_obj
-def departments_create(settings: Settings, name: str, code: str, coordinator: bool) -> None:
+def departments_create(settings: Settings, name: str, code: str | None, coordinator: bool) -> None:
     from engine.identity import create_department
 
     _provision(settings, lambda session: create_department(session, name, code, coordinator),
-               f"課「{name}」（{code}）を登録しました")
+               lambda department: f"課「{department.name}」（{department.code}）を登録しました")
 
 
 @cli.group()
@@ -150,7 +150,8 @@ def users() -> None:
 
 @users.command("create")
 @click.option("--username", required=True)
-@click.option("--password", required=True)
+@click.option("--password", prompt="パスワード", hide_input=True, confirmation_prompt=True,
+              help="省略すると入力を求めます（画面に表示されず、シェルの履歴にも残りません）")
 @click.option("--role", required=True,
               type=click.Choice(["organisation", "department", "coordinator", "manager", "process_owner", "admin"]))
 @click.option("--department", "departments_", multiple=True, help="所属課（名称またはコード、複数可）")
@@ -203,15 +204,19 @@ def tokens_revoke(settings: Settings, token_id: int) -> None:
     click.echo(f"トークン {token_id} を失効させました")
 
 
-def _provision(settings: Settings, action, message: str) -> None:
+def _provision(settings: Settings, action, message) -> None:
+    """Creates one organisation, department or user in one transaction, audited like the admin screens."""
+    from engine.administration import audit_provisioned
+
     engine = _engine(settings)
     try:
         with engine.unit_of_work() as session:
-            action(session)
+            created = action(session)
+            audit_provisioned(session, created, engine.clock())
     except RenkeiError as error:
         click.echo(f"エラー: {error}", err=True)
         sys.exit(1)
-    click.echo(message)
+    click.echo(message(created) if callable(message) else message)
 
 
 @cli.group()

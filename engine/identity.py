@@ -45,10 +45,19 @@ def create_organisation(session: Session, name: str, verified: bool = True) -> O
     return organisation
 
 
-def create_department(session: Session, name: str, code: str, is_coordinator: bool = False) -> Department:
-    name, code = (name or "").strip(), (code or "").strip()
-    if not name or not code:
-        raise AccountError("課の名称とコードを入力してください")
+def next_department_code(session: Session) -> str:
+    """A stable code for a department created without one (``renkei departments create NAME``)."""
+    number = (session.scalar(select(func.count()).select_from(Department)) or 0) + 1
+    while session.scalar(select(Department.id).where(Department.code == f"dept{number:03d}")) is not None:
+        number += 1
+    return f"dept{number:03d}"
+
+
+def create_department(session: Session, name: str, code: str | None = None,
+                      is_coordinator: bool = False) -> Department:
+    name, code = (name or "").strip(), (code or "").strip() or next_department_code(session)
+    if not name:
+        raise AccountError("課の名称を入力してください")
     if session.scalar(select(Department.id).where((Department.name == name) | (Department.code == code))):
         raise AccountError(f"課「{name}」（{code}）は既に登録されています")
     if is_coordinator and session.scalar(select(Department.id).where(Department.is_coordinator)):
