@@ -63,6 +63,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     navigation.register(app, navigation.NavItem("home.index", "ホーム", order=0))
+    from web import admin, invitations, proposals
+
+    admin.init_app(app)  # /admin, with the 未確認 count of organisations in the menu
+    app.register_blueprint(invitations.bp)
+    proposals.init_app(app)  # /register (public) and /proposals/new
     from web import api, inbox, tasks
 
     inbox.init_app(app)  # the menu entry with the count of waiting tasks
