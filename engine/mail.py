@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from engine.access import Actor, Role
 from engine.domain.wareki import format_wareki
 from engine.errors import NotAllowedError, NotFoundError, RenkeiError
+from engine.notifications.kinds import Kind
 from engine.persistence.models import MailOutbox
 from engine.persistence.models.mail_outbox import FAILED, PENDING, SENDING, SENT
 
@@ -159,6 +160,7 @@ class OutboxEntry:
     id: int
     to_address: str
     template: str
+    kind_label: str  # the notice kind in Japanese (the subject is only known once rendered)
     status: str
     attempts: int
     subject: str | None
@@ -281,8 +283,8 @@ class Mailer:
             if problems_only:
                 query = query.where(MailOutbox.last_error.is_not(None), MailOutbox.status != SENT)
             rows = session.scalars(query.order_by(MailOutbox.id.desc()).limit(limit))
-            return [OutboxEntry(r.id, r.to_address, r.template, r.status, r.attempts, r.subject, r.last_error,
-                                r.created_at, r.next_attempt_at, r.sent_at) for r in rows]
+            return [OutboxEntry(r.id, r.to_address, r.template, _kind_label(r.template), r.status, r.attempts, r.subject,
+                                r.last_error, r.created_at, r.next_attempt_at, r.sent_at) for r in rows]
 
     def retry(self, actor: Actor, row_id: int) -> None:
         """Puts a failed (or waiting) mail back in line to be sent on the next pass."""
@@ -293,6 +295,12 @@ class Mailer:
                 raise NotFoundError(f"メール {row_id} は見つかりません")
             if row.status in (FAILED, PENDING):
                 row.status, row.attempts, row.next_attempt_at = PENDING, 0, self.engine.clock()
+
+
+def _kind_label(template: str) -> str:
+    if template == "digest":
+        return "まとめメール（1日1回）"
+    return Kind(template).label if template in {kind.value for kind in Kind} else template
 
 
 def mail_pass(notifications, mailer: Mailer, batch: int = 100) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from engine.mail import Mailer
 from tests.browser.conftest import screenshot, sign_in
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.test_comprehensive_flow import concluded_on
+from tests.mail_server import MailServer, give_everyone_mail
 
 
 def test_the_notification_list_shows_a_new_task_and_marks_it_read(page, live_server):
@@ -66,3 +68,17 @@ def test_the_public_register_and_the_audit_trail_show_a_concluded_agreement(page
     page.get_by_role("button", name="絞り込む").click()
     assert page.get_by_role("status").inner_text().endswith("件")
     screenshot(page, "audit-trail")
+
+
+def test_an_administrator_sees_a_mail_the_server_refused_and_sends_it_again(page, live_server):
+    give_everyone_mail(live_server.engine)
+    Flow(live_server.engine).start()
+    down = MailServer()  # never started: nothing listens on its port
+    Mailer(live_server.engine, down.settings()).send_due()
+    sign_in(page, live_server, "admin")
+    page.goto(f"{live_server.url}/notifications/outbox")
+    row = page.get_by_role("row").filter(has_text="shonan@example.jp")
+    assert "再送待ち" in row.inner_text() and "メールサーバーに接続できません" in row.inner_text()
+    screenshot(page, "notifications-outbox")
+    row.get_by_role("button", name=re.compile("^今すぐ再送")).click()
+    page.wait_for_selector("text=次の送信でもう一度送ります。")
