@@ -35,11 +35,6 @@ class Notice:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def delivery_for(session: Session, user_id: int, kind: Kind) -> str:
-    chosen = session.get(NotificationPreference, (user_id, kind.value))
-    return chosen.delivery if chosen else DEFAULT_DELIVERY
-
-
 def notify(session: Session, notice: Notice, people: Iterable[UserAccount], now: datetime) -> list[Notification]:
     """Notifies each person once (by ``notice.key``); returns the notifications that are new."""
     people = {user.id: user for user in people if user.active and may_hear_of(user, notice.organisation_id)}
@@ -47,11 +42,13 @@ def notify(session: Session, notice: Notice, people: Iterable[UserAccount], now:
         return []
     already = set(session.scalars(select(Notification.user_id).where(
         Notification.key == notice.key, Notification.user_id.in_(people))))
+    chosen = dict(session.execute(select(NotificationPreference.user_id, NotificationPreference.delivery).where(
+        NotificationPreference.kind == notice.kind.value, NotificationPreference.user_id.in_(people))).all())
     created = []
     for user in people.values():
         if user.id in already:
             continue
-        mail = delivery_for(session, user.id, notice.kind) if user.email else MAIL_OFF
+        mail = chosen.get(user.id, DEFAULT_DELIVERY) if user.email else MAIL_OFF
         row = Notification(
             user_id=user.id, kind=notice.kind.value, key=notice.key, case_id=notice.case_id, task_id=notice.task_id,
             agreement_id=notice.agreement_id, title=notice.title[:300], link=notice.link,
