@@ -88,6 +88,13 @@ class AccountService:
     def _work(self):
         return self.engine.unit_of_work()
 
+    def _apply(self, allowed: bool, change, view, actor: Actor, *args):
+        """One change in one transaction, answered with the changed row as the admin screens show it."""
+        _require(allowed)
+        with self._work() as session:
+            changed = change(session, actor, self.engine.clock(), *args)
+            return view(session, changed.id)
+
     # --- overview -----------------------------------------------------------------------------------
     def overview(self, actor: Actor) -> AdminOverview:
         _require(manages_partners(actor))
@@ -134,29 +141,20 @@ class AccountService:
             return detail
 
     def create_organisation(self, actor: Actor, name: str) -> OrganisationView:
-        _require(manages_partners(actor))
-        with self._work() as session:
-            organisation = administration.add_organisation(session, actor, self.engine.clock(), name)
-            return directory.organisation_view(session, organisation.id)
+        return self._apply(manages_partners(actor), administration.add_organisation,
+                           directory.organisation_view, actor, name)
 
     def rename_organisation(self, actor: Actor, organisation_id: int, name: str) -> OrganisationView:
-        _require(manages_partners(actor))
-        with self._work() as session:
-            administration.rename_organisation(session, actor, self.engine.clock(), organisation_id, name)
-            return directory.organisation_view(session, organisation_id)
+        return self._apply(manages_partners(actor), administration.rename_organisation,
+                           directory.organisation_view, actor, organisation_id, name)
 
     def verify_organisation(self, actor: Actor, organisation_id: int) -> OrganisationView:
-        _require(manages_partners(actor))
-        with self._work() as session:
-            administration.verify_organisation(session, actor, self.engine.clock(), organisation_id)
-            return directory.organisation_view(session, organisation_id)
+        return self._apply(manages_partners(actor), administration.verify_organisation,
+                           directory.organisation_view, actor, organisation_id)
 
     def set_organisation_active(self, actor: Actor, organisation_id: int, active: bool) -> OrganisationView:
-        _require(manages_people(actor))
-        with self._work() as session:
-            now = self.engine.clock()
-            administration.set_organisation_active(session, actor, now, organisation_id, active)
-            return directory.organisation_view(session, organisation_id)
+        return self._apply(manages_people(actor), administration.set_organisation_active,
+                           directory.organisation_view, actor, organisation_id, active)
 
     def invite_contact(self, actor: Actor, organisation_id: int, data: UserInput) -> ContactInvited:
         """A new 企業等 contact without a password, and the one-time link with which they set it."""
@@ -187,22 +185,16 @@ class AccountService:
             return found
 
     def create_department(self, actor: Actor, name: str, code: str = "") -> DepartmentView:
-        _require(manages_people(actor))
-        with self._work() as session:
-            department = administration.add_department(session, actor, self.engine.clock(), name, code)
-            return directory.department_view(session, department.id)
+        return self._apply(manages_people(actor), administration.add_department,
+                           directory.department_view, actor, name, code)
 
     def rename_department(self, actor: Actor, department_id: int, name: str) -> DepartmentView:
-        _require(manages_people(actor))
-        with self._work() as session:
-            administration.rename_department(session, actor, self.engine.clock(), department_id, name)
-            return directory.department_view(session, department_id)
+        return self._apply(manages_people(actor), administration.rename_department,
+                           directory.department_view, actor, department_id, name)
 
     def set_department_active(self, actor: Actor, department_id: int, active: bool) -> DepartmentView:
-        _require(manages_people(actor))
-        with self._work() as session:
-            administration.set_department_active(session, actor, self.engine.clock(), department_id, active)
-            return directory.department_view(session, department_id)
+        return self._apply(manages_people(actor), administration.set_department_active,
+                           directory.department_view, actor, department_id, active)
 
     # --- users --------------------------------------------------------------------------------------
     def list_users(self, actor: Actor, text: str = "", role: str = "", status: Status = "active",

@@ -49,17 +49,9 @@ def department(department_id: int):
     return redirect(url_for("admin.department", department_id=department_id))
 
 
-@bp.post("/departments/<int:department_id>/deactivate")
+@bp.post("/departments/<int:department_id>/<any(deactivate, reactivate):change>")
 @admins_only
-def department_deactivate(department_id: int):
-    changed = accounts().set_department_active(actor(), department_id, False)
-    flash(f"課「{changed.name}」を無効にしました。", "success")
-    return redirect(url_for("admin.department", department_id=department_id))
-
-
-@bp.post("/departments/<int:department_id>/reactivate")
-@admins_only
-def department_reactivate(department_id: int):
-    changed = accounts().set_department_active(actor(), department_id, True)
-    flash(f"課「{changed.name}」を有効にしました。", "success")
+def department_active(department_id: int, change: str):
+    changed = accounts().set_department_active(actor(), department_id, change == "reactivate")
+    flash(f"課「{changed.name}」を{'有効' if changed.active else '無効'}にしました。", "success")
     return redirect(url_for("admin.department", department_id=department_id))

@@ -65,19 +65,12 @@ def organisation_verify(organisation_id: int):
     return redirect(url_for("admin.organisation", organisation_id=organisation_id))
 
 
-@bp.post("/organisations/<int:organisation_id>/deactivate")
+@bp.post("/organisations/<int:organisation_id>/<any(deactivate, reactivate):change>")
 @admins_only
-def organisation_deactivate(organisation_id: int):
-    changed = accounts().set_organisation_active(actor(), organisation_id, False)
-    flash(f"団体「{changed.name}」とその担当者を無効にしました。", "success")
-    return redirect(url_for("admin.organisation", organisation_id=organisation_id))
-
-
-@bp.post("/organisations/<int:organisation_id>/reactivate")
-@admins_only
-def organisation_reactivate(organisation_id: int):
-    changed = accounts().set_organisation_active(actor(), organisation_id, True)
-    flash(f"団体「{changed.name}」を有効にしました。担当者は利用者ごとに有効にしてください。", "success")
+def organisation_active(organisation_id: int, change: str):
+    changed = accounts().set_organisation_active(actor(), organisation_id, change == "reactivate")
+    flash(f"団体「{changed.name}」を有効にしました。担当者は利用者ごとに有効にしてください。"
+          if changed.active else f"団体「{changed.name}」とその担当者を無効にしました。", "success")
     return redirect(url_for("admin.organisation", organisation_id=organisation_id))
 
 

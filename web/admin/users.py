@@ -73,20 +73,13 @@ def user(user_id: int):
     return redirect(url_for("admin.user", user_id=user_id))
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<int:user_id>/<any(deactivate, reactivate):change>")
 @admins_only
-def user_deactivate(user_id: int):
-    changed = accounts().set_user_active(actor(), user_id, False)
-    flash(f"{changed.display_name} さんを無効にしました。ログインできなくなり、"
+def user_active(user_id: int, change: str):
+    changed = accounts().set_user_active(actor(), user_id, change == "reactivate")
+    flash(f"{changed.display_name} さんを有効にしました。" if changed.active else
+          f"{changed.display_name} さんを無効にしました。ログインできなくなり、"
           "担当中のタスクはグループのタスクに戻りました。", "success")
-    return redirect(url_for("admin.user", user_id=user_id))
-
-
-@bp.post("/users/<int:user_id>/reactivate")
-@admins_only
-def user_reactivate(user_id: int):
-    changed = accounts().set_user_active(actor(), user_id, True)
-    flash(f"{changed.display_name} さんを有効にしました。", "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 
