@@ -43,8 +43,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a clerk may keep a long form open; the token still binds to the session
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
         JSON_AS_ASCII=False,
+        RENKEI_BASE_URL=os.environ.get("RENKEI_BASE_URL", ""),  # links shown to copy (invitations)
+        RENKEI_TRUSTED_PROXIES=int(os.environ.get("RENKEI_TRUSTED_PROXIES", "0")),
     )
     app.config.update(config or {})
+    if app.config["RENKEI_TRUSTED_PROXIES"]:
+        # Behind a reverse proxy every request would seem to come from it: the sign-in and registration
+        # limits count per client address, so take it from the proxies' X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["RENKEI_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
 

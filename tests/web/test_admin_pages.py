@@ -167,3 +167,11 @@ def test_a_post_without_a_csrf_token_changes_nothing(as_user, engine):
     response = client.post("/admin/organisations/new", data={"name": "トークンなし株式会社"})
     assert response.status_code == 400
     assert row_id(engine, Organisation, name="トークンなし株式会社") is None
+
+
+def test_the_link_carries_the_citys_public_address_when_one_is_configured(app, as_user):
+    app.config["RENKEI_BASE_URL"] = "https://renkei.city.chigasaki.example.jp/"
+    client = as_user("seisaku")
+    page = post(client, "/admin/organisations/1/invite", {"display_name": "湘南 三郎", "username": "shonan-saburo"},
+                page="/admin/organisations/1/invite").get_data(as_text=True)
+    assert 'value="https://renkei.city.chigasaki.example.jp/invitations/' in page

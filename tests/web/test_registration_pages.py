@@ -117,3 +117,19 @@ def test_a_registered_organisation_makes_another_proposal_for_itself(as_user, en
 def test_department_staff_and_managers_cannot_start_a_proposal(as_user, username):
     client = as_user(username)
     assert client.get("/proposals/new").status_code == 403
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_clients_address_not_the_proxys(engine, tmp_path):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "RENKEI_ENGINE": engine, "SESSION_COOKIE_SECURE": False,
+                      "RENKEI_TRUSTED_PROXIES": 1})
+    app.instance_path = str(tmp_path / "instance")
+    with engine.unit_of_work() as session:
+        session.add_all(RegistrationAttempt(address="203.0.113.9", succeeded=False) for _ in range(10))
+    for client_address, expected in (("203.0.113.9", 429), ("198.51.100.20", 302)):
+        client = app.test_client()
+        token = csrf_token(client, "/register")
+        response = client.post("/register", data={**FORM, "csrf_token": token},
+                               headers={"X-Forwarded-For": client_address}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        assert response.status_code == expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_login import login_required
 
 from engine.accounts import AccountService, manages_partners, manages_people
@@ -60,8 +60,17 @@ class Search:
                    max(request.args.get("page", 1, type=int) or 1, 1))
 
 
-def no_store(response):
-    """A page with a one-time link must not stay in a shared computer's cache or history."""
+def issued_page(invitation, back: str, organisation=None):
+    """The one-time link, shown this once; it must not stay in a shared computer's cache or history.
+
+    With RENKEI_BASE_URL set the link carries the city's public address (as links in mails do), not the
+    host name a reverse proxy happened to forward.
+    """
+    base = current_app.config.get("RENKEI_BASE_URL", "").rstrip("/")
+    path = url_for("invitations.accept", token=invitation.token, _external=not base)
+    page = render_template("admin/invitation_issued.html", invitation=invitation, organisation=organisation,
+                           back=back, link=base + path if base else path)
+    response = make_response(page, 201)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from engine.accounts import UserInput
 from engine.errors import FormDataError
-from web.admin import Search, accounts, admins_only, bp, no_store, partners_only
+from web.admin import Search, accounts, admins_only, bp, issued_page, partners_only
 from web.engine_access import actor
 
 
@@ -93,7 +93,5 @@ def organisation_invite(organisation_id: int):
         detail = accounts().get_organisation(actor(), organisation_id)
         return render_template("admin/invite.html", organisation=detail.organisation, values=request.form,
                                errors=error.errors), 422
-    page = render_template("admin/invitation_issued.html", invitation=invited.invitation,
-                           organisation=invited.organisation,
-                           back=url_for("admin.organisation", organisation_id=organisation_id))
-    return no_store(make_response(page, 201))
+    return issued_page(invited.invitation, url_for("admin.organisation", organisation_id=organisation_id),
+                       invited.organisation)

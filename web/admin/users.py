@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from engine.access import Role
 from engine.accounts import UserInput
 from engine.errors import FormDataError
-from web.admin import Search, accounts, admins_only, bp, no_store, partners_only
+from web.admin import Search, accounts, admins_only, bp, issued_page, partners_only
 from web.engine_access import actor
 
 
@@ -53,9 +53,7 @@ def user_new():
         issued = accounts().create_user(actor(), user_input())
     except FormDataError as error:
         return _form_page(None, _submitted(), error.errors, 422)
-    page = render_template("admin/invitation_issued.html", invitation=issued, organisation=None,
-                           back=url_for("admin.user", user_id=issued.user_id))
-    return no_store(make_response(page, 201))
+    return issued_page(issued, url_for("admin.user", user_id=issued.user_id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -89,6 +87,4 @@ def user_password_link(user_id: int):
     """A new one-time link (lost password, expired invitation); older links stop working."""
     issued = accounts().issue_password_link(actor(), user_id)
     back = request.form.get("back", "")
-    page = render_template("admin/invitation_issued.html", invitation=issued, organisation=None,
-                           back=back if back.startswith("/admin/") else url_for("admin.index"))
-    return no_store(make_response(page, 201))
+    return issued_page(issued, back if back.startswith("/admin/") else url_for("admin.index"))
