@@ -47,8 +47,9 @@ class TimerRun:
 
 
 def _due(now: datetime):
-    return (Case.status == "running", Case.next_timer_at < now,  # SpiffWorkflow fires strictly after the due moment
-            or_(Case.timer_retry_at.is_(None), Case.timer_retry_at <= now))
+    """Only running cases wait on a timer (the projection clears next_timer_at when a case ends or is cancelled),
+    so the scan is driven by the next_timer_at index alone; SpiffWorkflow fires strictly after the due moment."""
+    return Case.next_timer_at < now, or_(Case.timer_retry_at.is_(None), Case.timer_retry_at <= now)
 
 
 class TimerWorker:
@@ -76,7 +77,7 @@ class TimerWorker:
 
     def _fire(self, case_id: int, now: datetime) -> int:
         with self.engine.unit_of_work() as session:
-            case = session.scalar(select(Case).where(Case.id == case_id, *_due(now))
+            case = session.scalar(select(Case).where(Case.id == case_id, Case.status == "running", *_due(now))
                                   .with_for_update(skip_locked=True))
             if case is None:
                 return 0  # another worker holds it, or it already fired

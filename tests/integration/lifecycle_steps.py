@@ -6,6 +6,8 @@ and build the engine on the real clock function; moving the frozen clock moves b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -95,13 +97,21 @@ class Lifecycle:
                           department=task.department_name)
 
 
-@pytest.fixture
-def lifecycle(database_url):
-    """A fresh database with the processes and demo people, on a frozen clock the timers also read."""
-    with freeze_time("2025-04-01T00:00:00+09:00") as clock:
+@contextmanager
+def frozen_engine(database_url: str, moment: str, *extra: Bundle) -> Iterator[tuple[CaseEngine, FrozenDateTimeFactory]]:
+    """A fresh database with the processes (and ``extra`` bundles) and demo people, on a frozen clock."""
+    with freeze_time(moment) as clock:
         engine = CaseEngine.connect(database_url)
         engine.upgrade_schema()
-        engine.deploy(Bundle.from_folder(PROCESSES))
+        for bundle in (Bundle.from_folder(PROCESSES), *extra):
+            engine.deploy(bundle)
         seed_people(engine)
-        yield Lifecycle(engine, clock)
+        yield engine, clock
         engine.database.dispose()
+
+
+@pytest.fixture
+def lifecycle(database_url):
+    """The processes and demo people on a frozen clock the timers also read."""
+    with frozen_engine(database_url, "2025-04-01T00:00:00+09:00") as (engine, clock):
+        yield Lifecycle(engine, clock)

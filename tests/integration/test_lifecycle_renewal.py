@@ -6,12 +6,12 @@ frozen clock and runs the timer worker as `renkei timers run` would.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from engine.access import SYSTEM
-from engine.errors import CaseStateError
+from engine.errors import CaseStateError, WorkflowFailure
 from tests.integration import lifecycle_steps
 
 lifecycle = lifecycle_steps.lifecycle  # the fixture: a fresh database on a frozen clock
@@ -129,3 +129,20 @@ def test_the_register_lists_the_renewal_history_for_the_api(lifecycle):
     lc.at("2027-04-01T00:00:01")
     [row] = lc.register.search(SYSTEM)
     assert (row.valid_from, row.valid_until, row.period_number) == (date(2027, 4, 1), date(2028, 3, 31), 2)
+
+
+def test_a_failing_lifecycle_timer_is_shown_on_the_agreement_and_retried(lifecycle, monkeypatch):
+    lc = lifecycle.sign("2025-06-15")
+
+    def broken(workflow):
+        raise WorkflowFailure("プロセスの実行中にエラーが発生しました（試験）")
+
+    monkeypatch.setattr("engine.cases.fire_timers", broken)
+    lc.at("2026-05-01T09:00:01")
+    problem = lc.detail().timer_problem
+    assert (problem.attempts, problem.retry_at) == (1, lc.engine.clock() + timedelta(minutes=1))
+    assert "試験" in problem.error
+    monkeypatch.undo()
+    lc.at("2026-05-01T09:01:02")
+    assert lc.detail().timer_problem is None
+    assert len([t for t in lc.detail().open_tasks if t.step == "個別定例会議（R-8.1）"]) == 3

@@ -6,29 +6,20 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from engine.cli import cli
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.persistence.models import AuditEvent, Case
 from engine.service import CaseEngine
 from engine.timers import TimerWorker, retry_delay
-from tests.conftest import PROCESSES
+from tests.integration.lifecycle_steps import frozen_engine
 from tests.integration.timer_process import timer_bundle
 
 
 @pytest.fixture
 def timed(database_url):
-    with freeze_time("2025-05-01T09:00:00+09:00") as clock:
-        engine = CaseEngine.connect(database_url)
-        engine.upgrade_schema()
-        engine.deploy(Bundle.from_folder(PROCESSES))
-        engine.deploy(timer_bundle())
-        seed_people(engine)
+    with frozen_engine(database_url, "2025-05-01T09:00:00+09:00", timer_bundle()) as (engine, clock):
         yield engine, clock
-        engine.database.dispose()
 
 
 def start(engine: CaseEngine, divisor: int) -> int:

@@ -8,6 +8,7 @@ is the renewal history, one entry per validity period.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 from flask import Blueprint, g, jsonify, request
 
@@ -82,12 +83,7 @@ def get_agreement(agreement_id: int):
     return jsonify({"agreement": agreement_detail_json(detail)})
 
 
-_nested = False
-
-
+@cache
 def nest(api_blueprint: Blueprint) -> None:
-    """Registers this blueprint inside the API's (before the API blueprint is registered on the app)."""
-    global _nested
-    if not _nested:
-        api_blueprint.register_blueprint(bp)
-        _nested = True
+    """Registers this blueprint inside the API's, once (Flask allows that only before the API is registered)."""
+    api_blueprint.register_blueprint(bp)
