@@ -7,6 +7,7 @@ stuck again is reported again, but the same wait is reported once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,7 +88,7 @@ def notify_notice_deadlines(session: Session, now: datetime, lead_days: int) -> 
         notice = Notice(
             kind=Kind.NOTICE_DEADLINE, key=f"notice_deadline:{agreement.id}:{agreement.notice_deadline.isoformat()}",
             title=f"申出期限まであと{days}日：{agreement.title}（{case.organisation.name}）",
-            link=f"/cases/{case.id}", organisation_id=agreement.organisation_id, case_id=case.id,
+            link=agreement_link(agreement.id), organisation_id=agreement.organisation_id, case_id=case.id,
             agreement_id=agreement.id, context=context,
         )
         count += len(notify(session, notice, agreement_owners(session, agreement), now))
@@ -98,18 +99,24 @@ def notify_termination_proposed(session: Session, agreement_id: int, reason: str
                                 task_id: str | None = None) -> int:
     """R-9: a termination was proposed. The lifecycle calls this inside its own unit of work.
 
-    総合政策課 and the 企業等 concerned are told (the partner must learn of it from the city, not by surprise).
+    総合政策課 is pointed at the judgement task; the 企業等 concerned is told too (it should learn of it from the
+    city, not by surprise), pointed at its agreement's page, since the city's task is not its to open.
     """
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
         return 0
     case = session.get(Case, agreement.case_id)
-    context = {**_agreement_context(agreement, case), "reason": reason}
-    notice = Notice(
+    staff = Notice(
         kind=Kind.TERMINATION_PROPOSED, key=f"termination_proposed:{agreement.id}:{task_id or now.date().isoformat()}",
         title=f"協定の解除が提案されました：{agreement.title}（{case.organisation.name}）",
-        link=task_link(task_id) if task_id else f"/cases/{case.id}", organisation_id=agreement.organisation_id,
-        case_id=case.id, task_id=task_id, agreement_id=agreement.id, context=context,
+        link=task_link(task_id) if task_id else agreement_link(agreement.id), organisation_id=agreement.organisation_id,
+        case_id=case.id, task_id=task_id, agreement_id=agreement.id,
+        context={**_agreement_context(agreement, case), "reason": reason},
     )
-    people = agreement_owners(session, agreement) + organisation_users(session, agreement.organisation_id)
-    return len(notify(session, notice, people, now))
+    partner = replace(staff, link=agreement_link(agreement.id), task_id=None)
+    return (len(notify(session, staff, agreement_owners(session, agreement), now))
+            + len(notify(session, partner, organisation_users(session, agreement.organisation_id), now)))
+
+
+def agreement_link(agreement_id: int) -> str:
+    return f"/agreements/{agreement_id}"
