@@ -37,10 +37,14 @@ def _oldest_open_task(session: Session, case_id: int) -> HumanTask | None:
 
 
 def notify_waiting_cases(session: Session, now: datetime, limit: timedelta) -> int:
-    """Cases whose current step has waited longer than ``limit``: 総合政策課 is told once per wait."""
+    """Cases whose current step has waited longer than ``limit``: 総合政策課 is told once per wait.
+
+    A case with a timer pending is scheduled, not stuck (an agreement's lifecycle keeps the partner's 申出
+    open all year while it waits for the renewal date), so only cases nothing will move are reported.
+    """
     staff = coordinators(session)
     count = 0
-    stuck = select(Case).where(Case.status == "running", Case.waiting_since.is_not(None),
+    stuck = select(Case).where(Case.status == "running", Case.waiting_since.is_not(None), Case.next_timer_at.is_(None),
                                Case.waiting_since <= now - limit).order_by(Case.waiting_since)
     for case in session.scalars(stuck):
         task = _oldest_open_task(session, case.id)
