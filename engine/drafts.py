@@ -100,6 +100,9 @@ class Attempt:
     errors: dict[str, str]
     message: str | None = None
     deployed: Deployed | None = None
+    draft_id: int | None = None  # the draft an upload went into
+    path: str | None = None  # the file a change created
+    library: list[library.ProcessSummary] | None = None  # the library page, for a refused upload made there
 
 
 def validate_files(files: Mapping[str, str], process_id: str) -> ValidationReport:
@@ -273,6 +276,22 @@ class DraftService:
             return Attempt(self.page(actor, draft_id, run_scenarios=True), error.errors)
         except (DefinitionError, CaseStateError) as error:
             return Attempt(self.page(actor, draft_id, run_scenarios=True), {}, str(error).splitlines()[0])
+
+    def try_upload(self, actor: Actor, file_name: str, content: bytes, process_id: str | None = None,
+                   draft_id: int | None = None, title: str = "") -> Attempt:
+        """``upload`` for a form: refused, it comes back with the page the form was on (a draft or the library)."""
+        try:
+            return Attempt(None, {}, draft_id=self.upload(actor, file_name, content, process_id, draft_id, title))
+        except FormDataError as error:
+            if draft_id:
+                return Attempt(self.page(actor, draft_id), error.errors)
+            return Attempt(None, error.errors, library=self.library(actor))
+
+    def try_add_form(self, actor: Actor, draft_id: int, form_id: str) -> Attempt:
+        try:
+            return Attempt(None, {}, path=self.add_form(actor, draft_id, form_id))
+        except FormDataError as error:
+            return Attempt(self.page(actor, draft_id), error.errors)
 
     def try_save_scenario(self, actor: Actor, draft_id: int, name: str, text: str) -> Attempt:
         try:

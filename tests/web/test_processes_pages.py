@@ -101,6 +101,18 @@ def test_an_uploaded_version_zip_becomes_a_draft_and_a_bad_file_is_explained(as_
     response = client.post("/processes/upload", data={"csrf_token": token, "title": "戻し",
                                                       "file": (io.BytesIO(archive.data), "comprehensive_agreement-v1.zip")})
     assert response.status_code == 302 and "/processes/drafts/" in response.location
-    refused = client.post("/processes/upload", data={"csrf_token": token, "file": (io.BytesIO(b"x"), "run.py")},
-                          follow_redirects=True)
-    assert "対応していない種類のファイルです" in refused.get_data(as_text=True)
+    refused = client.post("/processes/upload", data={"csrf_token": token, "file": (io.BytesIO(b"x"), "run.py")})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="upload-file-error">「run.py」は対応していない種類のファイルです' in page
+    assert 'aria-describedby="upload-file-help upload-file-error"' in page
+
+
+def test_a_form_id_that_exists_already_is_refused_next_to_the_field(as_user, engine):
+    draft = new_draft(engine)
+    client = as_user("process")
+    response = client.post(f"/processes/drafts/{draft}/forms", data={
+        "form_id": "proposal", "csrf_token": csrf_token(client, f"/processes/drafts/{draft}")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="form-id-error" role="alert">フォーム「proposal」は既にあります' in page

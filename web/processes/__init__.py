@@ -39,7 +39,7 @@ def _draft_id(value: str | None) -> int | None:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("processes/library.html", processes=drafts().library(actor()))
+    return render_template("processes/library.html", processes=drafts().library(actor()), errors={}, values={})
 
 
 @bp.get("/<process_id>/versions/<int:number>.zip")
@@ -62,17 +62,18 @@ def create_draft():
 @login_required
 def upload():
     upload_file = request.files.get("file")
-    draft_id = _draft_id(request.form.get("draft_id"))
-    try:
-        created = drafts().upload(actor(), upload_file.filename if upload_file else "",
-                                  upload_file.read() if upload_file else b"", request.form.get("process_id") or None,
-                                  draft_id, request.form.get("title", ""))
-    except FormDataError as error:
-        for message in error.errors.values():
-            flash(f"アップロードできません: {message}", "error")
-        return redirect(url_for("processes.draft", draft_id=draft_id) if draft_id else url_for("processes.index"))
-    flash("ファイルを下書きに取り込みました。検証結果を確認してください。", "success")
-    return redirect(url_for("processes.draft", draft_id=created))
+    values = {"process_id": request.form.get("process_id") or "", "title": request.form.get("title", "")}
+    attempt = drafts().try_upload(actor(), upload_file.filename if upload_file else "",
+                                  upload_file.read() if upload_file else b"", values["process_id"] or None,
+                                  _draft_id(request.form.get("draft_id")), values["title"])
+    if attempt.draft_id:
+        flash("ファイルを下書きに取り込みました。検証結果を確認してください。", "success")
+        return redirect(url_for("processes.draft", draft_id=attempt.draft_id))
+    if attempt.page:
+        return render_template("processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS,
+                               values={}), 422
+    return render_template("processes/library.html", processes=attempt.library, errors=attempt.errors,
+                           values=values), 422
 
 
 @bp.get("/drafts/<int:draft_id>")
@@ -119,12 +120,12 @@ def download_draft(draft_id: int):
 @bp.post("/drafts/<int:draft_id>/forms")
 @login_required
 def add_form(draft_id: int):
-    try:
-        path = drafts().add_form(actor(), draft_id, request.form.get("form_id", "").strip())
-    except FormDataError as error:
-        flash(f"フォームを追加できません: {error.errors.get('form_id')}", "error")
-        return redirect(url_for("processes.draft", draft_id=draft_id))
-    return redirect(url_for("processes.form_editor", draft_id=draft_id, file=path))
+    values = {"form_id": request.form.get("form_id", "").strip()}
+    attempt = drafts().try_add_form(actor(), draft_id, values["form_id"])
+    if attempt.path:
+        return redirect(url_for("processes.form_editor", draft_id=draft_id, file=attempt.path))
+    return render_template("processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS,
+                           values=values), 422
 
 
 @bp.post("/drafts/<int:draft_id>/files/delete")
