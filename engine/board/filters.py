@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select, true
 
 from engine.access import Actor, Role
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
@@ -108,8 +108,8 @@ def visible(actor: Actor) -> ColumnElement[bool]:
     if not actor.department_ids:
         return false()
     ids = list(actor.department_ids)
-    return or_(exists().where(Project.case_id == Case.id, Project.department_id.in_(ids)),
-               exists().where(HumanTask.case_id == Case.id, HumanTask.department_id.in_(ids)))
+    return or_(Case.id.in_(select(Project.case_id).where(Project.department_id.in_(ids))),
+               Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id.in_(ids))))
 
 
 def proposals() -> ColumnElement[bool]:
@@ -125,7 +125,8 @@ def column_of() -> ColumnElement[str]:
 
 
 def _waiting_on(*conditions) -> ColumnElement[bool]:
-    return exists().where(HumanTask.case_id == Case.id, HumanTask.state == READY, *conditions)
+    """Uncorrelated ``IN (SELECT case_id …)``: computed once from an index, not once per case row."""
+    return Case.id.in_(select(HumanTask.case_id).where(HumanTask.state == READY, *conditions))
 
 
 def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
@@ -143,8 +144,8 @@ def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
     if query.department:
         department = select(Department.id).where(Department.code == query.department).scalar_subquery()
         found.append(or_(_waiting_on(HumanTask.department_id == department),
-                         exists().where(Project.case_id == Case.id, Project.removed.is_(False),
-                                        Project.department_id == department)))
+                         Case.id.in_(select(Project.case_id).where(Project.removed.is_(False),
+                                                                   Project.department_id == department))))
     if query.organisation:
         found.append(Case.organisation_id == query.organisation)
     if query.status:

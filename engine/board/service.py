@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
@@ -93,11 +93,12 @@ def _overview_only(actor: Actor) -> None:
 
 
 def _waiting_at(process_id: str, element: str, calls: dict[str, str]):
+    """Cases with an open task at the element (for a call activity: inside the process it calls)."""
     if element in calls:
-        return exists().where(HumanTask.case_id == Case.id, HumanTask.state == READY,
-                              HumanTask.process_id == calls[element], Case.process_id == process_id)
-    return exists().where(HumanTask.case_id == Case.id, HumanTask.state == READY,
-                          HumanTask.process_id == process_id, HumanTask.bpmn_id == element)
+        inside = select(HumanTask.case_id).where(HumanTask.state == READY, HumanTask.process_id == calls[element])
+        return and_(Case.process_id == process_id, Case.id.in_(inside))
+    return Case.id.in_(select(HumanTask.case_id).where(HumanTask.state == READY, HumanTask.process_id == process_id,
+                                                       HumanTask.bpmn_id == element))
 
 
 def _heat_steps(session: Session, process_id: str, names: dict[str, str], calls: dict[str, str]) -> list[HeatStep]:
