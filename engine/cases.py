@@ -208,6 +208,8 @@ def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datet
         raise NotAllowedError("案件を取り下げられるのは総合政策課・管理者・当該企業等のみです")
     if case.status != "running":
         raise CaseStateError("この案件は既に終了しています")
+    if not case.process_version.starts_cases:  # e.g. an agreement's lifecycle: ending it is a 申出 or a 解除
+        raise CaseStateError("この案件はシステムが進めるため取り下げできません。協定の終了は申出または協定台帳からの解除で行います")
     if not (reason or "").strip():
         raise CaseStateError("取り下げの理由を入力してください")
     workflow = load_workflow(case.workflow.state)

@@ -108,3 +108,12 @@ def test_a_report_needs_the_coordinating_division_an_item_and_a_reason(lifecycle
         lc.register.report_requirements_not_met(lc.engine.actor("seisaku"), lc.agreement_id, ["r99"], "  ")
     assert set(refused.value.errors) == {"items", "reason"}
     assert lc.detail().row.status_label == "有効"
+
+
+def test_the_lifecycle_case_cannot_be_withdrawn_like_a_proposal(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    case_id = lc.detail().lifecycle_case_id
+    for username in ("shonan", "seisaku"):
+        with pytest.raises(CaseStateError, match="取り下げできません"):
+            lc.engine.cancel_case(lc.engine.actor(username), case_id, "不要")
+    assert lc.detail().row.status_label == "有効" and lc.detail().lifecycle_case_id == case_id
