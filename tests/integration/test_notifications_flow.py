@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine import events
 from engine.errors import FormDataError, NotFoundError
 from engine.identity import create_user
 from engine.notifications import Kind, Notifications
@@ -153,3 +154,17 @@ def test_a_case_waiting_longer_than_the_limit_is_reported_to_the_coordinating_di
     assert [engine_user(engine, n.user_id) for n in waiting] == ["seisaku"]
     assert waiting[0].title.startswith("15日間止まっています") and waiting[0].link == \
         f"/tasks/{flow.task('record_partnership').id}"
+
+
+def test_when_the_step_fails_after_its_notices_were_written_neither_notice_nor_mail_is_kept(engine, notifications,
+                                                                                          monkeypatch):
+    flow = Flow(engine).start()
+    before = (len(rows(engine, Notification)), len(rows(engine, MailOutbox)))
+
+    def later_subscriber_fails(session, event):
+        raise RuntimeError("a later subscriber failed")
+
+    monkeypatch.setattr(events, "_handlers", {**events._handlers, events.TaskCompleted: [later_subscriber_fails]})
+    with pytest.raises(RuntimeError):
+        flow.propose(FOUR_PROJECTS_THREE_CATEGORIES)  # ② became ready and was announced, then the step failed
+    assert (len(rows(engine, Notification)), len(rows(engine, MailOutbox))) == before
