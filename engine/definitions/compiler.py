@@ -17,6 +17,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from engine.definitions.bundle import Bundle
 from engine.definitions.lint import NS, check_diagram_xml, check_specs, locate_elements
 from engine.definitions.parser import RenkeiParser
+from engine.definitions.routing import department_task_problems
 from engine.errors import DefinitionError, DefinitionProblem
 from engine.forms.definition import FormDefinition, load_form
 
@@ -119,7 +120,10 @@ def compile_process(bundle: Bundle, process_id: str) -> CompiledProcess:
             getattr(error, "id", None) or None, getattr(error, "name", None) or None,
             element.lane if element else None, element.line if element else None,
         )]) from None
-    problems = layout + list(check_specs(spec, called, forms, location))
+    called_only = {pid for pid in {name.split("/")[0] for name in bpmn_files}
+                   if selected.metadata(pid).get("starts_cases", True) is False}
+    problems = [*layout, *check_specs(spec, called, forms, location),
+                *department_task_problems(bpmn_files, called_only)]
     if problems:
         raise DefinitionError(problems)
     return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id))

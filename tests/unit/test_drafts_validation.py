@@ -71,6 +71,21 @@ def test_a_lane_that_is_not_one_of_the_three_roles_is_refused():
     assert lane.message == "レーン名は「企業等」「総合政策課」「担当課」のいずれかにしてください"
 
 
+def test_a_department_task_outside_a_per_project_repetition_is_refused_because_it_cannot_be_routed():
+    [problem] = problems(draft(lane="担当課"))
+    assert (problem.element_id, problem.lane) == ("work", "担当課")
+    assert problem.message.startswith("担当課のユーザータスクは、事業ごとの繰り返し（マルチインスタンス）の中に置いてください")
+
+
+def test_a_department_task_repeated_per_project_is_accepted():
+    repeated = tiny_bpmn(lane="担当課").replace(
+        '<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>',
+        '<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing><bpmn:multiInstanceLoopCharacteristics>'
+        '<bpmn:loopDataInputRef>projects</bpmn:loopDataInputRef><bpmn:inputDataItem id="project" name="project"/>'
+        '</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>')
+    assert validate_files(draft(bpmn=repeated), "tiny").ok
+
+
 @pytest.mark.parametrize(("form_ref", "message"), [
     ("", "フォーム（camunda:formRef）が指定されていません"),
     ("nothing", "フォーム「nothing」が見つかりません（forms/nothing.form）"),
