@@ -56,3 +56,19 @@ def test_a_running_case_is_tried_moved_and_undone_from_the_migration_page(page, 
     expect(page.get_by_role("status").first).to_contain_text("移行を元に戻しました")
     expect(page.locator("main")).to_contain_text("元に戻しました")
     assert running.status().process_version == 1
+
+
+def test_moving_a_step_into_the_department_lane_from_the_panel_is_caught_on_saving(page, live_server):
+    draft = DraftService(live_server.engine).create(live_server.engine.actor("process"), PROCESS, "②を担当課へ")
+    sign_in(page, live_server, "process")
+    page.goto(f"{live_server.url}/processes/drafts/{draft}/modeler?file={PROCESS}/{PROCESS}.bpmn")
+    expect(page.locator("#element-picker option")).not_to_have_count(1)
+    page.get_by_label("要素を選ぶ").select_option(label="② 連携事業の実績を整理 ・ record_partnership")
+    page.locator("#properties").get_by_label("レーン", exact=True).select_option(label="担当課")
+    page.get_by_role("button", name="下書きを保存").click()
+    result = page.locator("#validation-result")
+    expect(result).to_contain_text("1件の問題があります")
+    expect(result).to_contain_text("担当課のユーザータスクは、事業ごとの繰り返し（マルチインスタンス）の中に置いてください")
+    result.get_by_role("button", name=re.compile("record_partnership")).click()
+    expect(page.locator("#properties")).to_contain_text("ID: record_partnership")
+    screenshot(page, "process-modeler-validation")
