@@ -230,8 +230,7 @@ class DraftService:
         library.require_editor(actor)
         with self.engine.unit_of_work() as session:
             draft = library.open_draft(session, draft_id)
-            if path not in draft.files:
-                raise NotFoundError(f"ファイル「{path}」はこの下書きにありません")
+            library.require_file(draft, path)
             if path == f"{draft.process_id}/{draft.process_id}.bpmn":
                 raise CaseStateError("プロセス図のファイルは削除できません")
             draft.files = {name: text for name, text in draft.files.items() if name != path}
@@ -252,8 +251,7 @@ class DraftService:
         with self.engine.unit_of_work() as session:
             draft = library.draft(session, draft_id)
             detail = library.detail(session, actor, draft)
-            current = latest(session, draft.process_id)
-            changes = diff_files(current.files if current else {}, draft.files, current.version if current else None)
+            changes = _diff_to_current(session, draft)
             files, process_id = dict(draft.files), draft.process_id
         run = dry_run_files(files, process_id) if run_scenarios else None
         return DraftPage(detail, run.validation if run else validate_files(files, process_id), changes, run)
@@ -262,8 +260,7 @@ class DraftService:
         library.require_reader(actor)
         with self.engine.unit_of_work() as session:
             draft = library.draft(session, draft_id)
-            if path not in draft.files:
-                raise NotFoundError(f"ファイル「{path}」はこの下書きにありません")
+            library.require_file(draft, path)
             forms = sorted(p.rsplit("/", 1)[1].removesuffix(".form") for p in draft.files
                            if p.startswith(f"{path.split('/')[0]}/forms/") and p.endswith(".form"))
             return DraftEditor(library.detail(session, actor, draft), path, draft.files[path], forms)
@@ -309,8 +306,7 @@ class DraftService:
         library.require_reader(actor)
         with self.engine.unit_of_work() as session:
             draft = library.draft(session, draft_id)
-            if path not in draft.files:
-                raise NotFoundError(f"ファイル「{path}」はこの下書きにありません")
+            library.require_file(draft, path)
             return draft.files[path]
 
     def validate(self, actor: Actor, draft_id: int) -> ValidationReport:
@@ -330,8 +326,7 @@ class DraftService:
         library.require_reader(actor)
         with self.engine.unit_of_work() as session:
             draft = library.draft(session, draft_id)
-            current = latest(session, draft.process_id)
-            return diff_files(current.files if current else {}, draft.files, current.version if current else None)
+            return _diff_to_current(session, draft)
 
     # --- deploying -----------------------------------------------------------------------------------
     def deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None = None) -> Deployed:
@@ -342,7 +337,8 @@ class DraftService:
             raise FormDataError({"comment": "このバージョンで何を変えたかを入力してください"})
         with self.engine.unit_of_work() as session:
             draft = library.open_draft(session, draft_id)
-            current = library.check_not_stale(session, draft)
+            library.check_not_stale(session, draft)
+            changes = _diff_to_current(session, draft)  # before the new version becomes the current one
             run = dry_run_files(draft.files, draft.process_id)
             if not run.validation.ok:
                 raise DefinitionError(run.validation.problems)
@@ -354,7 +350,6 @@ class DraftService:
             if not result.created:
                 raise CaseStateError(f"現在のバージョン {result.version} と内容が同じです（シナリオの変更だけでは"
                                      "新しいバージョンになりません）")
-            changes = diff_files(current.files if current else {}, draft.files, current.version if current else None)
             self._mark_deployed(session, draft, actor, comment, result.version)
             library.audit(session, actor, "draft_deployed", draft, version=result.version, comment=comment,
                           override_reason=reason or None, failed_scenarios=[r.file_name for r in run.failed],
@@ -376,6 +371,11 @@ class DraftService:
         session.add(draft)
         session.flush()
         return draft
+
+
+def _diff_to_current(session: Session, draft: ProcessDraft) -> VersionDiff:
+    current = latest(session, draft.process_id)
+    return diff_files(current.files if current else {}, draft.files, current.version if current else None)
 
 
 def _file_names(results: list[ScenarioResult], shown: int = 3) -> str:

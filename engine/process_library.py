@@ -173,6 +173,11 @@ def open_draft(session: Session, draft_id: int) -> ProcessDraft:
     return found
 
 
+def require_file(found: ProcessDraft, path: str) -> None:
+    if path not in found.files:
+        raise NotFoundError(f"ファイル「{path}」はこの下書きにありません")
+
+
 def check_not_stale(session: Session, found: ProcessDraft) -> ProcessVersion | None:
     """The current version, provided the draft was made from it: deploying an older copy would undo changes."""
     current = latest(session, found.process_id)
