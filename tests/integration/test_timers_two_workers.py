@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from tests.integration.timer_process import timer_bundle
 CASES = 40
 WORKER = """
 import sys, time
+from freezegun import freeze_time
 from engine import cases
 from engine.service import CaseEngine
 
@@ -34,8 +36,9 @@ def slowly(*args, **kwargs):
 
 cases.fire_case_timers = slowly
 engine = CaseEngine.connect(sys.argv[1])
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-print(engine.fire_due_timers())
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # both start together
+with freeze_time(sys.argv[3], tick=True):  # the day the timers are due, for the engine and SpiffWorkflow alike
+    print(engine.fire_due_timers())
 """
 
 
@@ -44,16 +47,15 @@ def test_two_worker_processes_never_fire_the_same_timer_twice(postgres_url):
     _reset_postgres(postgres_url)
     engine = CaseEngine.connect(postgres_url)
     engine.upgrade_schema()
-    due = datetime.now(UTC) + timedelta(seconds=8)  # after the cases are started, before the workers run
+    due = datetime.now(UTC) + timedelta(days=1)
     engine.deploy(timer_bundle(f'"{due.isoformat()}"'))
     seed_people(engine)
     seisaku, organisation = engine.actor("seisaku"), engine.actor("shonan").organisation_id
     ids = [engine.start_case(seisaku, "timed", organisation, "city", {"divisor": 1}).id for _ in range(CASES)]
-    assert datetime.now(UTC) < due, "starting the cases took too long for this test's timer"
 
-    start_at = str(due.timestamp() + 1)
+    start_at, fire_at = str(time.time() + 3), (due + timedelta(seconds=1)).isoformat()
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, postgres_url, start_at], cwd=ROOT, env=environment,
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, postgres_url, start_at, fire_at], cwd=ROOT, env=environment,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [worker.communicate(timeout=120) for worker in workers]
     assert [w.returncode for w in workers] == [0, 0], [err for _, err in outputs]
