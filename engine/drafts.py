@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from engine.access import Actor
 from engine import process_library as library
+from engine.access import Actor
 from engine.definitions import archive
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
@@ -74,7 +74,7 @@ class Deployed:
 
 @dataclass(frozen=True)
 class DraftPage:
-    """Everything the draft page shows: files, validation, the difference to the current version, a dry run."""
+    """Everything the draft page shows: files, validation, the difference to the current version, dry run."""
 
     detail: library.DraftDetail
     validation: ValidationReport
@@ -94,7 +94,7 @@ class DraftEditor:
 
 @dataclass(frozen=True)
 class Attempt:
-    """The outcome of a change made from a form: done, or the page again with the refusal next to its field."""
+    """A change made from a form: done, or the page again with the refusal next to its field."""
 
     page: DraftPage | None
     errors: dict[str, str]
@@ -163,8 +163,15 @@ class DraftService:
             library.audit(session, actor, "draft_created", draft, from_version=base.version)
             return draft.id
 
-    def upload(self, actor: Actor, file_name: str, content: bytes, process_id: str | None = None,
-               draft_id: int | None = None, title: str = "") -> int:
+    def upload(
+        self,
+        actor: Actor,
+        file_name: str,
+        content: bytes,
+        process_id: str | None = None,
+        draft_id: int | None = None,
+        title: str = "",
+    ) -> int:
         """A .bpmn/.dmn/.form/.json file or a zip bundle, into an open draft or a new one (from the current
         version when the process exists). The files are stored as given; validation reports their problems."""
         library.require_editor(actor)
@@ -174,8 +181,14 @@ class DraftService:
             uploaded_process, files = _read_upload(file_name, content, target)
             if draft is None:
                 base = latest(session, uploaded_process)
-                draft = self._new(session, actor, uploaded_process, _title(title or f"{file_name} のアップロード"),
-                                  base, dict(base.files) if base else {})
+                draft = self._new(
+                    session,
+                    actor,
+                    uploaded_process,
+                    _title(title or f"{file_name} のアップロード"),
+                    base,
+                    dict(base.files) if base else {},
+                )
             draft.files = {**draft.files, **files}
             library.touch(draft, actor, self.engine.clock())
             library.audit(session, actor, "draft_uploaded", draft, file_name=file_name, paths=sorted(files))
@@ -186,7 +199,9 @@ class DraftService:
         Returns the draft's validation after the save, which the editor shows next to the diagram."""
         library.require_editor(actor)
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            raise FormDataError({"content": f"ファイルが大きすぎます（{MAX_FILE_BYTES // 1024 // 1024} MB まで）"})
+            raise FormDataError(
+                {"content": f"ファイルが大きすぎます（{MAX_FILE_BYTES // 1024 // 1024} MB まで）"}
+            )
         with self.engine.unit_of_work() as session:
             draft = library.open_draft(session, draft_id)
             library.check_path(draft, path)
@@ -214,7 +229,9 @@ class DraftService:
             draft = library.open_draft(session, draft_id)
             errors = {}
             if not SCENARIO_NAME.match(name or ""):
-                errors["name"] = "ファイル名は英小文字・数字・「_」「-」で入力してください（例: department_consults）"
+                errors["name"] = (
+                    "ファイル名は英小文字・数字・「_」「-」で入力してください（例: department_consults）"
+                )
             problems = scenario_problems(text, user_tasks(draft.files))
             if problems:
                 errors["content"] = " / ".join(problems)
@@ -261,8 +278,11 @@ class DraftService:
         with self.engine.unit_of_work() as session:
             draft = library.draft(session, draft_id)
             library.require_file(draft, path)
-            forms = sorted(p.rsplit("/", 1)[1].removesuffix(".form") for p in draft.files
-                           if p.startswith(f"{path.split('/')[0]}/forms/") and p.endswith(".form"))
+            forms = sorted(
+                p.rsplit("/", 1)[1].removesuffix(".form")
+                for p in draft.files
+                if p.startswith(f"{path.split('/')[0]}/forms/") and p.endswith(".form")
+            )
             return DraftEditor(library.detail(session, actor, draft), path, draft.files[path], forms)
 
     def try_deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None) -> Attempt:
@@ -274,11 +294,20 @@ class DraftService:
         except (DefinitionError, CaseStateError) as error:
             return Attempt(self.page(actor, draft_id, run_scenarios=True), {}, str(error).splitlines()[0])
 
-    def try_upload(self, actor: Actor, file_name: str, content: bytes, process_id: str | None = None,
-                   draft_id: int | None = None, title: str = "") -> Attempt:
-        """``upload`` for a form: refused, it comes back with the page the form was on (a draft or the library)."""
+    def try_upload(
+        self,
+        actor: Actor,
+        file_name: str,
+        content: bytes,
+        process_id: str | None = None,
+        draft_id: int | None = None,
+        title: str = "",
+    ) -> Attempt:
+        """``upload`` for a form: refused, it returns with the page it came from (a draft or the library)."""
         try:
-            return Attempt(None, {}, draft_id=self.upload(actor, file_name, content, process_id, draft_id, title))
+            return Attempt(
+                None, {}, draft_id=self.upload(actor, file_name, content, process_id, draft_id, title)
+            )
         except FormDataError as error:
             if draft_id:
                 return Attempt(self.page(actor, draft_id), error.errors)
@@ -329,7 +358,9 @@ class DraftService:
             return _diff_to_current(session, draft)
 
     # --- deploying -----------------------------------------------------------------------------------
-    def deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None = None) -> Deployed:
+    def deploy(
+        self, actor: Actor, draft_id: int, comment: str, override_reason: str | None = None
+    ) -> Deployed:
         """The draft becomes the next numbered version, in one transaction, or nothing changes."""
         library.require_editor(actor)
         comment, reason = (comment or "").strip(), (override_reason or "").strip()
@@ -343,31 +374,62 @@ class DraftService:
             if not run.validation.ok:
                 raise DefinitionError(run.validation.problems)
             if run.failed and not reason:
-                raise FormDataError({"override_reason": f"シナリオ {len(run.failed)} 件が失敗しています（"
-                                                        f"{_file_names(run.failed)}）。失敗したままデプロイする場合は、"
-                                                        "その理由を入力してください"})
+                raise FormDataError(
+                    {
+                        "override_reason": f"シナリオ {len(run.failed)} 件が失敗しています（"
+                        f"{_file_names(run.failed)}）。失敗したままデプロイする場合は、"
+                        "その理由を入力してください"
+                    }
+                )
             [result] = deploy_bundle(session, _bundle(draft.files), actor, comment, [draft.process_id])
             if not result.created:
-                raise CaseStateError(f"現在のバージョン {result.version} と内容が同じです（シナリオの変更だけでは"
-                                     "新しいバージョンになりません）")
+                raise CaseStateError(
+                    f"現在のバージョン {result.version} と内容が同じです（シナリオの変更だけでは"
+                    "新しいバージョンになりません）"
+                )
             self._mark_deployed(session, draft, actor, comment, result.version)
-            library.audit(session, actor, "draft_deployed", draft, version=result.version, comment=comment,
-                          override_reason=reason or None, failed_scenarios=[r.file_name for r in run.failed],
-                          changes=changes.summary())
+            library.audit(
+                session,
+                actor,
+                "draft_deployed",
+                draft,
+                version=result.version,
+                comment=comment,
+                override_reason=reason or None,
+                failed_scenarios=[r.file_name for r in run.failed],
+                changes=changes.summary(),
+            )
             return Deployed(draft.process_id, result.version, overridden=bool(run.failed))
 
-    def _mark_deployed(self, session: Session, draft: ProcessDraft, actor: Actor, comment: str, number: int) -> None:
+    def _mark_deployed(
+        self, session: Session, draft: ProcessDraft, actor: Actor, comment: str, number: int
+    ) -> None:
         draft.status = DEPLOYED
         draft.deploy_comment = comment
         draft.deployed_version_id = library.version(session, draft.process_id, number).id
         library.touch(draft, actor, self.engine.clock())
 
-    def _new(self, session: Session, actor: Actor, process_id: str, title: str, base: ProcessVersion | None,
-             files: dict[str, str]) -> ProcessDraft:
+    def _new(
+        self,
+        session: Session,
+        actor: Actor,
+        process_id: str,
+        title: str,
+        base: ProcessVersion | None,
+        files: dict[str, str],
+    ) -> ProcessDraft:
         now = self.engine.clock()
-        draft = ProcessDraft(process_id=process_id, title=title, base_version_id=base.id if base else None,
-                             files=files, status=OPEN, created_by_id=actor.user_id, created_at=now,
-                             updated_by_id=actor.user_id, updated_at=now)
+        draft = ProcessDraft(
+            process_id=process_id,
+            title=title,
+            base_version_id=base.id if base else None,
+            files=files,
+            status=OPEN,
+            created_by_id=actor.user_id,
+            created_at=now,
+            updated_by_id=actor.user_id,
+            updated_at=now,
+        )
         session.add(draft)
         session.flush()
         return draft

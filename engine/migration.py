@@ -138,7 +138,7 @@ def blockers(workflow: BpmnWorkflow, target: CompiledProcess) -> list[str]:
 
 
 def migrate_in_memory(workflow: BpmnWorkflow, target: CompiledProcess) -> None:
-    """Swaps the specs (subprocesses first), re-predicts what was ready or waiting, and runs to the next wait."""
+    """Swaps the specs (subprocesses first), re-predicts what was ready or waiting, runs to the next wait."""
     top, subprocesses = diff_workflow(SERIALIZER.registry, workflow, target.spec, target.called_specs)
     for subprocess_id, diff in subprocesses.items():
         subprocess = workflow.subprocesses[subprocess_id]
@@ -167,15 +167,22 @@ class MigrationService:
             target = latest(session, process_id)
             if target is None:
                 raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
-            checks = [self._check(session, case, target, preview=False) for case in _older_cases(session, target)]
-            return MigrationOverview(process_id, target.name, target.version, checks, _history(session, process_id))
+            checks = [
+                self._check(session, case, target, preview=False) for case in _older_cases(session, target)
+            ]
+            return MigrationOverview(
+                process_id, target.name, target.version, checks, _history(session, process_id)
+            )
 
     def dry_run(self, actor: Actor, process_id: str, case_ids: Iterable[int]) -> list[CaseCheck]:
         """What moving these cases would do, case by case; nothing is saved."""
         library.require_editor(actor)
         with self.engine.unit_of_work() as session:
             target = _target(session, process_id)
-            return [self._check(session, case, target, preview=True) for case in _chosen(session, process_id, case_ids)]
+            return [
+                self._check(session, case, target, preview=True)
+                for case in _chosen(session, process_id, case_ids)
+            ]
 
     def migrate(self, actor: Actor, process_id: str, case_ids: Iterable[int]) -> list[CaseCheck]:
         """Moves every chosen case to the current version, or none if any of them cannot move."""
@@ -186,8 +193,10 @@ class MigrationService:
             checks = [self._check(session, case, target, preview=True) for case in cases]
             refused = [check for check in checks if not check.movable]
             if refused:
-                raise MigrationRefusedError("次の案件は移行できないため、どの案件も移行していません: " + " / ".join(
-                    f"{c.number}: {'、'.join(c.reasons)}" for c in refused))
+                raise MigrationRefusedError(
+                    "次の案件は移行できないため、どの案件も移行していません: "
+                    + " / ".join(f"{c.number}: {'、'.join(c.reasons)}" for c in refused)
+                )
             for case in cases:
                 self._move(session, actor, case, target)
             return checks
@@ -217,10 +226,22 @@ class MigrationService:
                 waiting = _waiting(session, case, workflow)
             except CaseStateError as error:
                 reasons = [str(error)]
-            reasons += [f"移行後の「{w.name}」（事業 {w.project}）の担当課が決まっていません"
-                        for w in waiting if not w.routed_to]
-        return CaseCheck(case.id, case.number or "", case.title, case.organisation.name,
-                         case.process_version.version, target.version, list(case.active_steps or []), reasons, waiting)
+            reasons += [
+                f"移行後の「{w.name}」（事業 {w.project}）の担当課が決まっていません"
+                for w in waiting
+                if not w.routed_to
+            ]
+        return CaseCheck(
+            case.id,
+            case.number or "",
+            case.title,
+            case.organisation.name,
+            case.process_version.version,
+            target.version,
+            list(case.active_steps or []),
+            reasons,
+            waiting,
+        )
 
     def _move(self, session: Session, actor: Actor, case: Case, target: ProcessVersion) -> None:
         now = self.engine.clock()
@@ -231,13 +252,31 @@ class MigrationService:
         state = dump_workflow(workflow)
         _save(case, state, target, now)
         sync_case(session, case, workflow, now)
-        session.add(CaseMigration(case_id=case.id, from_version_id=from_version.id, to_version_id=target.id,
-                                  previous_state=previous, previous_serializer_version=previous_serializer,
-                                  migrated_state_hash=_state_hash(state), migrated_at=now,
-                                  migrated_by_id=actor.user_id))
-        session.add(AuditEvent(at=now, actor_id=actor.user_id, case_id=case.id, action="case_migrated",
-                               detail={"process_id": case.process_id, "from_version": from_version.version,
-                                       "to_version": target.version}))
+        session.add(
+            CaseMigration(
+                case_id=case.id,
+                from_version_id=from_version.id,
+                to_version_id=target.id,
+                previous_state=previous,
+                previous_serializer_version=previous_serializer,
+                migrated_state_hash=_state_hash(state),
+                migrated_at=now,
+                migrated_by_id=actor.user_id,
+            )
+        )
+        session.add(
+            AuditEvent(
+                at=now,
+                actor_id=actor.user_id,
+                case_id=case.id,
+                action="case_migrated",
+                detail={
+                    "process_id": case.process_id,
+                    "from_version": from_version.version,
+                    "to_version": target.version,
+                },
+            )
+        )
 
     def _restore(self, session: Session, actor: Actor, case: Case, record: CaseMigration) -> None:
         now = self.engine.clock()
@@ -246,17 +285,33 @@ class MigrationService:
         workflow = load_workflow(record.previous_state)
         _save(case, record.previous_state, previous_version, now, record.previous_serializer_version)
         ready = {str(task.id) for task in ready_tasks(workflow)}
-        for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.id.in_(ready),
-                                                           HumanTask.state == CANCELLED)):
+        for row in session.scalars(
+            select(HumanTask).where(
+                HumanTask.case_id == case.id, HumanTask.id.in_(ready), HumanTask.state == CANCELLED
+            )
+        ):
             row.state, row.completed_at = READY, None  # the tasks the move closed are open again
         sync_case(session, case, workflow, now)
         record.reverted_at, record.reverted_by_id = now, actor.user_id
-        session.add(AuditEvent(at=now, actor_id=actor.user_id, case_id=case.id, action="case_migration_reverted",
-                               detail={"process_id": case.process_id, "from_version": to_version,
-                                       "to_version": previous_version.version, "migration_id": record.id}))
+        session.add(
+            AuditEvent(
+                at=now,
+                actor_id=actor.user_id,
+                case_id=case.id,
+                action="case_migration_reverted",
+                detail={
+                    "process_id": case.process_id,
+                    "from_version": to_version,
+                    "to_version": previous_version.version,
+                    "migration_id": record.id,
+                },
+            )
+        )
 
 
-def _save(case: Case, state: str, version: ProcessVersion, now: datetime, serializer: str = SERIALIZER_VERSION) -> None:
+def _save(
+    case: Case, state: str, version: ProcessVersion, now: datetime, serializer: str = SERIALIZER_VERSION
+) -> None:
     case.workflow.state, case.workflow.serializer_version = state, serializer
     case.workflow.spiff_version, case.workflow.updated_at = SPIFF_VERSION, now
     case.process_version_id, case.process_version = version.id, version
@@ -275,8 +330,15 @@ def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> list[Waiti
         else:
             routed = departments.get(task.department or "", "")
         project = task.project or {}
-        found.append(WaitingTask(task.name, task.lane.value if task.lane else "", routed, project.get("id"),
-                                 project.get("title")))
+        found.append(
+            WaitingTask(
+                task.name,
+                task.lane.value if task.lane else "",
+                routed,
+                project.get("id"),
+                project.get("title"),
+            )
+        )
     return found
 
 
@@ -288,8 +350,17 @@ def _target(session: Session, process_id: str) -> ProcessVersion:
 
 
 def _older_cases(session: Session, target: ProcessVersion) -> list[Case]:
-    return list(session.scalars(select(Case).where(Case.process_id == target.process_id, Case.status == "running",
-                                                   Case.process_version_id != target.id).order_by(Case.id)))
+    return list(
+        session.scalars(
+            select(Case)
+            .where(
+                Case.process_id == target.process_id,
+                Case.status == "running",
+                Case.process_version_id != target.id,
+            )
+            .order_by(Case.id)
+        )
+    )
 
 
 def _chosen(session: Session, process_id: str, case_ids: Iterable[int], lock: bool = False) -> list[Case]:
@@ -314,9 +385,13 @@ def _chosen(session: Session, process_id: str, case_ids: Iterable[int], lock: bo
 def _undo_refused(session: Session, record: CaseMigration, case: Case) -> str | None:
     if record.reverted_at is not None:
         return "この移行は既に元に戻されています"
-    newer = session.scalar(select(CaseMigration.id).where(CaseMigration.case_id == record.case_id,
-                                                          CaseMigration.id > record.id,
-                                                          CaseMigration.reverted_at.is_(None)))
+    newer = session.scalar(
+        select(CaseMigration.id).where(
+            CaseMigration.case_id == record.case_id,
+            CaseMigration.id > record.id,
+            CaseMigration.reverted_at.is_(None),
+        )
+    )
     if newer is not None or case.process_version_id != record.to_version_id:
         return "この案件はその後さらに移行されたため、この移行は元に戻せません"
     if case.status != "running" or _state_hash(case.workflow.state) != record.migrated_state_hash:
@@ -329,10 +404,25 @@ def _history(session: Session, process_id: str) -> list[MigrationRecord]:
         select(CaseMigration, Case, UserAccount.display_name)
         .join(Case, CaseMigration.case_id == Case.id)
         .outerjoin(UserAccount, CaseMigration.migrated_by_id == UserAccount.id)
-        .where(Case.process_id == process_id).order_by(CaseMigration.id.desc()).limit(200))
-    versions = {v.id: v.version for v in session.scalars(select(ProcessVersion)
-                                                         .where(ProcessVersion.process_id == process_id))}
-    return [MigrationRecord(record.id, case.id, case.number or "", versions[record.from_version_id],
-                            versions[record.to_version_id], record.migrated_at, name, record.reverted_at,
-                            _undo_refused(session, record, case) if record.reverted_at is None else None)
-            for record, case, name in rows]
+        .where(Case.process_id == process_id)
+        .order_by(CaseMigration.id.desc())
+        .limit(200)
+    )
+    versions = {
+        v.id: v.version
+        for v in session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id))
+    }
+    return [
+        MigrationRecord(
+            record.id,
+            case.id,
+            case.number or "",
+            versions[record.from_version_id],
+            versions[record.to_version_id],
+            record.migrated_at,
+            name,
+            record.reverted_at,
+            _undo_refused(session, record, case) if record.reverted_at is None else None,
+        )
+        for record, case, name in rows
+    ]

@@ -95,7 +95,7 @@ class DraftDetail:
 
     @property
     def groups(self) -> list[FileGroup]:
-        """The files as the draft page lists them: the diagram first, then forms, scenarios, called processes."""
+        """The files as the draft page lists them: diagram first, then forms, scenarios, called processes."""
         main = self.summary.process_id
         found: dict[str, FileGroup] = {}
         for file in self.files:
@@ -103,7 +103,9 @@ class DraftDetail:
                 key, label = f"called:{file.process_id}", f"呼び出すプロセス {file.process_id}"
             else:
                 key, label = file.kind, _GROUP_LABELS[file.kind]
-            found.setdefault(key, FileGroup(label, [], open=key in ("bpmn", "dmn", "form"))).files.append(file)
+            found.setdefault(key, FileGroup(label, [], open=key in ("bpmn", "dmn", "form"))).files.append(
+                file
+            )
         return list(found.values())
 
 
@@ -114,7 +116,13 @@ class FileGroup:
     open: bool
 
 
-_GROUP_LABELS = {"bpmn": "プロセス図", "dmn": "判定表", "form": "フォーム", "scenario": "シナリオ", "metadata": "プロセス情報"}
+_GROUP_LABELS = {
+    "bpmn": "プロセス図",
+    "dmn": "判定表",
+    "form": "フォーム",
+    "scenario": "シナリオ",
+    "metadata": "プロセス情報",
+}
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -126,33 +134,66 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def _draft_summary(draft: ProcessDraft, names: dict[int, str], versions: dict[int, int]) -> DraftSummary:
-    return DraftSummary(draft.id, draft.process_id, draft.title, versions.get(draft.base_version_id),
-                        draft.status, draft.updated_at, names.get(draft.updated_by_id))
+    return DraftSummary(
+        draft.id,
+        draft.process_id,
+        draft.title,
+        versions.get(draft.base_version_id),
+        draft.status,
+        draft.updated_at,
+        names.get(draft.updated_by_id),
+    )
 
 
 def processes(session: Session) -> list[ProcessSummary]:
-    versions = list(session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_id,
-                                                                     ProcessVersion.version.desc())))
-    drafts = list(session.scalars(select(ProcessDraft).where(ProcessDraft.status == OPEN).order_by(ProcessDraft.id)))
-    open_cases = {version_id: count for version_id, count in session.execute(
-        select(Case.process_version_id, func.count()).where(Case.status == "running").group_by(Case.process_version_id))}
+    versions = list(
+        session.scalars(
+            select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+        )
+    )
+    drafts = list(
+        session.scalars(select(ProcessDraft).where(ProcessDraft.status == OPEN).order_by(ProcessDraft.id))
+    )
+    open_cases = {
+        version_id: count
+        for version_id, count in session.execute(
+            select(Case.process_version_id, func.count())
+            .where(Case.status == "running")
+            .group_by(Case.process_version_id)
+        )
+    }
     names = _names(session, {v.deployed_by_id for v in versions} | {d.updated_by_id for d in drafts})
     numbers = {v.id: v.version for v in versions}
     found: dict[str, ProcessSummary] = {}
     for version in versions:
-        summary = found.setdefault(version.process_id, ProcessSummary(version.process_id, version.name, [], []))
-        summary.versions.append(VersionSummary(
-            version.version, version.deployed_at, names.get(version.deployed_by_id), version.comment,
-            version.content_hash, open_cases.get(version.id, 0), current=not summary.versions))
+        summary = found.setdefault(
+            version.process_id, ProcessSummary(version.process_id, version.name, [], [])
+        )
+        summary.versions.append(
+            VersionSummary(
+                version.version,
+                version.deployed_at,
+                names.get(version.deployed_by_id),
+                version.comment,
+                version.content_hash,
+                open_cases.get(version.id, 0),
+                current=not summary.versions,
+            )
+        )
     for draft in drafts:
-        summary = found.setdefault(draft.process_id, ProcessSummary(draft.process_id, draft.process_id, [], []))
+        summary = found.setdefault(
+            draft.process_id, ProcessSummary(draft.process_id, draft.process_id, [], [])
+        )
         summary.drafts.append(_draft_summary(draft, names, numbers))
     return sorted(found.values(), key=lambda s: s.process_id)
 
 
 def version(session: Session, process_id: str, number: int) -> ProcessVersion:
-    found = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
-                                                        ProcessVersion.version == number))
+    found = session.scalar(
+        select(ProcessVersion).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.version == number
+        )
+    )
     if found is None:
         raise NotFoundError(f"プロセス「{process_id}」のバージョン {number} はありません")
     return found
@@ -179,13 +220,15 @@ def require_file(found: ProcessDraft, path: str) -> None:
 
 
 def check_not_stale(session: Session, found: ProcessDraft) -> ProcessVersion | None:
-    """The current version, provided the draft was made from it: deploying an older copy would undo changes."""
+    """The current version, if the draft was made from it: deploying an older copy would undo changes."""
     current = latest(session, found.process_id)
     if current is not None and current.id != found.base_version_id:
         base = session.get(ProcessVersion, found.base_version_id) if found.base_version_id else None
-        raise CaseStateError(f"この下書きは{f'バージョン {base.version} ' if base else '以前の状態'}をもとにしていますが、"
-                             f"その後バージョン {current.version} がデプロイされました。"
-                             "最新のバージョンから下書きを作り直してください")
+        raise CaseStateError(
+            f"この下書きは{f'バージョン {base.version} ' if base else '以前の状態'}をもとにしていますが、"
+            f"その後バージョン {current.version} がデプロイされました。"
+            "最新のバージョンから下書きを作り直してください"
+        )
     return current
 
 
@@ -202,7 +245,9 @@ def check_path(found: ProcessDraft, path: str) -> None:
 
 def new_form_path(found: ProcessDraft, form_id: str) -> str:
     if not FORM_ID.match(form_id or ""):
-        raise FormDataError({"form_id": "フォーム ID は英小文字で始め、英小文字・数字・「_」で入力してください"})
+        raise FormDataError(
+            {"form_id": "フォーム ID は英小文字で始め、英小文字・数字・「_」で入力してください"}
+        )
     path = f"{found.process_id}/forms/{form_id}.form"
     if path in found.files:
         raise FormDataError({"form_id": f"フォーム「{form_id}」は既にあります"})
@@ -211,9 +256,18 @@ def new_form_path(found: ProcessDraft, form_id: str) -> str:
 
 def empty_form(form_id: str) -> str:
     """A form the editor can open and the deploy-time checks accept: one explanation to replace."""
-    return json.dumps({"id": form_id, "type": "default", "schemaVersion": 16, "components": [
-        {"type": "text", "id": f"Text_{form_id}", "text": "このフォームの説明を入力してください。"}]},
-        ensure_ascii=False, indent=2)
+    return json.dumps(
+        {
+            "id": form_id,
+            "type": "default",
+            "schemaVersion": 16,
+            "components": [
+                {"type": "text", "id": f"Text_{form_id}", "text": "このフォームの説明を入力してください。"}
+            ],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def touch(found: ProcessDraft, actor: Actor, now: datetime) -> None:
@@ -221,9 +275,13 @@ def touch(found: ProcessDraft, actor: Actor, now: datetime) -> None:
 
 
 def audit(session: Session, actor: Actor, action: str, found: ProcessDraft, **detail: Any) -> None:
-    session.add(AuditEvent(actor_id=actor.user_id, action=action,
-                           detail={"process_id": found.process_id, "draft_id": found.id, "title": found.title,
-                                   **detail}))
+    session.add(
+        AuditEvent(
+            actor_id=actor.user_id,
+            action=action,
+            detail={"process_id": found.process_id, "draft_id": found.id, "title": found.title, **detail},
+        )
+    )
 
 
 def _file(path: str) -> DraftFile:
@@ -253,9 +311,12 @@ def detail(session: Session, actor: Actor, found: ProcessDraft) -> DraftDetail:
     except (json.JSONDecodeError, AttributeError):
         name = None
     return DraftDetail(
-        summary=_draft_summary(found, names, numbers), process_name=name or (current.name if current else found.process_id),
-        files=sorted((_file(p) for p in found.files), key=lambda f: (f.process_id != found.process_id, f.process_id,
-                                                                   f.kind, f.name)),
+        summary=_draft_summary(found, names, numbers),
+        process_name=name or (current.name if current else found.process_id),
+        files=sorted(
+            (_file(p) for p in found.files),
+            key=lambda f: (f.process_id != found.process_id, f.process_id, f.kind, f.name),
+        ),
         current_version=current.version if current else None,
         stale=found.status == OPEN and current is not None and current.id != found.base_version_id,
         may_edit=found.status == OPEN and actor.role in EDITORS,

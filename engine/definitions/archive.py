@@ -41,7 +41,9 @@ def safe_path(name: str) -> str:
     path = PurePosixPath(name.replace("\\", "/"))
     parts = path.parts
     if path.is_absolute() or not parts or any(p in ("", ".", "..") or not _SEGMENT.match(p) for p in parts):
-        raise _refuse(f"ファイル名「{name}」は使えません（英数字・「_」「-」「.」のみ、フォルダの外は指定できません）")
+        raise _refuse(
+            f"ファイル名「{name}」は使えません（英数字・「_」「-」「.」のみ、フォルダの外は指定できません）"
+        )
     if path.suffix not in SUFFIXES:
         raise _refuse(f"「{name}」は対応していない種類のファイルです（.bpmn .dmn .form .json のみ）")
     return path.as_posix()
@@ -66,7 +68,9 @@ def place_file(file_name: str, text: str, process_id: str | None) -> tuple[str, 
     if suffix == ".bpmn":
         process_id = process_id or executable_process_id(text)
         if not process_id:
-            raise _refuse(f"「{name}」からプロセス ID を読み取れません。アップロード先のプロセスを選んでください")
+            raise _refuse(
+                f"「{name}」からプロセス ID を読み取れません。アップロード先のプロセスを選んでください"
+            )
         return process_id, f"{process_id}/{process_id}.bpmn"
     if not process_id:
         raise _refuse(f"「{name}」をどのプロセスに加えるか選んでください")
@@ -75,7 +79,7 @@ def place_file(file_name: str, text: str, process_id: str | None) -> tuple[str, 
 
 
 def read_zip(content: bytes, process_id: str | None) -> tuple[str, dict[str, str]]:
-    """(main process id, files) of a zip bundle; its entries may be rooted at the process folders or inside one."""
+    """(main process id, files) of a zip bundle: rooted at the process folders, or one folder's files."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
@@ -84,12 +88,16 @@ def read_zip(content: bytes, process_id: str | None) -> tuple[str, dict[str, str
     if not entries:
         raise _refuse("zip ファイルに定義ファイルがありません")
     if len(entries) > MAX_FILES or sum(info.file_size for info in entries) > MAX_TOTAL_BYTES:
-        raise _refuse(f"zip ファイルが大きすぎます（{MAX_FILES} ファイル・{MAX_TOTAL_BYTES // 1024 // 1024} MB まで）")
+        raise _refuse(
+            f"zip ファイルが大きすぎます（{MAX_FILES} ファイル・{MAX_TOTAL_BYTES // 1024 // 1024} MB まで）"
+        )
     files = {safe_path(info.filename): decode(info.filename, archive.read(info)) for info in entries}
     if not _rooted(files):
         if not process_id:
-            raise _refuse("zip の中にプロセスのフォルダ（<プロセスID>/<プロセスID>.bpmn）がありません。"
-                          "アップロード先のプロセスを選んでください")
+            raise _refuse(
+                "zip の中にプロセスのフォルダ（<プロセスID>/<プロセスID>.bpmn）がありません。"
+                "アップロード先のプロセスを選んでください"
+            )
         files = {f"{process_id}/{path}": text for path, text in files.items()}
     return _main_process(files, process_id), files
 
@@ -115,7 +123,9 @@ def _main_process(files: Mapping[str, str], process_id: str | None) -> str:
     called = {ref for folder in folders for ref in _called(files[f"{folder}/{folder}.bpmn"])}
     roots = [folder for folder in folders if folder not in called]
     if len(roots) != 1:
-        raise _refuse(f"zip に複数のプロセス（{', '.join(roots)}）があります。アップロード先のプロセスを選んでください")
+        raise _refuse(
+            f"zip に複数のプロセス（{', '.join(roots)}）があります。アップロード先のプロセスを選んでください"
+        )
     return roots[0]
 
 
@@ -124,7 +134,11 @@ def _called(xml: str) -> set[str]:
         root = etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError:
         return set()
-    return {call.get("calledElement") for call in root.iterfind(".//bpmn:callActivity", NS) if call.get("calledElement")}
+    return {
+        call.get("calledElement")
+        for call in root.iterfind(".//bpmn:callActivity", NS)
+        if call.get("calledElement")
+    }
 
 
 def write_zip(files: Mapping[str, str]) -> bytes:

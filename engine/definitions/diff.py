@@ -19,11 +19,21 @@ from engine.definitions.lint import BPMN_NS, FLOW_NODES, NS
 from engine.definitions.parser import CAMUNDA_NS
 
 KINDS = {
-    "userTask": "ユーザータスク", "scriptTask": "スクリプトタスク", "businessRuleTask": "判定表タスク",
-    "callActivity": "呼び出しプロセス", "subProcess": "サブプロセス", "startEvent": "開始イベント",
-    "endEvent": "終了イベント", "intermediateCatchEvent": "中間イベント", "intermediateThrowEvent": "中間イベント",
-    "boundaryEvent": "境界イベント", "exclusiveGateway": "排他ゲートウェイ", "parallelGateway": "並行ゲートウェイ",
-    "inclusiveGateway": "包含ゲートウェイ", "eventBasedGateway": "イベントゲートウェイ", "sequenceFlow": "分岐条件",
+    "userTask": "ユーザータスク",
+    "scriptTask": "スクリプトタスク",
+    "businessRuleTask": "判定表タスク",
+    "callActivity": "呼び出しプロセス",
+    "subProcess": "サブプロセス",
+    "startEvent": "開始イベント",
+    "endEvent": "終了イベント",
+    "intermediateCatchEvent": "中間イベント",
+    "intermediateThrowEvent": "中間イベント",
+    "boundaryEvent": "境界イベント",
+    "exclusiveGateway": "排他ゲートウェイ",
+    "parallelGateway": "並行ゲートウェイ",
+    "inclusiveGateway": "包含ゲートウェイ",
+    "eventBasedGateway": "イベントゲートウェイ",
+    "sequenceFlow": "分岐条件",
 }
 _IGNORED_CHILDREN = ("documentation", "incoming", "outgoing")
 _IGNORED_ATTRIBUTES = ("name", f"{{{CAMUNDA_NS}}}formRef", f"{{{CAMUNDA_NS}}}formRefBinding")
@@ -61,7 +71,9 @@ class ElementChange:
         if self.moved:
             found.append(f"レーン: {self.before.lane or '（なし）'} → {self.after.lane or '（なし）'}")
         if self.before.form_ref != self.after.form_ref:
-            found.append(f"フォーム: {self.before.form_ref or '（なし）'} → {self.after.form_ref or '（なし）'}")
+            found.append(
+                f"フォーム: {self.before.form_ref or '（なし）'} → {self.after.form_ref or '（なし）'}"
+            )
         if self.before.definition != self.after.definition:
             found.append("スクリプト・条件・タイマー・繰り返しなどの設定")
         return found
@@ -93,7 +105,8 @@ class VersionDiff:
     def summary(self) -> dict[str, list[str]]:
         """For the audit trail: what changed, by element id and file."""
         return {
-            "added": [e.element_id for e in self.added], "removed": [e.element_id for e in self.removed],
+            "added": [e.element_id for e in self.added],
+            "removed": [e.element_id for e in self.removed],
             "moved": [c.after.element_id for c in self.moved],
             "changed": [c.after.element_id for c in self.changed if not c.moved],
             "forms": [f"{f.change} {f.path}" for f in self.forms],
@@ -126,16 +139,26 @@ def elements(files: Mapping[str, str]) -> dict[tuple[str, str], ElementInfo]:
         except etree.XMLSyntaxError:
             continue
         for process in root.iterfind("bpmn:process", NS):
-            lanes = {ref.text.strip(): lane.get("name") for lane in process.iterfind(".//bpmn:lane", NS)
-                     for ref in lane.iterfind("bpmn:flowNodeRef", NS) if ref.text}
+            lanes = {
+                ref.text.strip(): lane.get("name")
+                for lane in process.iterfind(".//bpmn:lane", NS)
+                for ref in lane.iterfind("bpmn:flowNodeRef", NS)
+                if ref.text
+            }
             for element in process.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in (*FLOW_NODES, "sequenceFlow"))):
                 tag = etree.QName(element).localname
                 if tag == "sequenceFlow" and element.find("bpmn:conditionExpression", NS) is None:
                     continue
                 key = (process.get("id"), element.get("id"))
-                found[key] = ElementInfo(key[0], key[1], KINDS.get(tag, tag), element.get("name"),
-                                         lanes.get(key[1]), element.get(f"{{{CAMUNDA_NS}}}formRef"),
-                                         _definition(element))
+                found[key] = ElementInfo(
+                    key[0],
+                    key[1],
+                    KINDS.get(tag, tag),
+                    element.get("name"),
+                    lanes.get(key[1]),
+                    element.get(f"{{{CAMUNDA_NS}}}formRef"),
+                    _definition(element),
+                )
     return found
 
 

@@ -17,13 +17,19 @@ from engine.domain.guideline import Lane
 from engine.errors import DefinitionProblem
 
 _MI = "bpmn:multiInstanceLoopCharacteristics"
-MESSAGE = ("担当課のユーザータスクは、事業ごとの繰り返し（マルチインスタンス）の中に置いてください"
-           "（担当課は繰り返しの要素の事業の department で決まります）")
+MESSAGE = (
+    "担当課のユーザータスクは、事業ごとの繰り返し（マルチインスタンス）の中に置いてください"
+    "（担当課は繰り返しの要素の事業の department で決まります）"
+)
 
 
 def _called_per_project(roots: Mapping[str, etree._Element]) -> set[str]:
-    return {call.get("calledElement") for root in roots.values() for call in root.iterfind(".//bpmn:callActivity", NS)
-            if call.find(_MI, NS) is not None}
+    return {
+        call.get("calledElement")
+        for root in roots.values()
+        for call in root.iterfind(".//bpmn:callActivity", NS)
+        if call.find(_MI, NS) is not None
+    }
 
 
 def _lane_of(task, lanes: Mapping[str, str]) -> str | None:
@@ -45,7 +51,9 @@ def _inside_multi_instance(task) -> bool:
     return False
 
 
-def department_task_problems(files: Mapping[str, bytes], called_only: set[str] = frozenset()) -> Iterator[DefinitionProblem]:
+def department_task_problems(
+    files: Mapping[str, bytes], called_only: set[str] = frozenset()
+) -> Iterator[DefinitionProblem]:
     """``called_only``: processes that start no case of their own (``starts_cases: false``); a caller outside
     this bundle may run them per project, so only the processes that start cases are held to the rule."""
     roots = {name: etree.fromstring(content) for name, content in files.items()}
@@ -54,10 +62,15 @@ def department_task_problems(files: Mapping[str, bytes], called_only: set[str] =
         for process in root.iterfind("bpmn:process", NS):
             if process.get("id") in per_project:
                 continue
-            lanes = {ref.text.strip(): lane.get("name") for lane in process.iterfind(".//bpmn:lane", NS)
-                     for ref in lane.iterfind("bpmn:flowNodeRef", NS) if ref.text}
+            lanes = {
+                ref.text.strip(): lane.get("name")
+                for lane in process.iterfind(".//bpmn:lane", NS)
+                for ref in lane.iterfind("bpmn:flowNodeRef", NS)
+                if ref.text
+            }
             for task in process.iterfind(".//bpmn:userTask", NS):
                 lane = _lane_of(task, lanes)
                 if Lane.from_bpmn(lane) is Lane.DEPARTMENT and not _inside_multi_instance(task):
-                    yield DefinitionProblem(file_name, MESSAGE, task.get("id"), task.get("name"), lane,
-                                            task.sourceline)
+                    yield DefinitionProblem(
+                        file_name, MESSAGE, task.get("id"), task.get("name"), lane, task.sourceline
+                    )

@@ -48,7 +48,10 @@ def scenario_problems(text: str, tasks: Mapping[str, str]) -> list[str]:
     if not isinstance(scenario.get("name"), str) or not scenario["name"].strip():
         problems.append("「name」にシナリオの説明（日本語）を入れてください")
     start = scenario.get("start", {})
-    if not isinstance(start, dict) or start.get("initiated_by", "organisation") not in ("organisation", "city"):
+    if not isinstance(start, dict) or start.get("initiated_by", "organisation") not in (
+        "organisation",
+        "city",
+    ):
         problems.append("「start.initiated_by」は organisation か city にしてください")
     steps = scenario.get("steps")
     if not isinstance(steps, list) or not steps:
@@ -62,11 +65,13 @@ def scenario_problems(text: str, tasks: Mapping[str, str]) -> list[str]:
 
 def _step_problems(step: Any, tasks: Mapping[str, str]) -> list[str]:
     if not isinstance(step, dict):
-        return ["手順は { \"task\": …, \"data\": { … } } の形にしてください"]
+        return ['手順は { "task": …, "data": { … } } の形にしてください']
     problems = []
     if step.get("task") not in tasks:
         known = "、".join(sorted(tasks)) or "なし"
-        problems.append(f"タスク「{step.get('task')}」はこのプロセスのユーザータスクにありません（あるもの: {known}）")
+        problems.append(
+            f"タスク「{step.get('task')}」はこのプロセスのユーザータスクにありません（あるもの: {known}）"
+        )
     unknown = sorted(set(step) - _STEP_KEYS)
     if unknown:
         problems.append(f"使えない項目があります: {', '.join(unknown)}")
@@ -77,13 +82,13 @@ def _step_problems(step: Any, tasks: Mapping[str, str]) -> list[str]:
     if "lane" in step and step["lane"] not in _LANES:
         problems.append(f"「lane」は {'・'.join(_LANES)} のいずれかにしてください")
     if "project" in step and not isinstance(step["project"], str):
-        problems.append("「project」は事業番号（例: \"P1\"）にしてください")
+        problems.append('「project」は事業番号（例: "P1"）にしてください')
     return problems
 
 
 def _expect_problems(expect: Any) -> list[str]:
     if not isinstance(expect, dict):
-        return ["「expect」は { \"outcome\": …, \"data\": { … } } の形にしてください"]
+        return ['「expect」は { "outcome": …, "data": { … } } の形にしてください']
     if "outcome" in expect and expect["outcome"] not in OUTCOMES:
         return [f"「expect.outcome」は {', '.join(OUTCOMES)} のいずれかにしてください"]
     return []

@@ -18,8 +18,10 @@ NEW_NAME = "② 過去の連携実績の整理（改訂）"
 
 
 def open_modeler(page: Page) -> None:
-    # the file name is read out after the link text; "." stands for the "/" Playwright cannot take in a pattern
-    page.get_by_role("link", name=re.compile(r"^編集\s*（comprehensive_agreement.comprehensive_agreement\.bpmn）$")).click()
+    # the file name is read after the link text; "." stands for "/", which a Playwright pattern cannot hold
+    page.get_by_role(
+        "link", name=re.compile(r"^編集\s*（comprehensive_agreement.comprehensive_agreement\.bpmn）$")
+    ).click()
     expect(page.locator("#canvas .djs-container")).to_be_visible()
     expect(page.locator("#element-picker option")).not_to_have_count(1)
 
@@ -30,7 +32,9 @@ def test_a_process_owner_renames_a_step_gives_it_a_new_form_and_deploys_it(page,
     expect(page.get_by_role("heading", name="プロセス定義", level=1)).to_be_visible()
     screenshot(page, "process-library")
 
-    comprehensive = page.locator("section", has=page.get_by_role("heading", name=re.compile("^包括連携協定の締結")))
+    comprehensive = page.locator(
+        "section", has=page.get_by_role("heading", name=re.compile("^包括連携協定の締結"))
+    )
     comprehensive.get_by_label("新しい下書きの名前（何を変えるか）").fill("②の名称とフォームを変更")
     comprehensive.get_by_role("button", name="現行バージョンから下書きを作成").click()
     expect(page.get_by_role("heading", name="下書き「②の名称とフォームを変更」")).to_be_visible()
@@ -56,7 +60,9 @@ def test_a_process_owner_renames_a_step_gives_it_a_new_form_and_deploys_it(page,
     expect(page.locator("#validation-result")).to_contain_text("問題は見つかりませんでした")
 
     page.get_by_role("link", name="検証・試行・デプロイへ").click()
-    expect(page.get_by_role("region", name=re.compile("^4. 現行バージョン"))).to_contain_text("名前: ② 連携事業の実績を整理 → " + NEW_NAME)
+    expect(page.get_by_role("region", name=re.compile("^4. 現行バージョン"))).to_contain_text(
+        "名前: ② 連携事業の実績を整理 → " + NEW_NAME
+    )
     page.get_by_role("button", name="シナリオを試行").click()
     dry_run = page.locator(".dry-run")
     expect(dry_run).to_contain_text("件失敗")
@@ -64,10 +70,15 @@ def test_a_process_owner_renames_a_step_gives_it_a_new_form_and_deploys_it(page,
     screenshot(page, "process-draft-dry-run")
 
     page.get_by_role("button", name="バージョン 2 としてデプロイ").click()
-    expect(page.locator("#override_reason-error")).to_contain_text("失敗したままデプロイする場合は、その理由を入力してください")
+    expect(page.locator("#override_reason-error")).to_contain_text(
+        "失敗したままデプロイする場合は、その理由を入力してください"
+    )
     expect(page.get_by_label("シナリオが失敗したままデプロイする理由")).to_have_attribute(
-        "aria-describedby", re.compile("override_reason-error"))
-    page.get_by_label("シナリオが失敗したままデプロイする理由").fill("②の新しい様式に合わせたシナリオは次の版で直す")
+        "aria-describedby", re.compile("override_reason-error")
+    )
+    page.get_by_label("シナリオが失敗したままデプロイする理由").fill(
+        "②の新しい様式に合わせたシナリオは次の版で直す"
+    )
     page.get_by_role("button", name="バージョン 2 としてデプロイ").click()
     expect(page.get_by_role("status").first).to_contain_text("バージョン 2 としてデプロイしました")
 

@@ -14,7 +14,9 @@ from tests.integration.redrawn import PROCESS, redrawn_files
 
 
 def test_the_form_and_decision_table_editors_save_files_that_pass_validation(page, live_server):
-    draft = DraftService(live_server.engine).create(live_server.engine.actor("process"), PROCESS, "様式と判定表の確認")
+    draft = DraftService(live_server.engine).create(
+        live_server.engine.actor("process"), PROCESS, "様式と判定表の確認"
+    )
     sign_in(page, live_server, "process")
     page.goto(f"{live_server.url}/processes/drafts/{draft}/form?file={PROCESS}/forms/proposal.form")
     expect(page.locator("#form-editor .fjs-editor-container")).to_contain_text("連携事業")
@@ -31,8 +33,13 @@ def test_the_form_and_decision_table_editors_save_files_that_pass_validation(pag
 
 def test_a_running_case_is_tried_moved_and_undone_from_the_migration_page(page, live_server):
     engine = live_server.engine
-    running = (Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
-               .assign_departments(FOUR_PROJECTS_THREE_CATEGORIES))
+    running = (
+        Flow(engine)
+        .start()
+        .propose(FOUR_PROJECTS_THREE_CATEGORIES)
+        .record_partnership()
+        .assign_departments(FOUR_PROJECTS_THREE_CATEGORIES)
+    )
     owner, drafts = engine.actor("process"), DraftService(engine)
     draft = drafts.create(owner, PROCESS, "④を担当課ごとの協議に")
     for path, text in redrawn_files().items():
@@ -59,7 +66,9 @@ def test_a_running_case_is_tried_moved_and_undone_from_the_migration_page(page, 
 
 
 def test_moving_a_step_into_the_department_lane_from_the_panel_is_caught_on_saving(page, live_server):
-    draft = DraftService(live_server.engine).create(live_server.engine.actor("process"), PROCESS, "②を担当課へ")
+    draft = DraftService(live_server.engine).create(
+        live_server.engine.actor("process"), PROCESS, "②を担当課へ"
+    )
     sign_in(page, live_server, "process")
     page.goto(f"{live_server.url}/processes/drafts/{draft}/modeler?file={PROCESS}/{PROCESS}.bpmn")
     expect(page.locator("#element-picker option")).not_to_have_count(1)
@@ -68,7 +77,9 @@ def test_moving_a_step_into_the_department_lane_from_the_panel_is_caught_on_savi
     page.get_by_role("button", name="下書きを保存").click()
     result = page.locator("#validation-result")
     expect(result).to_contain_text("1件の問題があります")
-    expect(result).to_contain_text("担当課のユーザータスクは、事業ごとの繰り返し（マルチインスタンス）の中に置いてください")
+    expect(result).to_contain_text(
+        "担当課のユーザータスクは、事業ごとの繰り返し（マルチインスタンス）の中に置いてください"
+    )
     result.get_by_role("button", name=re.compile("record_partnership")).click()
     expect(page.locator("#properties")).to_contain_text("ID: record_partnership")
     screenshot(page, "process-modeler-validation")

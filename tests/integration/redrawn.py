@@ -20,26 +20,61 @@ PROCESS = "comprehensive_agreement"
 BPMN = f"{PROCESS}/{PROCESS}.bpmn"
 FORM = f"{PROCESS}/forms/feasibility_by_project.form"
 _B = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_NS = {"bpmn": _B, "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI", "dc": "http://www.omg.org/spec/DD/20100524/DC"}
+_NS = {
+    "bpmn": _B,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+}
 _CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 
 FEASIBILITY_BY_PROJECT = {
-    "id": "feasibility_by_project", "type": "default", "schemaVersion": 16,
+    "id": "feasibility_by_project",
+    "type": "default",
+    "schemaVersion": 16,
     "components": [
-        {"type": "text", "id": "Text_intro", "text": "### ④ 連携事業の実施可否に関する協議（担当課）\n"
-         "事業「{{ consulted_project.title }}」について、企業等・総合政策課と協議した結果を入力します（R-5.4）。"},
-        {"type": "group", "id": "Group_result", "label": "協議結果", "path": "feasibility_result", "components": [
-            {"type": "datetime", "id": "Field_date", "key": "consultation_date", "label": "協議日", "subtype": "date",
-             "dateLabel": "協議日", "validate": {"required": True}},
-            {"type": "radio", "id": "Field_feasible", "key": "feasible", "label": "実施可能性",
-             "validate": {"required": True},
-             "values": [{"label": "実施可能性あり", "value": "yes"}, {"label": "実施可能性なし", "value": "no"}]},
-            {"type": "textarea", "id": "Field_note", "key": "note", "label": "協議結果"}]}],
+        {
+            "type": "text",
+            "id": "Text_intro",
+            "text": "### ④ 連携事業の実施可否に関する協議（担当課）\n"
+            "事業「{{ consulted_project.title }}」について、"
+            "企業等・総合政策課と協議した結果を入力します（R-5.4）。",
+        },
+        {
+            "type": "group",
+            "id": "Group_result",
+            "label": "協議結果",
+            "path": "feasibility_result",
+            "components": [
+                {
+                    "type": "datetime",
+                    "id": "Field_date",
+                    "key": "consultation_date",
+                    "label": "協議日",
+                    "subtype": "date",
+                    "dateLabel": "協議日",
+                    "validate": {"required": True},
+                },
+                {
+                    "type": "radio",
+                    "id": "Field_feasible",
+                    "key": "feasible",
+                    "label": "実施可能性",
+                    "validate": {"required": True},
+                    "values": [
+                        {"label": "実施可能性あり", "value": "yes"},
+                        {"label": "実施可能性なし", "value": "no"},
+                    ],
+                },
+                {"type": "textarea", "id": "Field_note", "key": "note", "label": "協議結果"},
+            ],
+        },
+    ],
 }
 
 SELECT_FEASIBLE = (
-    'feasibility = [{"id": k, "title": project_map[k]["title"], "feasible": feasibility_results[k]["feasible"], '
-    '"note": feasibility_results[k].get("note", "")} for k in project_map if k in feasibility_results]\n'
+    'feasibility = [{"id": k, "title": project_map[k]["title"], '
+    '"feasible": feasibility_results[k]["feasible"], "note": feasibility_results[k].get("note", "")} '
+    "for k in project_map if k in feasibility_results]\n"
     'feasible_projects = {r["id"]: project_map[r["id"]] for r in feasibility if r["feasible"] == "yes"}'
 )
 
@@ -62,7 +97,8 @@ def moved_to_department(xml: str) -> str:
     root.find(".//bpmn:scriptTask[@id='select_feasible']/bpmn:script", _NS).text = SELECT_FEASIBLE
     lane_bounds = root.find(".//bpmndi:BPMNShape[@bpmnElement='lane_department']/dc:Bounds", _NS)
     root.find(".//bpmndi:BPMNShape[@bpmnElement='consult_feasibility']/dc:Bounds", _NS).set(
-        "y", str(int(float(lane_bounds.get("y"))) + 90))
+        "y", str(int(float(lane_bounds.get("y"))) + 90)
+    )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
 
 
@@ -73,5 +109,7 @@ def current_files() -> dict[str, str]:
 
 def redrawn_files() -> dict[str, str]:
     """The edited files a process owner saves into a draft."""
-    return {BPMN: moved_to_department(current_files()[BPMN]),
-            FORM: json.dumps(FEASIBILITY_BY_PROJECT, ensure_ascii=False, indent=2)}
+    return {
+        BPMN: moved_to_department(current_files()[BPMN]),
+        FORM: json.dumps(FEASIBILITY_BY_PROJECT, ensure_ascii=False, indent=2),
+    }

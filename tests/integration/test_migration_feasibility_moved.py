@@ -20,8 +20,13 @@ DEPARTMENTS_OF_FOUR = ["こども育成相談課", "市民自治推進課", "環
 
 
 def at_step_4(engine) -> Flow:
-    return (Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
-            .assign_departments(FOUR_PROJECTS_THREE_CATEGORIES))
+    return (
+        Flow(engine)
+        .start()
+        .propose(FOUR_PROJECTS_THREE_CATEGORIES)
+        .record_partnership()
+        .assign_departments(FOUR_PROJECTS_THREE_CATEGORIES)
+    )
 
 
 def deploy_redrawn(engine) -> int:
@@ -29,8 +34,12 @@ def deploy_redrawn(engine) -> int:
     draft = drafts.create(owner, PROCESS, "④を担当課の協議に変更")
     for path, text in redrawn_files().items():
         drafts.save_file(owner, draft, path, text)
-    return drafts.deploy(owner, draft, "④ 実施可否の協議を担当課ごとに行う",
-                         override_reason="既存シナリオは④を総合政策課で完了させるため、別途更新する").version
+    return drafts.deploy(
+        owner,
+        draft,
+        "④ 実施可否の協議を担当課ごとに行う",
+        override_reason="既存シナリオは④を総合政策課で完了させるため、別途更新する",
+    ).version
 
 
 def routing(flow: Flow) -> list[tuple[str, str, str | None]]:
@@ -52,7 +61,12 @@ def test_migrating_the_running_case_routes_step_4_to_the_departments_and_it_goes
     deploy_redrawn(engine)
     owner, migration = engine.actor("process"), MigrationService(engine)
     [check] = migration.overview(owner, PROCESS).cases
-    assert (check.case_id, check.from_version, check.to_version, check.movable) == (running.case_id, 1, 2, True)
+    assert (check.case_id, check.from_version, check.to_version, check.movable) == (
+        running.case_id,
+        1,
+        2,
+        True,
+    )
     [preview] = migration.dry_run(owner, PROCESS, [running.case_id])
     assert sorted(w.routed_to for w in preview.waiting_after) == sorted(DEPARTMENTS_OF_FOUR)
     assert running.status().process_version == 1  # the dry run changed nothing
@@ -60,12 +74,26 @@ def test_migrating_the_running_case_routes_step_4_to_the_departments_and_it_goes
     assert running.status().process_version == 2
     assert routing(running) == sorted(("consult_feasibility", "担当課", d) for d in DEPARTMENTS_OF_FOUR)
     for key, feasible in (("P1", "yes"), ("P2", "yes"), ("P3", "no"), ("P4", "yes")):
-        running.complete("consult_feasibility", {"feasibility_result": {
-            "consultation_date": "2025-07-01", "feasible": feasible, "note": "担当課で協議"}}, project_key=key)
-    assert sorted(t.project_key for t in running.status().open_tasks) == ["P1", "P2", "P4"]  # ⑤ for the feasible ones
+        running.complete(
+            "consult_feasibility",
+            {
+                "feasibility_result": {
+                    "consultation_date": "2025-07-01",
+                    "feasible": feasible,
+                    "note": "担当課で協議",
+                }
+            },
+            project_key=key,
+        )
+    assert sorted(t.project_key for t in running.status().open_tasks) == [
+        "P1",
+        "P2",
+        "P4",
+    ]  # ⑤ for the feasible ones
     history = running.status().history
     assert [h.detail for h in history if h.action == "case_migrated"] == [
-        {"process_id": PROCESS, "from_version": 1, "to_version": 2}]
+        {"process_id": PROCESS, "from_version": 1, "to_version": 2}
+    ]
 
 
 def test_a_case_past_step_4_cannot_move_and_is_told_why_and_a_bulk_move_with_it_moves_nothing(engine):
@@ -75,8 +103,10 @@ def test_a_case_past_step_4_cannot_move_and_is_told_why_and_a_bulk_move_with_it_
     checks = {c.case_id: c for c in migration.overview(owner, PROCESS).cases}
     assert checks[waiting.case_id].movable
     assert not checks[past.case_id].movable
-    assert "「④ 連携事業の実施可否に関する協議（consult_feasibility）」は完了済みですが、新しいバージョンで変更されています" \
-        in checks[past.case_id].reasons
+    assert (
+        "「④ 連携事業の実施可否に関する協議（consult_feasibility）」は完了済みですが、"
+        "新しいバージョンで変更されています" in checks[past.case_id].reasons
+    )
     with pytest.raises(MigrationRefusedError, match="どの案件も移行していません"):
         migration.migrate(owner, PROCESS, [waiting.case_id, past.case_id])
     assert (waiting.status().process_version, past.status().process_version) == (1, 1)
@@ -95,7 +125,9 @@ def test_a_migration_is_undone_while_the_case_has_not_moved_on_and_not_after(eng
     running.consult_feasibility()  # the reopened task is the case's own ④ again and can be completed
     assert running.task("decide_implementation", "P1")
     assert [h.action for h in running.status().history if "migrat" in h.action] == [
-        "case_migrated", "case_migration_reverted"]
+        "case_migrated",
+        "case_migration_reverted",
+    ]
 
 
 def test_undoing_is_refused_once_the_case_has_moved_on(engine):
@@ -103,8 +135,11 @@ def test_undoing_is_refused_once_the_case_has_moved_on(engine):
     deploy_redrawn(engine)
     owner, migration = engine.actor("process"), MigrationService(engine)
     migration.migrate(owner, PROCESS, [running.case_id])
-    running.complete("consult_feasibility", {"feasibility_result": {
-        "consultation_date": "2025-07-01", "feasible": "yes"}}, project_key="P1")
+    running.complete(
+        "consult_feasibility",
+        {"feasibility_result": {"consultation_date": "2025-07-01", "feasible": "yes"}},
+        project_key="P1",
+    )
     [record] = migration.overview(owner, PROCESS).history
     assert record.undo_refused == "移行後に案件が進んだため、元に戻せません"
     with pytest.raises(CaseStateError, match="移行後に案件が進んだため"):

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from engine.definitions.archive import read_zip, place_file, write_zip
+from engine.definitions.archive import place_file, read_zip, write_zip
 from engine.definitions.diff import diff_files
 from engine.definitions.scenario_files import scenario_problems
 from engine.errors import FormDataError
@@ -35,12 +35,15 @@ def test_a_zip_of_one_process_folders_contents_goes_into_the_chosen_process():
     assert (process, sorted(files)) == ("tiny", ["tiny/forms/note.form", "tiny/tiny.bpmn"])
 
 
-@pytest.mark.parametrize(("entries", "message"), [
-    ({"../evil.bpmn": "x"}, "フォルダの外は指定できません"),
-    ({"/etc/evil.bpmn": "x"}, "フォルダの外は指定できません"),
-    ({"tiny/tiny.bpmn": tiny_bpmn(), "tiny/run.py": "print()"}, "対応していない種類のファイル"),
-    ({"tiny.bpmn": tiny_bpmn()}, "アップロード先のプロセスを選んでください"),
-])
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ({"../evil.bpmn": "x"}, "フォルダの外は指定できません"),
+        ({"/etc/evil.bpmn": "x"}, "フォルダの外は指定できません"),
+        ({"tiny/tiny.bpmn": tiny_bpmn(), "tiny/run.py": "print()"}, "対応していない種類のファイル"),
+        ({"tiny.bpmn": tiny_bpmn()}, "アップロード先のプロセスを選んでください"),
+    ],
+)
 def test_a_zip_that_names_files_outside_the_process_or_of_other_kinds_is_refused(entries, message):
     with pytest.raises(FormDataError) as error:
         read_zip(zipped(entries), None)
@@ -52,11 +55,17 @@ def test_a_file_that_is_not_a_zip_is_refused():
         read_zip(b"PK not really", "tiny")
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("tiny.bpmn", "tiny/tiny.bpmn"), ("eligibility.dmn", "tiny/eligibility.dmn"),
-    ("note.form", "tiny/forms/note.form"), ("done.json", "tiny/scenarios/done.json"),
-    ("process.json", "tiny/process.json"), ("C:\\Users\\me\\note.form", "tiny/forms/note.form"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("tiny.bpmn", "tiny/tiny.bpmn"),
+        ("eligibility.dmn", "tiny/eligibility.dmn"),
+        ("note.form", "tiny/forms/note.form"),
+        ("done.json", "tiny/scenarios/done.json"),
+        ("process.json", "tiny/process.json"),
+        ("C:\\Users\\me\\note.form", "tiny/forms/note.form"),
+    ],
+)
 def test_a_single_uploaded_file_lands_where_its_kind_lives(name, expected):
     assert place_file(name, tiny_bpmn(), "tiny") == ("tiny", expected)
 
@@ -67,8 +76,11 @@ def test_a_bpmn_file_names_its_process_itself():
 
 def test_the_difference_names_added_removed_moved_renamed_and_form_changes():
     after = dict(TINY)
-    after["tiny/tiny.bpmn"] = (tiny_bpmn(lane="担当課", form_ref="memo").replace('name="① 作業"', 'name="① 入力"')
-                               .replace('id="end2" name="中止"', 'id="end3" name="中止"'))
+    after["tiny/tiny.bpmn"] = (
+        tiny_bpmn(lane="担当課", form_ref="memo")
+        .replace('name="① 作業"', 'name="① 入力"')
+        .replace('id="end2" name="中止"', 'id="end3" name="中止"')
+    )
     after["tiny/forms/note.form"] = '{"id": "note", "components": []}'
     diff = diff_files(TINY, after, base_version=3)
     assert [e.element_id for e in diff.added] == ["end3"] and [e.element_id for e in diff.removed] == ["end2"]
@@ -82,7 +94,9 @@ def test_a_changed_script_or_condition_is_a_change_of_settings_and_no_change_is_
     after = {**TINY, "tiny/tiny.bpmn": tiny_bpmn(script="checked = False", condition="not checked")}
     diff = diff_files(TINY, after, 1)
     assert {c.after.element_id: c.details for c in diff.changed} == {
-        "check": ["スクリプト・条件・タイマー・繰り返しなどの設定"], "f3": ["スクリプト・条件・タイマー・繰り返しなどの設定"]}
+        "check": ["スクリプト・条件・タイマー・繰り返しなどの設定"],
+        "f3": ["スクリプト・条件・タイマー・繰り返しなどの設定"],
+    }
     assert diff_files(TINY, dict(TINY), 1).empty
 
 
@@ -90,18 +104,28 @@ TASKS = {"work": "① 作業"}
 
 
 def test_a_well_formed_scenario_can_be_saved():
-    scenario = {"name": "作業して完了", "steps": [{"task": "work", "data": {"note": "x"}}], "expect": {"outcome": "concluded"}}
+    scenario = {
+        "name": "作業して完了",
+        "steps": [{"task": "work", "data": {"note": "x"}}],
+        "expect": {"outcome": "concluded"},
+    }
     assert scenario_problems(json.dumps(scenario), TASKS) == []
 
 
-@pytest.mark.parametrize(("scenario", "message"), [
-    ('{"name": "x", "steps": [', "JSON として読めません（1行目"),
-    ({"steps": [{"task": "work"}]}, "「name」にシナリオの説明"),
-    ({"name": "x", "steps": []}, "「steps」に手順を1つ以上"),
-    ({"name": "x", "steps": [{"task": "work"}, {"task": "approve"}]}, "手順2: タスク「approve」はこのプロセスのユーザータスクにありません"),
-    ({"name": "x", "steps": [{"task": "work", "lane": "営業部"}]}, "手順1: 「lane」は"),
-    ({"name": "x", "steps": [{"task": "work"}], "expect": {"outcome": "done"}}, "「expect.outcome」は"),
-])
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        ('{"name": "x", "steps": [', "JSON として読めません（1行目"),
+        ({"steps": [{"task": "work"}]}, "「name」にシナリオの説明"),
+        ({"name": "x", "steps": []}, "「steps」に手順を1つ以上"),
+        (
+            {"name": "x", "steps": [{"task": "work"}, {"task": "approve"}]},
+            "手順2: タスク「approve」はこのプロセスのユーザータスクにありません",
+        ),
+        ({"name": "x", "steps": [{"task": "work", "lane": "営業部"}]}, "手順1: 「lane」は"),
+        ({"name": "x", "steps": [{"task": "work"}], "expect": {"outcome": "done"}}, "「expect.outcome」は"),
+    ],
+)
 def test_a_scenario_with_a_mistake_is_refused_naming_the_step(scenario, message):
     text = scenario if isinstance(scenario, str) else json.dumps(scenario, ensure_ascii=False)
     assert any(message in problem for problem in scenario_problems(text, TASKS))

@@ -28,8 +28,10 @@ def test_a_manager_reads_the_library_without_any_way_to_change_it(as_user, engin
     client = as_user("kanri")
     page = client.get("/processes/").get_data(as_text=True)
     assert "閲覧のみできます" in page and "下書きを作成" not in page
-    response = client.post("/processes/drafts", data={"process_id": PROCESS, "title": "x",
-                                                      "csrf_token": csrf_token(client, "/processes/")})
+    response = client.post(
+        "/processes/drafts",
+        data={"process_id": PROCESS, "title": "x", "csrf_token": csrf_token(client, "/processes/")},
+    )
     assert response.status_code == 403
     assert "プロセス管理者とシステム管理者のみ" in response.get_data(as_text=True)
 
@@ -45,9 +47,16 @@ def test_the_modeler_saves_a_draft_file_and_answers_with_the_validation(as_user,
     draft = new_draft(engine)
     client = as_user("process")
     token = csrf_token(client, f"/processes/drafts/{draft}/modeler?file={BPMN}")
-    xml = DraftService(engine).file(engine.actor("process"), draft, BPMN).replace('name="担当課"', 'name="営業部"')
-    response = client.post(f"/processes/drafts/{draft}/files", json={"path": BPMN, "content": xml},
-                           headers={"X-CSRFToken": token})
+    xml = (
+        DraftService(engine)
+        .file(engine.actor("process"), draft, BPMN)
+        .replace('name="担当課"', 'name="営業部"')
+    )
+    response = client.post(
+        f"/processes/drafts/{draft}/files",
+        json={"path": BPMN, "content": xml},
+        headers={"X-CSRFToken": token},
+    )
     body = response.get_json()
     assert response.status_code == 200 and body["saved"]
     assert any(p["element_id"] == "lane_department" and p["line"] for p in body["problems"])
@@ -55,7 +64,9 @@ def test_the_modeler_saves_a_draft_file_and_answers_with_the_validation(as_user,
 
 def test_a_save_without_the_csrf_token_is_refused(as_user, engine):
     draft = new_draft(engine)
-    response = as_user("process").post(f"/processes/drafts/{draft}/files", json={"path": BPMN, "content": "<x/>"})
+    response = as_user("process").post(
+        f"/processes/drafts/{draft}/files", json={"path": BPMN, "content": "<x/>"}
+    )
     assert response.status_code == 400
     assert DraftService(engine).file(engine.actor("process"), draft, BPMN) != "<x/>"
 
@@ -64,8 +75,11 @@ def test_a_file_outside_the_drafts_folders_is_refused_by_name(as_user, engine):
     draft = new_draft(engine)
     client = as_user("process")
     token = csrf_token(client, f"/processes/drafts/{draft}")
-    response = client.post(f"/processes/drafts/{draft}/files", json={"path": "../etc/passwd.bpmn", "content": "x"},
-                           headers={"X-CSRFToken": token, "Accept": "application/json"})
+    response = client.post(
+        f"/processes/drafts/{draft}/files",
+        json={"path": "../etc/passwd.bpmn", "content": "x"},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
     assert response.status_code == 422
     assert "フォルダの外は指定できません" in response.get_json()["error"]["fields"]["path"]
 
@@ -73,8 +87,10 @@ def test_a_file_outside_the_drafts_folders_is_refused_by_name(as_user, engine):
 def test_deploying_without_a_comment_shows_the_message_next_to_the_field(as_user, engine):
     draft = new_draft(engine)
     client = as_user("process")
-    response = client.post(f"/processes/drafts/{draft}/deploy", data={
-        "comment": " ", "csrf_token": csrf_token(client, f"/processes/drafts/{draft}")})
+    response = client.post(
+        f"/processes/drafts/{draft}/deploy",
+        data={"comment": " ", "csrf_token": csrf_token(client, f"/processes/drafts/{draft}")},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="comment-error"' in page and "このバージョンで何を変えたかを入力してください" in page
@@ -85,8 +101,14 @@ def test_a_scenario_with_an_unknown_task_is_refused_and_kept_in_the_form(as_user
     draft = new_draft(engine)
     client = as_user("process")
     content = json.dumps({"name": "誤り", "steps": [{"task": "approve"}]}, ensure_ascii=False)
-    response = client.post(f"/processes/drafts/{draft}/scenario", data={
-        "name": "wrong", "content": content, "csrf_token": csrf_token(client, f"/processes/drafts/{draft}/scenario")})
+    response = client.post(
+        f"/processes/drafts/{draft}/scenario",
+        data={
+            "name": "wrong",
+            "content": content,
+            "csrf_token": csrf_token(client, f"/processes/drafts/{draft}/scenario"),
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "手順1: タスク「approve」はこのプロセスのユーザータスクにありません" in page
@@ -98,10 +120,18 @@ def test_an_uploaded_version_zip_becomes_a_draft_and_a_bad_file_is_explained(as_
     archive = client.get(f"/processes/{PROCESS}/versions/1.zip")
     assert archive.headers["Content-Type"] == "application/zip"
     token = csrf_token(client, "/processes/")
-    response = client.post("/processes/upload", data={"csrf_token": token, "title": "戻し",
-                                                      "file": (io.BytesIO(archive.data), "comprehensive_agreement-v1.zip")})
+    response = client.post(
+        "/processes/upload",
+        data={
+            "csrf_token": token,
+            "title": "戻し",
+            "file": (io.BytesIO(archive.data), "comprehensive_agreement-v1.zip"),
+        },
+    )
     assert response.status_code == 302 and "/processes/drafts/" in response.location
-    refused = client.post("/processes/upload", data={"csrf_token": token, "file": (io.BytesIO(b"x"), "run.py")})
+    refused = client.post(
+        "/processes/upload", data={"csrf_token": token, "file": (io.BytesIO(b"x"), "run.py")}
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert 'id="upload-file-error">「run.py」は対応していない種類のファイルです' in page
@@ -111,8 +141,10 @@ def test_an_uploaded_version_zip_becomes_a_draft_and_a_bad_file_is_explained(as_
 def test_a_form_id_that_exists_already_is_refused_next_to_the_field(as_user, engine):
     draft = new_draft(engine)
     client = as_user("process")
-    response = client.post(f"/processes/drafts/{draft}/forms", data={
-        "form_id": "proposal", "csrf_token": csrf_token(client, f"/processes/drafts/{draft}")})
+    response = client.post(
+        f"/processes/drafts/{draft}/forms",
+        data={"form_id": "proposal", "csrf_token": csrf_token(client, f"/processes/drafts/{draft}")},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="form-id-error" role="alert">フォーム「proposal」は既にあります' in page

@@ -6,17 +6,31 @@ engine (engine.process_library). Each view parses the request, makes one engine 
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 
 from engine.drafts import DraftService
-from engine.errors import FormDataError
 from web.engine_access import actor, engine
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 
-EDITORS = {"bpmn": "processes.modeler", "dmn": "processes.decision_editor", "form": "processes.form_editor",
-           "scenario": "processes.scenario"}
+EDITORS = {
+    "bpmn": "processes.modeler",
+    "dmn": "processes.decision_editor",
+    "form": "processes.form_editor",
+    "scenario": "processes.scenario",
+}
 
 
 def drafts() -> DraftService:
@@ -28,8 +42,9 @@ def may_read(person) -> bool:
 
 
 def _zip(name: str, content: bytes) -> Response:
-    return Response(content, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        content, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _draft_id(value: str | None) -> int | None:
@@ -39,7 +54,9 @@ def _draft_id(value: str | None) -> int | None:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("processes/library.html", processes=drafts().library(actor()), errors={}, values={})
+    return render_template(
+        "processes/library.html", processes=drafts().library(actor()), errors={}, values={}
+    )
 
 
 @bp.get("/<process_id>/versions/<int:number>.zip")
@@ -52,8 +69,12 @@ def download_version(process_id: str, number: int):
 @login_required
 def create_draft():
     number = request.form.get("version", "")
-    draft_id = drafts().create(actor(), request.form.get("process_id", ""), request.form.get("title", ""),
-                               int(number) if number.isdigit() else None)
+    draft_id = drafts().create(
+        actor(),
+        request.form.get("process_id", ""),
+        request.form.get("title", ""),
+        int(number) if number.isdigit() else None,
+    )
     flash("下書きを作成しました。デプロイするまで、進行中の案件にも新しい案件にも影響しません。", "success")
     return redirect(url_for("processes.draft", draft_id=draft_id))
 
@@ -63,24 +84,32 @@ def create_draft():
 def upload():
     upload_file = request.files.get("file")
     values = {"process_id": request.form.get("process_id") or "", "title": request.form.get("title", "")}
-    attempt = drafts().try_upload(actor(), upload_file.filename if upload_file else "",
-                                  upload_file.read() if upload_file else b"", values["process_id"] or None,
-                                  _draft_id(request.form.get("draft_id")), values["title"])
+    attempt = drafts().try_upload(
+        actor(),
+        upload_file.filename if upload_file else "",
+        upload_file.read() if upload_file else b"",
+        values["process_id"] or None,
+        _draft_id(request.form.get("draft_id")),
+        values["title"],
+    )
     if attempt.draft_id:
         flash("ファイルを下書きに取り込みました。検証結果を確認してください。", "success")
         return redirect(url_for("processes.draft", draft_id=attempt.draft_id))
     if attempt.page:
-        return render_template("processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS,
-                               values={}), 422
-    return render_template("processes/library.html", processes=attempt.library, errors=attempt.errors,
-                           values=values), 422
+        return render_template(
+            "processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS, values={}
+        ), 422
+    return render_template(
+        "processes/library.html", processes=attempt.library, errors=attempt.errors, values=values
+    ), 422
 
 
 @bp.get("/drafts/<int:draft_id>")
 @login_required
 def draft(draft_id: int):
-    return render_template("processes/draft.html", page=drafts().page(actor(), draft_id), errors={},
-                           editors=EDITORS, values={})
+    return render_template(
+        "processes/draft.html", page=drafts().page(actor(), draft_id), errors={}, editors=EDITORS, values={}
+    )
 
 
 @bp.post("/drafts/<int:draft_id>/dry-run")
@@ -93,14 +122,27 @@ def dry_run(draft_id: int):
 @bp.post("/drafts/<int:draft_id>/deploy")
 @login_required
 def deploy(draft_id: int):
-    values = {"comment": request.form.get("comment", ""), "override_reason": request.form.get("override_reason", "")}
+    values = {
+        "comment": request.form.get("comment", ""),
+        "override_reason": request.form.get("override_reason", ""),
+    }
     attempt = drafts().try_deploy(actor(), draft_id, values["comment"], values["override_reason"])
     if attempt.deployed:
-        flash(f"バージョン {attempt.deployed.version} としてデプロイしました。新しい案件はこのバージョンで始まります。"
-              "進行中の案件は、移行するまで元のバージョンのままです。", "success")
+        flash(
+            f"バージョン {attempt.deployed.version} としてデプロイしました。"
+            "新しい案件はこのバージョンで始まります。"
+            "進行中の案件は、移行するまで元のバージョンのままです。",
+            "success",
+        )
         return redirect(url_for("processes.migration", process_id=attempt.deployed.process_id))
-    return render_template("processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS,
-                           values=values, refusal=attempt.message), 422
+    return render_template(
+        "processes/draft.html",
+        page=attempt.page,
+        errors=attempt.errors,
+        editors=EDITORS,
+        values=values,
+        refusal=attempt.message,
+    ), 422
 
 
 @bp.post("/drafts/<int:draft_id>/discard")
@@ -124,8 +166,9 @@ def add_form(draft_id: int):
     attempt = drafts().try_add_form(actor(), draft_id, values["form_id"])
     if attempt.path:
         return redirect(url_for("processes.form_editor", draft_id=draft_id, file=attempt.path))
-    return render_template("processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS,
-                           values=values), 422
+    return render_template(
+        "processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS, values=values
+    ), 422
 
 
 @bp.post("/drafts/<int:draft_id>/files/delete")
@@ -149,9 +192,15 @@ def save_file(draft_id: int):
 
 
 def _problem(problem) -> dict:
-    return {"file": problem.file_name, "line": problem.line, "element_id": problem.element_id,
-            "element_name": problem.element_name, "lane": problem.lane, "message": problem.message,
-            "text": str(problem)}
+    return {
+        "file": problem.file_name,
+        "line": problem.line,
+        "element_id": problem.element_id,
+        "element_name": problem.element_name,
+        "lane": problem.lane,
+        "message": problem.message,
+        "text": str(problem),
+    }
 
 
 def _editor(template: str, draft_id: int):
@@ -181,10 +230,20 @@ def decision_editor(draft_id: int):
 @login_required
 def scenario(draft_id: int):
     if not request.args.get("file"):
-        return render_template("processes/scenario.html", page=drafts().page(actor(), draft_id), editor=None,
-                               values={}, errors={})
-    return render_template("processes/scenario.html", editor=drafts().editor(actor(), draft_id, request.args["file"]),
-                           page=None, values={}, errors={})
+        return render_template(
+            "processes/scenario.html",
+            page=drafts().page(actor(), draft_id),
+            editor=None,
+            values={},
+            errors={},
+        )
+    return render_template(
+        "processes/scenario.html",
+        editor=drafts().editor(actor(), draft_id, request.args["file"]),
+        page=None,
+        values={},
+        errors={},
+    )
 
 
 @bp.post("/drafts/<int:draft_id>/scenario")
@@ -193,10 +252,13 @@ def save_scenario(draft_id: int):
     values = {"name": request.form.get("name", "").strip(), "content": request.form.get("content", "")}
     attempt = drafts().try_save_scenario(actor(), draft_id, values["name"], values["content"])
     if not attempt.errors:
-        flash(f"シナリオ「{values['name']}」を保存しました。「シナリオを試行」で確かめてください。", "success")
+        flash(
+            f"シナリオ「{values['name']}」を保存しました。「シナリオを試行」で確かめてください。", "success"
+        )
         return redirect(url_for("processes.draft", draft_id=draft_id))
-    return render_template("processes/scenario.html", page=attempt.page, editor=None, values=values,
-                           errors=attempt.errors), 422
+    return render_template(
+        "processes/scenario.html", page=attempt.page, editor=None, values=values, errors=attempt.errors
+    ), 422
 
 
 def init_app(app: Flask) -> None:

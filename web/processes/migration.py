@@ -17,7 +17,9 @@ def _case_ids() -> list[int]:
 @bp.get("/<process_id>/migration")
 @login_required
 def migration(process_id: str):
-    return render_template("processes/migration.html", overview=MigrationService(engine()).overview(actor(), process_id))
+    return render_template(
+        "processes/migration.html", overview=MigrationService(engine()).overview(actor(), process_id)
+    )
 
 
 @bp.post("/<process_id>/migration/dry-run")
@@ -39,8 +41,11 @@ def migrate(process_id: str):
     except MigrationRefusedError as error:
         flash(str(error), "error")
         return redirect(url_for("processes.migration", process_id=process_id))
-    flash(f"{len(moved)} 件の案件をバージョン {moved[0].to_version} に移行しました。"
-          "案件が進むまでは「元に戻す」で戻せます。", "success")
+    flash(
+        f"{len(moved)} 件の案件をバージョン {moved[0].to_version} に移行しました。"
+        "案件が進むまでは「元に戻す」で戻せます。",
+        "success",
+    )
     return redirect(url_for("processes.migration", process_id=process_id))
 
 
