@@ -10,7 +10,6 @@ writes why, and that reason stays in the audit trail with every other change to 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,50 +18,20 @@ from sqlalchemy.orm import Session
 from engine import process_library as library
 from engine.access import Actor
 from engine.definitions import archive
-from engine.definitions.bundle import Bundle
-from engine.definitions.compiler import compile_process
 from engine.definitions.diff import VersionDiff, diff_files
 from engine.definitions.scenario_files import SCENARIO_NAME, scenario_problems, user_tasks
 from engine.deployment import deploy_bundle
-from engine.errors import CaseStateError, DefinitionError, DefinitionProblem, FormDataError, NotFoundError
+from engine.draft_checks import DryRun, ValidationReport, bundle_of, dry_run_files, validate_files
+from engine.errors import CaseStateError, DefinitionError, FormDataError, NotFoundError
 from engine.persistence.models import ProcessDraft, ProcessVersion
 from engine.persistence.models.process_draft import DEPLOYED, DISCARDED, OPEN
 from engine.persistence.models.process_version import latest
-from engine.scenarios import ScenarioResult, run_bundle
+from engine.scenarios import ScenarioResult
 
 if TYPE_CHECKING:
     from engine.service import CaseEngine
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    problems: list[DefinitionProblem]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass(frozen=True)
-class DryRun:
-    """The scenarios run against a draft; ``executed`` is False when validation refused the draft first."""
-
-    validation: ValidationReport
-    results: list[ScenarioResult]
-
-    @property
-    def executed(self) -> bool:
-        return self.validation.ok
-
-    @property
-    def failed(self) -> list[ScenarioResult]:
-        return [r for r in self.results if not r.passed]
-
-    @property
-    def passed(self) -> bool:
-        return self.executed and not self.failed
 
 
 @dataclass(frozen=True)
@@ -103,26 +72,6 @@ class Attempt:
     draft_id: int | None = None  # the draft an upload went into
     path: str | None = None  # the file a change created
     library: list[library.ProcessSummary] | None = None  # the library page, for a refused upload made there
-
-
-def validate_files(files: Mapping[str, str], process_id: str) -> ValidationReport:
-    """Every deploy-time check (XML and XSD, layout, lanes, forms, expressions, calls), nothing run."""
-    try:
-        compile_process(_bundle(files), process_id)
-    except DefinitionError as error:
-        return ValidationReport(error.problems)
-    return ValidationReport([])
-
-
-def dry_run_files(files: Mapping[str, str], process_id: str) -> DryRun:
-    validation = validate_files(files, process_id)
-    if not validation.ok:
-        return DryRun(validation, [])  # a refused draft's scripts are never run
-    return DryRun(validation, run_bundle(_bundle(files), [process_id]))
-
-
-def _bundle(files: Mapping[str, str]) -> Bundle:
-    return Bundle({path: text.encode("utf-8") for path, text in files.items()})
 
 
 class DraftService:
@@ -381,7 +330,7 @@ class DraftService:
                         "その理由を入力してください"
                     }
                 )
-            [result] = deploy_bundle(session, _bundle(draft.files), actor, comment, [draft.process_id])
+            [result] = deploy_bundle(session, bundle_of(draft.files), actor, comment, [draft.process_id])
             if not result.created:
                 raise CaseStateError(
                     f"現在のバージョン {result.version} と内容が同じです（シナリオの変更だけでは"
