@@ -264,19 +264,7 @@ class MigrationService:
                 migrated_by_id=actor.user_id,
             )
         )
-        session.add(
-            AuditEvent(
-                at=now,
-                actor_id=actor.user_id,
-                case_id=case.id,
-                action="case_migrated",
-                detail={
-                    "process_id": case.process_id,
-                    "from_version": from_version.version,
-                    "to_version": target.version,
-                },
-            )
-        )
+        _audit(session, actor, case, "case_migrated", now, from_version.version, target.version)
 
     def _restore(self, session: Session, actor: Actor, case: Case, record: CaseMigration) -> None:
         now = self.engine.clock()
@@ -293,20 +281,42 @@ class MigrationService:
             row.state, row.completed_at = READY, None  # the tasks the move closed are open again
         sync_case(session, case, workflow, now)
         record.reverted_at, record.reverted_by_id = now, actor.user_id
-        session.add(
-            AuditEvent(
-                at=now,
-                actor_id=actor.user_id,
-                case_id=case.id,
-                action="case_migration_reverted",
-                detail={
-                    "process_id": case.process_id,
-                    "from_version": to_version,
-                    "to_version": previous_version.version,
-                    "migration_id": record.id,
-                },
-            )
+        _audit(
+            session,
+            actor,
+            case,
+            "case_migration_reverted",
+            now,
+            to_version,
+            previous_version.version,
+            migration_id=record.id,
         )
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    action: str,
+    now: datetime,
+    from_version: int,
+    to_version: int,
+    **detail: int,
+) -> None:
+    session.add(
+        AuditEvent(
+            at=now,
+            actor_id=actor.user_id,
+            case_id=case.id,
+            action=action,
+            detail={
+                "process_id": case.process_id,
+                "from_version": from_version,
+                "to_version": to_version,
+                **detail,
+            },
+        )
+    )
 
 
 def _save(
