@@ -63,10 +63,11 @@ def test_registration_is_rate_limited_with_a_clear_message(client, engine):
     assert cases(engine) == 0
 
 
-def test_a_signed_in_person_is_not_offered_a_second_registration(as_user):
-    client = as_user("shonan")
-    response = client.get("/register")
-    assert response.status_code == 302 and response.headers["Location"] == "/proposals/new"
+@pytest.mark.parametrize(("username", "sent_to"), [("shonan", "/proposals/new"), ("seisaku", "/proposals/new"),
+                                                  ("kankyo", "/")])
+def test_a_signed_in_person_is_not_offered_a_second_registration(as_user, username, sent_to):
+    response = as_user(username).get("/register")
+    assert response.status_code == 302 and response.headers["Location"] == sent_to
 
 
 def test_a_registration_without_a_csrf_token_is_refused(client, engine):

@@ -24,15 +24,15 @@ FIELDS = ("organisation_name", "display_name", "email", "username", "password", 
 
 
 def task_url(task_id: str) -> str:
-    """The task page (web/tasks) lives at /tasks/<task_id>."""
-    return f"/tasks/{task_id}"
+    """The task page (web/tasks), where the new case's first step is worked."""
+    return url_for("tasks.show", task_id=task_id)
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         flash("ログイン中は新規登録できません。別の団体として登録する場合はログアウトしてください。", "info")
-        return redirect(url_for("proposals.new"))
+        return redirect(url_for("proposals.new" if _may_propose(current_user.person.actor) else "home.index"))
     if request.method == "GET":
         return render_template("proposals/register.html", values={}, errors={}, throttled=None)
     form = RegistrationInput(**{name: request.form.get(name, "") for name in FIELDS})
@@ -50,10 +50,14 @@ def register():
     return redirect(task_url(registered.task_id))
 
 
-def _proposer() -> Actor:
+def _may_propose(me: Actor) -> bool:
     """総合政策課 (and administrators) propose for an organisation; a 企業等 contact for its own."""
+    return me.role is Role.ORGANISATION or manages_partners(me)
+
+
+def _proposer() -> Actor:
     me = actor()
-    if not (me.role is Role.ORGANISATION or manages_partners(me)):
+    if not _may_propose(me):
         raise NotAllowedError("新しい提案を始められるのは総合政策課の職員と企業等の担当者です")
     return me
 
@@ -94,5 +98,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     navigation.register(app, navigation.NavItem(
         "proposals.new", "新しい提案",
-        visible=lambda person: person.role == Role.ORGANISATION.value or manages_partners(person.actor),
-        order=20))
+        visible=lambda person: _may_propose(person.actor), order=20))
