@@ -2,7 +2,8 @@
 
 (a) finding the due cases among 10,000 waiting lifecycle cases through the indexed ``next_timer_at`` column
     (no workflow is loaded), and (b) firing each due case in its own transaction (lock, load, fire, save,
-    tables, audit, commit). The waiting cases are copies of one real lifecycle case, each with its own due time.
+    tables, audit, commit). The waiting cases are copies of one real lifecycle case, each with its own due
+    time.
 
     .venv/bin/python benchmarks/bench_timers.py [--database-url URL] [--waiting 10000] [--due 50]
 """
@@ -46,16 +47,28 @@ def copy_lifecycle_case(engine: CaseEngine, waiting: int, due: int) -> None:
     with engine.unit_of_work() as session:
         original = session.scalar(select(Case).where(Case.process_id == "agreement_lifecycle"))
         state = session.get(WorkflowState, original.id)
-        columns = {c.key: getattr(original, c.key) for c in Case.__table__.columns if c.key not in ("id", "number")}
+        columns = {
+            c.key: getattr(original, c.key) for c in Case.__table__.columns if c.key not in ("id", "number")
+        }
         for start in range(0, waiting, 1000):
             batch = []
             for n in range(start, min(start + 1000, waiting)):
                 later = timedelta(0) if n < due else timedelta(days=1 + n % 300, minutes=n)
                 batch.append({**columns, "next_timer_at": DUE_AT + later, "title": f"{original.title} #{n}"})
             ids = session.execute(insert(Case).returning(Case.id), batch).scalars().all()
-            session.execute(insert(WorkflowState), [
-                {"case_id": case_id, "state": fresh_ids(state.state), "serializer_version": state.serializer_version,
-                 "spiff_version": state.spiff_version, "updated_at": state.updated_at} for case_id in ids])
+            session.execute(
+                insert(WorkflowState),
+                [
+                    {
+                        "case_id": case_id,
+                        "state": fresh_ids(state.state),
+                        "serializer_version": state.serializer_version,
+                        "spiff_version": state.spiff_version,
+                        "updated_at": state.updated_at,
+                    }
+                    for case_id in ids
+                ],
+            )
         original.next_timer_at = DUE_AT + timedelta(days=400)  # only the copies count
 
 
@@ -102,14 +115,23 @@ def measure(args: argparse.Namespace, url: str) -> None:
         run = worker.run()
         total = time.perf_counter() - started
         cases.fire_case_timers = fire
-        print(f"database: {engine.database.url.get_backend_name()}, waiting cases: {args.waiting}, due: {len(due)}")
-        print(f"(a) find the due cases: median {statistics.median(finding) * 1000:.1f} ms, "
-              f"max {max(finding) * 1000:.1f} ms (20 runs)")
+        print(
+            f"database: {engine.database.url.get_backend_name()}, waiting cases: {args.waiting}, "
+            f"due: {len(due)}"
+        )
+        print(
+            f"(a) find the due cases: median {statistics.median(finding) * 1000:.1f} ms, "
+            f"max {max(finding) * 1000:.1f} ms (20 runs)"
+        )
         ordered = sorted(firing)
-        print(f"(b) fire one due case (workflow part): median {statistics.median(ordered) * 1000:.1f} ms, "
-              f"p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.1f} ms")
-        print(f"    the whole run: {run.fired} fired, {len(run.failed)} failed in {total:.2f} s "
-              f"({total / max(run.fired, 1) * 1000:.1f} ms per case including its transaction)")
+        print(
+            f"(b) fire one due case (workflow part): median {statistics.median(ordered) * 1000:.1f} ms, "
+            f"p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.1f} ms"
+        )
+        print(
+            f"    the whole run: {run.fired} fired, {len(run.failed)} failed in {total:.2f} s "
+            f"({total / max(run.fired, 1) * 1000:.1f} ms per case including its transaction)"
+        )
         engine.database.dispose()
 
 

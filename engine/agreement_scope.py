@@ -34,17 +34,27 @@ def projects_under(session: Session, agreement: Agreement) -> list[ScopedProject
             return []
         return [ScopedProject(project, session.get(Department, project.department_id))]
     own = (Project.case_id == agreement.case_id) & Project.counted & ~Project.removed
-    linked = (Project.case_id.in_(_linked_case_ids(session, agreement.id)) & ~Project.removed
-              & (Project.implementation == "implement"))
+    linked = (
+        Project.case_id.in_(_linked_case_ids(session, agreement.id))
+        & ~Project.removed
+        & (Project.implementation == "implement")
+    )
     rows = session.execute(
-        select(Project, Department).outerjoin(Department, Project.department_id == Department.id)
-        .where(or_(own, linked)).order_by(Project.case_id, Project.id))
-    return [ScopedProject(project, department) for project, department in rows
-            if not (project.exclusions or [])]
+        select(Project, Department)
+        .outerjoin(Department, Project.department_id == Department.id)
+        .where(or_(own, linked))
+        .order_by(Project.case_id, Project.id)
+    )
+    return [
+        ScopedProject(project, department) for project, department in rows if not (project.exclusions or [])
+    ]
 
 
 def meeting_departments(session: Session, agreement: Agreement) -> dict[str, dict]:
-    """The multi-instance input of the 個別定例会議: one entry per 担当課, keyed M1, M2 … (a dict, notes §3)."""
+    """The multi-instance input of the 個別定例会議: one entry per 担当課.
+
+    Keyed M1, M2 …: a multi-instance input is a dict, never a list (notes §3).
+    """
     grouped: dict[int, list[Project]] = defaultdict(list)
     departments: dict[int, Department] = {}
     for scoped in projects_under(session, agreement):
@@ -56,7 +66,10 @@ def meeting_departments(session: Session, agreement: Agreement) -> dict[str, dic
         department = departments[department_id]
         key = f"M{number}"
         result[key] = {
-            "id": key, "title": department.name, "department": department.code, "department_name": department.name,
+            "id": key,
+            "title": department.name,
+            "department": department.code,
+            "department_name": department.name,
             "projects": [{"project_id": p.id, "title": p.title} for p in grouped[department_id]],
         }
     return result
@@ -64,8 +77,10 @@ def meeting_departments(session: Session, agreement: Agreement) -> dict[str, dic
 
 def involved_departments(session: Session, agreement: Agreement) -> list[dict[str, str]]:
     """Choices for the 全体会議's attendees (R-8.2): every 担当課 with a project under the agreement."""
-    return [{"value": entry["department"], "label": entry["department_name"]}
-            for entry in meeting_departments(session, agreement).values()]
+    return [
+        {"value": entry["department"], "label": entry["department_name"]}
+        for entry in meeting_departments(session, agreement).values()
+    ]
 
 
 def results_by_year(session: Session, agreement_id: int) -> dict[str, int]:
@@ -73,5 +88,6 @@ def results_by_year(session: Session, agreement_id: int) -> dict[str, int]:
     rows = session.execute(
         select(PartnershipResult.fiscal_year, func.count())
         .where(PartnershipResult.agreement_id == agreement_id, PartnershipResult.implemented)
-        .group_by(PartnershipResult.fiscal_year))
+        .group_by(PartnershipResult.fiscal_year)
+    )
     return {str(year): count for year, count in rows}

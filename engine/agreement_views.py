@@ -1,12 +1,18 @@
-"""What the agreement register (協定台帳) returns: plain read-only values, no ORM objects (issue #5 items 1, 6)."""
+"""What the agreement register (協定台帳) returns (issue #5 items 1, 6).
+
+Plain read-only values: no ORM object leaves the engine.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-KIND_LABELS = {"comprehensive": "包括連携協定", "specific_project": "個別協定（特定事業）",
-               "specific_field": "個別協定（特定分野）"}
+KIND_LABELS = {
+    "comprehensive": "包括連携協定",
+    "specific_project": "個別協定（特定事業）",
+    "specific_field": "個別協定（特定分野）",
+}
 GIVEN_BY_LABELS = {"organisation": "企業等", "city": "市"}
 DECISION_LABELS = {"terminate": "解除する", "continue": "継続する"}
 # R-9.2: what the report says no longer holds (R-3.5 ①–⑧, or another requirement of R-3).

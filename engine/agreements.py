@@ -54,14 +54,18 @@ class AgreementRegister:
     def page(self, actor: Actor, filters: RegisterFilter | None = None) -> RegisterPage:
         """The register page: the matching agreements and the choices of its 担当課 filter."""
         with self.engine.unit_of_work() as session:
-            departments = [Choice(d.code, d.name) for d in active_departments(session) if not d.is_coordinator]
+            departments = [
+                Choice(d.code, d.name) for d in active_departments(session) if not d.is_coordinator
+            ]
             return RegisterPage(search(session, actor, filters or RegisterFilter()), departments)
 
     def detail(self, actor: Actor, agreement_id: int) -> AgreementDetail:
         with self.engine.unit_of_work() as session:
             return agreement_detail(session, actor, agreement_id, self.engine.clock())
 
-    def report_requirements_not_met(self, actor: Actor, agreement_id: int, items: list[str], reason: str) -> None:
+    def report_requirements_not_met(
+        self, actor: Actor, agreement_id: int, items: list[str], reason: str
+    ) -> None:
         """R-9.2: the report is the decision; the period's case records the 解除 and closes its open tasks."""
         errors = {}
         if not items or not set(items) <= set(REQUIREMENT_ITEMS):
@@ -75,10 +79,22 @@ class AgreementRegister:
             case = self._lifecycle_case(session, actor, agreement_id)
             if errors:
                 raise FormDataError(errors)
-            payload = {"ground": "R-9.2", "items": sorted(items), "reason": reason.strip(),
-                       "decided_by_id": actor.user_id, "decided_by": actor.display_name}
-            _deliver(session, actor, case, "requirements_not_met", payload, now,
-                     "この協定の期間は既に終了処理に入っています。画面を開き直してください")
+            payload = {
+                "ground": "R-9.2",
+                "items": sorted(items),
+                "reason": reason.strip(),
+                "decided_by_id": actor.user_id,
+                "decided_by": actor.display_name,
+            }
+            _deliver(
+                session,
+                actor,
+                case,
+                "requirements_not_met",
+                payload,
+                now,
+                "この協定の期間は既に終了処理に入っています。画面を開き直してください",
+            )
 
     def call_general_meeting(self, actor: Actor, agreement_id: int, agenda: str, planned_on: str) -> None:
         """R-8.2: all 担当課 with projects under the agreement are invited; 総合政策課 records the meeting."""
@@ -91,16 +107,38 @@ class AgreementRegister:
             agreement = session.get(Agreement, agreement_id)
             invited = list(meeting_departments(session, agreement).values())
             codes = [entry["department"] for entry in invited]
-            ids = dict(session.execute(select(Department.code, Department.id).where(Department.code.in_(codes))).all())
-            session.add(PartnershipMeeting(
-                agreement_id=agreement.id, period_id=running_period(session, agreement.id).id, kind=GENERAL,
-                agenda=agenda.strip(), planned_on=day, invited_department_ids=[ids[c] for c in codes if c in ids],
-                called_by_id=actor.user_id, created_at=now,
-            ))
-            payload = {"agenda": agenda.strip(), "planned_on": day.isoformat(), "planned_on_label": format_wareki(day),
-                       "departments_label": "、".join(e["department_name"] for e in invited) or "（担当課なし）"}
-            _deliver(session, actor, case, "general_meeting_called", payload, now,
-                     "前回招集した全体会議の記録がまだです。総合政策課のタスク「全体会議（R-8.2）」を完了してから招集してください")
+            ids = dict(
+                session.execute(
+                    select(Department.code, Department.id).where(Department.code.in_(codes))
+                ).all()
+            )
+            session.add(
+                PartnershipMeeting(
+                    agreement_id=agreement.id,
+                    period_id=running_period(session, agreement.id).id,
+                    kind=GENERAL,
+                    agenda=agenda.strip(),
+                    planned_on=day,
+                    invited_department_ids=[ids[c] for c in codes if c in ids],
+                    called_by_id=actor.user_id,
+                    created_at=now,
+                )
+            )
+            payload = {
+                "agenda": agenda.strip(),
+                "planned_on": day.isoformat(),
+                "planned_on_label": format_wareki(day),
+                "departments_label": "、".join(e["department_name"] for e in invited) or "（担当課なし）",
+            }
+            _deliver(
+                session,
+                actor,
+                case,
+                "general_meeting_called",
+                payload,
+                now,
+                "前回招集した全体会議の記録がまだです。総合政策課のタスク「全体会議（R-8.2）」を完了してから招集してください",
+            )
 
     def _lifecycle_case(self, session: Session, actor: Actor, agreement_id: int) -> Case:
         agreement = visible_agreement(session, actor, agreement_id)
@@ -130,8 +168,15 @@ def _general_meeting_errors(agenda: str, planned_on: str, today: date) -> tuple[
     return errors, day
 
 
-def _deliver(session: Session, actor: Actor, case: Case, message: str, payload: dict[str, Any], now: datetime,
-             not_waiting: str) -> None:
+def _deliver(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    message: str,
+    payload: dict[str, Any],
+    now: datetime,
+    not_waiting: str,
+) -> None:
     """Sends a BPMN message to the case, runs it to its next wait state and saves it, in this transaction."""
     workflow = load_workflow(case.workflow.state)
     try:
@@ -145,6 +190,13 @@ def _deliver(session: Session, actor: Actor, case: Case, message: str, payload: 
     case.workflow.state = dump_workflow(workflow)
     case.workflow.serializer_version, case.workflow.spiff_version = SERIALIZER_VERSION, SPIFF_VERSION
     case.workflow.updated_at = now
-    session.add(AuditEvent(at=now, actor_id=actor.user_id, case_id=case.id, action=f"message_{message}",
-                           detail={k: v for k, v in payload.items() if k != "decided_by_id"}))
+    session.add(
+        AuditEvent(
+            at=now,
+            actor_id=actor.user_id,
+            case_id=case.id,
+            action=f"message_{message}",
+            detail={k: v for k, v in payload.items() if k != "decided_by_id"},
+        )
+    )
     sync_case(session, case, workflow, now)

@@ -80,7 +80,9 @@ def _on_agreement_signed(session: Session, event: Event) -> None:
     if agreement is None or agreement.kind != COMPREHENSIVE:
         return  # R-6 is the validity of a 包括連携協定; an individual agreement states its own terms
     if latest(session, LIFECYCLE) is None:
-        log.warning("agreement %s signed but %s is not deployed: no lifecycle case started", agreement.id, LIFECYCLE)
+        log.warning(
+            "agreement %s signed but %s is not deployed: no lifecycle case started", agreement.id, LIFECYCLE
+        )
         return
     start_period(session, agreement, 1, initial_period(agreement.signed_on), None, event.at)
 
@@ -92,8 +94,14 @@ def _schedule_settings(compiled) -> ScheduleSettings:
         raise WorkflowFailure(f"{LIFECYCLE}/process.json: {error}") from None
 
 
-def start_period(session: Session, agreement: Agreement, number: int, period: ValidityPeriod,
-                 carried_notice: dict[str, Any] | None, now: datetime) -> AgreementPeriod:
+def start_period(
+    session: Session,
+    agreement: Agreement,
+    number: int,
+    period: ValidityPeriod,
+    carried_notice: dict[str, Any] | None,
+    now: datetime,
+) -> AgreementPeriod:
     """Starts the lifecycle case of one validity period, with the dates its timers wait for."""
     version = latest(session, LIFECYCLE)
     if version is None:
@@ -112,12 +120,19 @@ def start_period(session: Session, agreement: Agreement, number: int, period: Va
         "involved_departments": involved_departments(session, agreement),
         "carried_notice": carried_notice,
     }
-    case = cases.start_case(session, SYSTEM, LIFECYCLE, agreement.organisation_id, "city", now, data,
-                            by_engine=True)
+    case = cases.start_case(
+        session, SYSTEM, LIFECYCLE, agreement.organisation_id, "city", now, data, by_engine=True
+    )
     case.title = f"{agreement.title}（第{number}期）"
-    row = AgreementPeriod(agreement_id=agreement.id, number=number, valid_from=period.valid_from,
-                          valid_until=period.valid_until, notice_deadline=period.notice_deadline, case_id=case.id,
-                          started_at=now)
+    row = AgreementPeriod(
+        agreement_id=agreement.id,
+        number=number,
+        valid_from=period.valid_from,
+        valid_until=period.valid_until,
+        notice_deadline=period.notice_deadline,
+        case_id=case.id,
+        started_at=now,
+    )
     session.add(row)
     session.flush()
     return row
@@ -127,17 +142,24 @@ def _on_task_ready(session: Session, event: Event) -> None:
     """R-9.1: a termination is proposed when 総合政策課's judgement task appears; the partner hears it too."""
     assert isinstance(event, TaskReady)
     task = session.get(HumanTask, event.task_id)
-    period = period_of_case(session, event.case_id) if task is not None and task.bpmn_id == "judge_future" else None
+    period = (
+        period_of_case(session, event.case_id)
+        if task is not None and task.bpmn_id == "judge_future"
+        else None
+    )
     if period is not None:
-        notify_termination_proposed(session, period.agreement_id, "2年度以上連携の実績がないため（R-9.1）", event.at,
-                                    task.id)
+        notify_termination_proposed(
+            session, period.agreement_id, "2年度以上連携の実績がないため（R-9.1）", event.at, task.id
+        )
 
 
 # --- a period ends ---------------------------------------------------------------------------------
 def _on_case_ended(session: Session, event: Event) -> None:
     assert isinstance(event, CaseEnded)
     case = session.get(Case, event.case_id)
-    period = period_of_case(session, event.case_id) if case is not None and case.process_id == LIFECYCLE else None
+    period = (
+        period_of_case(session, event.case_id) if case is not None and case.process_id == LIFECYCLE else None
+    )
     if period is None:
         return
     agreement = session.get(Agreement, period.agreement_id)
@@ -151,7 +173,9 @@ def _on_case_ended(session: Session, event: Event) -> None:
         _record_termination(session, agreement, period, data.get("termination") or {}, event.at)
 
 
-def _renew(session: Session, agreement: Agreement, period: AgreementPeriod, carried: Any, now: datetime) -> None:
+def _renew(
+    session: Session, agreement: Agreement, period: AgreementPeriod, carried: Any, now: datetime
+) -> None:
     """R-6.2: one more year from the day after expiry. Late notice carries over and ends the next period."""
     following = validity(period).renewed()
     agreement.valid_from, agreement.valid_until = following.valid_from, following.valid_until
@@ -161,17 +185,31 @@ def _renew(session: Session, agreement: Agreement, period: AgreementPeriod, carr
     start_period(session, agreement, period.number + 1, following, carried_notice, now)
 
 
-def _record_termination(session: Session, agreement: Agreement, period: AgreementPeriod,
-                        details: dict[str, Any], now: datetime) -> None:
+def _record_termination(
+    session: Session, agreement: Agreement, period: AgreementPeriod, details: dict[str, Any], now: datetime
+) -> None:
     """R-9: who decided, when and why. R-9.2 reports carry the reporter; R-9.1 is the judge task's person."""
     decided_by = details.get("decided_by_id")
     if decided_by is None:
-        decided_by = session.scalar(select(HumanTask.completed_by_id).where(
-            HumanTask.case_id == period.case_id, HumanTask.bpmn_id == "judge_future", HumanTask.state == COMPLETED,
-        ).order_by(HumanTask.completed_at.desc()))
-    session.add(AgreementTermination(
-        agreement_id=agreement.id, period_id=period.id, ground=str(details.get("ground") or "R-9"),
-        items=list(details.get("items") or []), reason=str(details.get("reason") or ""),
-        terminated_on=japan_date(now), decided_by_id=decided_by, decided_at=now,
-    ))
+        decided_by = session.scalar(
+            select(HumanTask.completed_by_id)
+            .where(
+                HumanTask.case_id == period.case_id,
+                HumanTask.bpmn_id == "judge_future",
+                HumanTask.state == COMPLETED,
+            )
+            .order_by(HumanTask.completed_at.desc())
+        )
+    session.add(
+        AgreementTermination(
+            agreement_id=agreement.id,
+            period_id=period.id,
+            ground=str(details.get("ground") or "R-9"),
+            items=list(details.get("items") or []),
+            reason=str(details.get("reason") or ""),
+            terminated_on=japan_date(now),
+            decided_by_id=decided_by,
+            decided_at=now,
+        )
+    )
     agreement.status = TERMINATED

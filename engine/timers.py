@@ -47,8 +47,11 @@ class TimerRun:
 
 
 def _due(now: datetime):
-    """Only running cases wait on a timer (the projection clears next_timer_at when a case ends or is cancelled),
-    so the scan is driven by the next_timer_at index alone; SpiffWorkflow fires strictly after the due moment."""
+    """Only running cases wait on a timer (the projection clears next_timer_at when a case ends or is
+    cancelled), so the scan is driven by the next_timer_at index alone.
+
+    SpiffWorkflow fires a timer strictly after its due moment, so the comparison is strict too.
+    """
     return Case.next_timer_at < now, or_(Case.timer_retry_at.is_(None), Case.timer_retry_at <= now)
 
 
@@ -58,7 +61,9 @@ class TimerWorker:
 
     def due_case_ids(self, now: datetime, limit: int = 1000) -> list[int]:
         with self.engine.unit_of_work() as session:
-            return list(session.scalars(select(Case.id).where(*_due(now)).order_by(Case.next_timer_at).limit(limit)))
+            return list(
+                session.scalars(select(Case.id).where(*_due(now)).order_by(Case.next_timer_at).limit(limit))
+            )
 
     def run(self) -> TimerRun:
         """Fires what is due now; returns how many cases fired and which failed."""
@@ -77,8 +82,11 @@ class TimerWorker:
 
     def _fire(self, case_id: int, now: datetime) -> int:
         with self.engine.unit_of_work() as session:
-            case = session.scalar(select(Case).where(Case.id == case_id, Case.status == "running", *_due(now))
-                                  .with_for_update(skip_locked=True))
+            case = session.scalar(
+                select(Case)
+                .where(Case.id == case_id, Case.status == "running", *_due(now))
+                .with_for_update(skip_locked=True)
+            )
             if case is None:
                 return 0  # another worker holds it, or it already fired
             cases.fire_case_timers(session, SYSTEM, case, now)
@@ -97,6 +105,15 @@ def _mark_failed(session: Session, case: Case, message: str, now: datetime) -> N
     case.timer_attempts = (case.timer_attempts or 0) + 1
     case.timer_error = message
     case.timer_retry_at = now + retry_delay(case.timer_attempts)
-    session.add(AuditEvent(at=now, case_id=case.id, action="timer_failed",
-                           detail={"error": message, "attempt": case.timer_attempts,
-                                   "retry_at": case.timer_retry_at.isoformat()}))
+    session.add(
+        AuditEvent(
+            at=now,
+            case_id=case.id,
+            action="timer_failed",
+            detail={
+                "error": message,
+                "attempt": case.timer_attempts,
+                "retry_at": case.timer_retry_at.isoformat(),
+            },
+        )
+    )

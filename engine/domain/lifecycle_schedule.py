@@ -35,8 +35,12 @@ class ScheduleSettings:
     meeting_due_days: int = 60  # … and are due this many days later
     judgement_due_days: int = 30  # the R-9.1 judgement is due this many days after the meetings are due
 
-    _LIMITS = {"confirmation_lead_months": (1, 11), "meeting_month": (1, 12), "meeting_due_days": (1, 365),
-               "judgement_due_days": (1, 365)}
+    _LIMITS = {
+        "confirmation_lead_months": (1, 11),
+        "meeting_month": (1, 12),
+        "meeting_due_days": (1, 365),
+        "judgement_due_days": (1, 365),
+    }
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any] | None) -> ScheduleSettings:
@@ -46,7 +50,9 @@ class ScheduleSettings:
                 continue
             value = raw[name]
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise ScheduleSettingsError(f"schedule.{name} は {low}〜{high} の整数にしてください（{value!r}）")
+                raise ScheduleSettingsError(
+                    f"schedule.{name} は {low}〜{high} の整数にしてください（{value!r}）"
+                )
             values[name] = value
         return cls(**values)
 
@@ -75,16 +81,22 @@ class PeriodSchedule:
     def timers(self) -> dict[str, Any]:
         """The ``schedule`` variable the BPMN timers read (ISO 8601 with +09:00)."""
         return {
-            "confirm_at": self.confirm_at.isoformat(), "notice_closes_at": self.notice_closes_at.isoformat(),
-            "renewal_at": self.renewal_at.isoformat(), "meeting_at": self.meeting_at.isoformat(),
+            "confirm_at": self.confirm_at.isoformat(),
+            "notice_closes_at": self.notice_closes_at.isoformat(),
+            "renewal_at": self.renewal_at.isoformat(),
+            "meeting_at": self.meeting_at.isoformat(),
             "review_year": self.review_year,
         }
 
     def due_dates(self) -> dict[str, str]:
         """``due_dates``: user task id → the day it is due (the inbox marks it overdue after that day)."""
         deadline = self.period.notice_deadline.isoformat()
-        return {"give_notice": deadline, "confirm_continuation": deadline,
-                "hold_regular_meeting": self.meeting_due.isoformat(), "judge_future": self.judgement_due.isoformat()}
+        return {
+            "give_notice": deadline,
+            "confirm_continuation": deadline,
+            "hold_regular_meeting": self.meeting_due.isoformat(),
+            "judge_future": self.judgement_due.isoformat(),
+        }
 
     def labels(self) -> dict[str, str]:
         """The same dates as a clerk reads them (令和), for the forms' explanations."""
@@ -95,17 +107,21 @@ class PeriodSchedule:
             "notice_deadline": format_wareki(self.period.notice_deadline),
             "next_period": f"{format_wareki(following.valid_from)}〜{format_wareki(following.valid_until)}",
             "review_year": fiscal_year_label(self.review_year),
-            "review_years": f"{fiscal_year_label(self.review_year - 1)}・{fiscal_year_label(self.review_year)}",
+            "review_years": "・".join(fiscal_year_label(y) for y in (self.review_year - 1, self.review_year)),
         }
 
 
-def period_schedule(period: ValidityPeriod, settings: ScheduleSettings = ScheduleSettings()) -> PeriodSchedule:
+def period_schedule(
+    period: ValidityPeriod, settings: ScheduleSettings = ScheduleSettings()
+) -> PeriodSchedule:
     """One meeting round per period: in the period's last fiscal year, reviewing the fiscal year before it.
 
     A first period (signing → 31 March of the next fiscal year) spans two fiscal years; its first one has no
     earlier year under the agreement to review. Every renewed period is exactly one fiscal year.
     """
-    confirm_on = max(period.valid_from, period.valid_until - relativedelta(months=settings.confirmation_lead_months))
+    confirm_on = max(
+        period.valid_from, period.valid_until - relativedelta(months=settings.confirmation_lead_months)
+    )
     last_year = fiscal_year(period.valid_until)
     meeting_year = last_year if settings.meeting_month >= 4 else last_year + 1
     meeting_on = max(period.valid_from, date(meeting_year, settings.meeting_month, 1))

@@ -1,4 +1,6 @@
-"""協定台帳 and the partner's notice in real Chromium: the period and deadline, notice from the inbox, a phone.
+"""協定台帳 and the partner's notice in real Chromium.
+
+The period and deadline, notice from the inbox, a phone.
 
 The agreement is signed today (Japan time), so its first period is current and the notice deadline ahead.
 """
@@ -24,7 +26,9 @@ def open_register(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("協定台帳")
 
 
-def test_the_register_shows_the_period_and_deadline_and_the_partner_gives_notice_from_its_inbox(page, live_server):
+def test_the_register_shows_the_period_and_deadline_and_the_partner_gives_notice_from_its_inbox(
+    page, live_server
+):
     concluded_on(live_server.engine, TODAY.isoformat())
     sign_in(page, live_server, "seisaku")
     open_register(page)
@@ -35,12 +39,18 @@ def test_the_register_shows_the_period_and_deadline_and_the_partner_gives_notice
     expect(row.get_by_role("cell").nth(4)).to_have_text("有効")
     screenshot(page, "agreements-register")
     row.get_by_role("link", name="包括連携協定").click()
-    expect(page.get_by_text(f"申出期限（{format_wareki(PERIOD.notice_deadline)}）までにどちらからも申出がなければ")).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"申出期限（{format_wareki(PERIOD.notice_deadline)}）までにどちらからも申出がなければ"
+        )
+    ).to_be_visible()
     screenshot(page, "agreements-detail")
     sign_out(page)
 
     sign_in(page, live_server, "shonan")
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name=re.compile("^タスク")).click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name=re.compile("^タスク")
+    ).click()
     notice_row = page.get_by_role("row").filter(has_text="協定終了の申出")
     expect(notice_row).to_contain_text(format_wareki(PERIOD.notice_deadline))  # its due date: the deadline
     notice_row.get_by_role("link", name="協定終了の申出").click()
@@ -56,7 +66,9 @@ def test_the_register_shows_the_period_and_deadline_and_the_partner_gives_notice
     row = page.get_by_role("row").filter(has_text="湘南サンプル株式会社")
     expect(row.get_by_role("cell").nth(4)).to_have_text("終了予定")
     row.get_by_role("link", name="包括連携協定").click()
-    expect(page.get_by_text(f"{format_wareki(PERIOD.valid_until)}の期間満了をもって終了します").first).to_be_visible()
+    expect(
+        page.get_by_text(f"{format_wareki(PERIOD.valid_until)}の期間満了をもって終了します").first
+    ).to_be_visible()
     expect(page.get_by_role("button", name="全体会議を招集する")).to_have_count(0)  # 総合政策課 only
     screenshot(page, "agreements-detail-ending")
 

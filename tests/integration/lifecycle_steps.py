@@ -29,7 +29,10 @@ DEPARTMENT_USERS = {name: code for code, name, _ in DEPARTMENTS}
 
 
 class Lifecycle:
-    """One 包括連携協定 of 湘南サンプル株式会社 (4 projects: こども育成相談課, 市民自治推進課, 環境政策課 ×2)."""
+    """One 包括連携協定 of 湘南サンプル株式会社.
+
+    Its 4 projects: こども育成相談課, 市民自治推進課, 環境政策課 ×2.
+    """
 
     def __init__(self, engine: CaseEngine, clock: FrozenDateTimeFactory) -> None:
         self.engine, self.clock = engine, clock
@@ -59,8 +62,11 @@ class Lifecycle:
         return sorted((t.step, t.department_name) for t in self.detail().open_tasks)
 
     def task(self, step: str, department: str | None = None):
-        found = [t for t in self.detail().open_tasks if t.step == step
-                 and (department is None or t.department_name == department)]
+        found = [
+            t
+            for t in self.detail().open_tasks
+            if t.step == step and (department is None or t.department_name == department)
+        ]
         assert found, f"{step} is not open; open: {self.open_steps()}"
         return found[0]
 
@@ -71,7 +77,9 @@ class Lifecycle:
             return "seisaku"
         return DEPARTMENT_USERS[task.department_name]
 
-    def complete(self, step: str, data: dict, department: str | None = None, as_user: str | None = None) -> None:
+    def complete(
+        self, step: str, data: dict, department: str | None = None, as_user: str | None = None
+    ) -> None:
         task = self.task(step, department)
         self.engine.complete_task(self.engine.actor(as_user or self.person_for(task)), task.id, data)
 
@@ -82,23 +90,44 @@ class Lifecycle:
     # --- the steps, with ordinary answers ---------------------------------------------------------
     def give_notice(self, late: bool = False) -> None:
         step = "協定終了の申出（期限後）" if late else "協定終了の申出"
-        self.complete(step, {"notice_confirmed": True, "notice_reason": "事業の見直しのため",
-                             "notice_contact": "湘南 花子 0467-00-0000"})
+        self.complete(
+            step,
+            {
+                "notice_confirmed": True,
+                "notice_reason": "事業の見直しのため",
+                "notice_contact": "湘南 花子 0467-00-0000",
+            },
+        )
 
     def hold_meetings(self, held_on: date, implemented: bool, proposals: list[dict] | None = None) -> None:
         """Every open 個別定例会議, each reporting all its projects implemented (or none)."""
         for task in [t for t in self.detail().open_tasks if t.step == "個別定例会議（R-8.1）"]:
             rows = self.task_data(task.step, task.department_name)["meeting_results"]
-            results = [{**row, "implemented": "yes" if implemented else "no",
-                        "outcome": "参加者から好評" if implemented else "担当者の異動により見送り",
-                        **({"citizen_reach": 120} if implemented else {})} for row in rows]
-            self.complete(task.step, {"meeting_held_on": held_on.isoformat(), "meeting_results": results,
-                                      "new_proposals": proposals or [], "meeting_notes": "前年度の振り返りと次年度の計画"},
-                          department=task.department_name)
+            results = [
+                {
+                    **row,
+                    "implemented": "yes" if implemented else "no",
+                    "outcome": "参加者から好評" if implemented else "担当者の異動により見送り",
+                    **({"citizen_reach": 120} if implemented else {}),
+                }
+                for row in rows
+            ]
+            self.complete(
+                task.step,
+                {
+                    "meeting_held_on": held_on.isoformat(),
+                    "meeting_results": results,
+                    "new_proposals": proposals or [],
+                    "meeting_notes": "前年度の振り返りと次年度の計画",
+                },
+                department=task.department_name,
+            )
 
 
 @contextmanager
-def frozen_engine(database_url: str, moment: str, *extra: Bundle) -> Iterator[tuple[CaseEngine, FrozenDateTimeFactory]]:
+def frozen_engine(
+    database_url: str, moment: str, *extra: Bundle
+) -> Iterator[tuple[CaseEngine, FrozenDateTimeFactory]]:
     """A fresh database with the processes (and ``extra`` bundles) and demo people, on a frozen clock."""
     with freeze_time(moment) as clock:
         engine = CaseEngine.connect(database_url)

@@ -22,14 +22,22 @@ CONFIRMATION = "更新の確認（継続の意向）"
 
 
 def periods(lc):
-    return [(p.number, p.valid_from, p.valid_until, p.notice_deadline, p.outcome) for p in lc.detail().row.renewals]
+    return [
+        (p.number, p.valid_from, p.valid_until, p.notice_deadline, p.outcome)
+        for p in lc.detail().row.renewals
+    ]
 
 
 def test_signing_starts_the_first_period_with_the_partner_able_to_give_notice(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     row = lc.detail().row
     assert (row.status_label, row.valid_from, row.valid_until, row.notice_deadline, row.period_number) == (
-        "有効", date(2025, 6, 15), date(2027, 3, 31), date(2027, 2, 28), 1)
+        "有効",
+        date(2025, 6, 15),
+        date(2027, 3, 31),
+        date(2027, 2, 28),
+        1,
+    )
     [notice] = lc.detail().open_tasks
     assert (notice.step, notice.lane, notice.due_at.date()) == (NOTICE, "企業等", date(2027, 2, 28))
 
@@ -40,12 +48,19 @@ def test_without_notice_it_renews_twice_for_one_fiscal_year_each(lifecycle):
     assert CONFIRMATION in [step for step, _ in lc.open_steps()]  # two months before expiry
     lc.complete(CONFIRMATION, {"continuation": "continue", "continuation_note": "電話で継続の意向を確認した"})
     lc.at("2027-04-01T00:00:01")
-    assert periods(lc) == [(1, date(2025, 6, 15), date(2027, 3, 31), date(2027, 2, 28), "renewed"),
-                           (2, date(2027, 4, 1), date(2028, 3, 31), date(2028, 2, 29), None)]
+    assert periods(lc) == [
+        (1, date(2025, 6, 15), date(2027, 3, 31), date(2027, 2, 28), "renewed"),
+        (2, date(2027, 4, 1), date(2028, 3, 31), date(2028, 2, 29), None),
+    ]
     lc.at("2028-04-01T00:00:01")
     row = lc.detail().row
     assert (row.status_label, row.valid_from, row.valid_until, row.notice_deadline, row.period_number) == (
-        "更新済み", date(2028, 4, 1), date(2029, 3, 31), date(2029, 2, 28), 3)
+        "更新済み",
+        date(2028, 4, 1),
+        date(2029, 3, 31),
+        date(2029, 2, 28),
+        3,
+    )
     assert [p[-1] for p in periods(lc)] == ["renewed", "renewed", None]
     assert lc.detail().notices == []
 
@@ -59,7 +74,11 @@ def test_notice_in_time_ends_the_agreement_at_expiry(lifecycle):
     assert detail.row.status_label == "終了予定"
     [notice] = detail.notices
     assert (notice.given_by, notice.given_on, notice.in_time, notice.takes_effect_on) == (
-        "organisation", date(2027, 2, 10), True, date(2027, 3, 31))
+        "organisation",
+        date(2027, 2, 10),
+        True,
+        date(2027, 3, 31),
+    )
     assert {NOTICE, CONFIRMATION}.isdisjoint(step for step, _ in lc.open_steps())  # both closed: notice given
     lc.at("2027-04-01T00:00:01")
     detail = lc.detail()
@@ -74,13 +93,18 @@ def test_notice_after_the_deadline_is_recorded_but_the_agreement_renews_once_mor
     assert {CONFIRMATION, LATE_NOTICE} <= {step for step, _ in lc.open_steps()}
     assert NOTICE not in {step for step, _ in lc.open_steps()}
     text = lc.task_data(LATE_NOTICE)["labels"]
-    assert (text["notice_deadline"], text["next_period"]) == ("令和9年2月28日", "令和9年4月1日〜令和10年3月31日")
+    assert (text["notice_deadline"], text["next_period"]) == (
+        "令和9年2月28日",
+        "令和9年4月1日〜令和10年3月31日",
+    )
     lc.clock.move_to("2027-03-05T10:00:00+09:00")
     lc.give_notice(late=True)
     detail = lc.detail()
     assert detail.row.status_label == "有効"  # this period still renews
     assert (detail.row.late_notice.given_on, detail.row.late_notice.takes_effect_on) == (
-        date(2027, 3, 5), date(2028, 3, 31))
+        date(2027, 3, 5),
+        date(2028, 3, 31),
+    )
     lc.at("2027-04-01T00:00:01")
     detail = lc.detail()
     assert (detail.row.status_label, detail.row.valid_until) == ("終了予定", date(2028, 3, 31))
@@ -90,7 +114,9 @@ def test_notice_after_the_deadline_is_recorded_but_the_agreement_renews_once_mor
     assert [p[-1] for p in periods(lc)] == ["renewed", "ended"]
 
 
-def test_notice_through_the_in_time_screen_after_the_deadline_is_refused_until_the_worker_catches_up(lifecycle):
+def test_notice_through_the_in_time_screen_after_the_deadline_is_refused_until_the_worker_catches_up(
+    lifecycle,
+):
     lc = lifecycle.sign("2025-06-15")
     lc.clock.move_to("2027-03-01T00:00:10+09:00")  # past the deadline; the worker has not run yet
     with pytest.raises(CaseStateError, match="申出期限（令和9年2月28日）を過ぎた"):
@@ -104,11 +130,21 @@ def test_the_city_can_record_its_own_notice_in_the_confirmation(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     lc.at("2027-01-31T09:00:01")
     lc.clock.move_to("2027-02-20T10:00:00+09:00")
-    lc.complete(CONFIRMATION, {"continuation": "city_notice", "notice_given_on": "令和9年2月18日",
-                               "continuation_note": "市の事業見直しにより終了を申し出た"})
+    lc.complete(
+        CONFIRMATION,
+        {
+            "continuation": "city_notice",
+            "notice_given_on": "令和9年2月18日",
+            "continuation_note": "市の事業見直しにより終了を申し出た",
+        },
+    )
     [notice] = lc.detail().notices
     assert (notice.given_by, notice.given_on, notice.in_time, notice.recorded_by) == (
-        "city", date(2027, 2, 18), True, "総合政策課 政策 一郎")
+        "city",
+        date(2027, 2, 18),
+        True,
+        "総合政策課 政策 一郎",
+    )
     assert {NOTICE, CONFIRMATION}.isdisjoint(step for step, _ in lc.open_steps())  # notice is on record
     lc.at("2027-04-01T00:00:01")
     assert lc.detail().row.status_label == "終了"
@@ -118,8 +154,14 @@ def test_a_notice_date_in_the_future_is_refused_next_to_its_field(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     lc.at("2027-01-31T09:00:01")
     with pytest.raises(Exception) as refused:
-        lc.complete(CONFIRMATION, {"continuation": "organisation_notice", "notice_given_on": "2027-02-25",
-                                   "continuation_note": "書面で受領"})
+        lc.complete(
+            CONFIRMATION,
+            {
+                "continuation": "organisation_notice",
+                "notice_given_on": "2027-02-25",
+                "continuation_note": "書面で受領",
+            },
+        )
     assert "notice_given_on" in refused.value.errors
     assert lc.detail().notices == [] and CONFIRMATION in [s for s, _ in lc.open_steps()]
 

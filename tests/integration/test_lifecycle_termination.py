@@ -37,15 +37,24 @@ def test_no_record_for_two_years_proposes_termination_and_the_agreement_is_termi
     assert judgement.due_at.date() == date(2027, 7, 30)
     assert lc.task_data(JUDGEMENT)["labels"]["review_years"] == "令和7年度・令和8年度"
     with lc.engine.unit_of_work() as session:
-        told = {n.user_id for n in session.scalars(select(Notification).where(Notification.kind == "termination_proposed"))}
+        told = {
+            n.user_id
+            for n in session.scalars(select(Notification).where(Notification.kind == "termination_proposed"))
+        }
     assert told == {lc.engine.actor("seisaku").user_id, lc.engine.actor("shonan").user_id}
     lc.clock.move_to("2027-05-20T10:00:00+09:00")
-    lc.complete(JUDGEMENT, {"future_decision": "terminate", "future_reason": "今後も連携事業の見込みがないため"})
+    lc.complete(
+        JUDGEMENT, {"future_decision": "terminate", "future_reason": "今後も連携事業の見込みがないため"}
+    )
     detail = lc.detail()
     assert detail.row.status_label == "解除"
     termination = detail.termination
     assert (termination.ground, termination.terminated_on, termination.reason, termination.decided_by) == (
-        "R-9.1", date(2027, 5, 20), "今後も連携事業の見込みがないため", "総合政策課 政策 一郎")
+        "R-9.1",
+        date(2027, 5, 20),
+        "今後も連携事業の見込みがないため",
+        "総合政策課 政策 一郎",
+    )
     assert [(r.review_year, r.decision) for r in detail.reviews] == [(2026, "terminate")]
     assert detail.open_tasks == [] and detail.lifecycle_case_id is None
     assert [p.outcome for p in detail.row.renewals] == ["renewed", "terminated"]
@@ -59,12 +68,17 @@ def test_no_record_for_two_years_proposes_termination_and_the_agreement_is_termi
 def test_the_coordinating_division_may_continue_with_a_reason(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     two_years_without_record(lc)
-    lc.complete(JUDGEMENT, {"future_decision": "continue", "future_reason": "来年度に新規事業の実施が決まっている"})
+    lc.complete(
+        JUDGEMENT, {"future_decision": "continue", "future_reason": "来年度に新規事業の実施が決まっている"}
+    )
     detail = lc.detail()
     assert detail.row.status_label == "更新済み" and detail.termination is None
     [review] = detail.reviews
     assert (review.decision, review.reason, review.decided_by) == (
-        "continue", "来年度に新規事業の実施が決まっている", "総合政策課 政策 一郎")
+        "continue",
+        "来年度に新規事業の実施が決まっている",
+        "総合政策課 政策 一郎",
+    )
     lc.at("2028-04-01T00:00:01")
     assert [p.outcome for p in lc.detail().row.renewals] == ["renewed", "renewed", None]
 
@@ -84,20 +98,29 @@ def test_an_exclusion_reported_terminates_the_agreement_and_closes_its_open_task
     lc.at("2026-05-01T09:00:01")
     assert len(lc.detail().open_tasks) == 4  # 申出 and three meetings
     lc.clock.move_to("2026-06-03T15:00:00+09:00")
-    lc.register.report_requirements_not_met(lc.engine.actor("seisaku"), lc.agreement_id, ["r35_5"],
-                                            "市税の滞納が判明したため（R-3.5⑤）")
+    lc.register.report_requirements_not_met(
+        lc.engine.actor("seisaku"), lc.agreement_id, ["r35_5"], "市税の滞納が判明したため（R-3.5⑤）"
+    )
     detail = lc.detail()
     assert detail.row.status_label == "解除"
     termination = detail.termination
     assert (termination.ground, termination.terminated_on, termination.decided_by) == (
-        "R-9.2", date(2026, 6, 3), "総合政策課 政策 一郎")
+        "R-9.2",
+        date(2026, 6, 3),
+        "総合政策課 政策 一郎",
+    )
     assert termination.items == ["R-3.5⑤ 税・公課を滞納している"]
     assert detail.open_tasks == []
     with lc.engine.unit_of_work() as session:
-        assert set(session.scalars(select(HumanTask.state).where(HumanTask.case_id == detail.row.renewals[0].case_id))) \
-            == {"cancelled"}
+        assert set(
+            session.scalars(
+                select(HumanTask.state).where(HumanTask.case_id == detail.row.renewals[0].case_id)
+            )
+        ) == {"cancelled"}
     with pytest.raises(CaseStateError):
-        lc.register.report_requirements_not_met(lc.engine.actor("seisaku"), lc.agreement_id, ["r35_5"], "再度")
+        lc.register.report_requirements_not_met(
+            lc.engine.actor("seisaku"), lc.agreement_id, ["r35_5"], "再度"
+        )
 
 
 def test_a_report_needs_the_coordinating_division_an_item_and_a_reason(lifecycle):

@@ -24,8 +24,9 @@ def timed(database_url):
 
 def start(engine: CaseEngine, divisor: int) -> int:
     seisaku = engine.actor("seisaku")
-    return engine.start_case(seisaku, "timed", engine.actor("shonan").organisation_id, "city",
-                             {"divisor": divisor}).id
+    return engine.start_case(
+        seisaku, "timed", engine.actor("shonan").organisation_id, "city", {"divisor": divisor}
+    ).id
 
 
 def case_row(engine: CaseEngine, case_id: int) -> Case:
@@ -35,8 +36,11 @@ def case_row(engine: CaseEngine, case_id: int) -> Case:
 
 def audit_count(engine: CaseEngine, case_id: int, action: str) -> int:
     with engine.unit_of_work() as session:
-        return session.scalar(select(func.count()).select_from(AuditEvent)
-                              .where(AuditEvent.case_id == case_id, AuditEvent.action == action))
+        return session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.case_id == case_id, AuditEvent.action == action)
+        )
 
 
 def test_the_retry_waits_longer_after_each_failure_up_to_a_day():
@@ -53,7 +57,10 @@ def test_a_failing_timer_is_recorded_and_retried_without_stopping_the_others(tim
     run = TimerWorker(engine).run()
     assert (run.fired, run.failed) == (2, [broken])
     for case_id in (healthy, other):
-        assert (case_row(engine, case_id).status, case_row(engine, case_id).outcome) == ("completed", "concluded")
+        assert (case_row(engine, case_id).status, case_row(engine, case_id).outcome) == (
+            "completed",
+            "concluded",
+        )
     failed = case_row(engine, broken)
     assert (failed.status, failed.timer_attempts, failed.next_timer_at) == ("running", 1, due_at)
     assert "division by zero" in failed.timer_error

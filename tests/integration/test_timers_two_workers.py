@@ -1,4 +1,6 @@
-"""Two timer workers on one PostgreSQL database, as two `renkei timers run --loop` processes: no double firing.
+"""Two timer workers on one PostgreSQL database: no double firing.
+
+They run as two `renkei timers run --loop` would.
 
 Each worker is a real operating-system process with its own connection pool. Both start at the same instant
 on the same due cases; each firing holds its row lock a little longer than usual, so the workers contend.
@@ -37,7 +39,8 @@ def slowly(*args, **kwargs):
 cases.fire_case_timers = slowly
 engine = CaseEngine.connect(sys.argv[1])
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # both start together
-with freeze_time(sys.argv[3], tick=True):  # the day the timers are due, for the engine and SpiffWorkflow alike
+# the moment the timers are due, for the engine and SpiffWorkflow alike
+with freeze_time(sys.argv[3], tick=True):
     print(engine.fire_due_timers())
 """
 
@@ -55,8 +58,17 @@ def test_two_worker_processes_never_fire_the_same_timer_twice(postgres_url):
 
     start_at, fire_at = str(time.time() + 3), (due + timedelta(seconds=1)).isoformat()
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, postgres_url, start_at, fire_at], cwd=ROOT, env=environment,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, postgres_url, start_at, fire_at],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [worker.communicate(timeout=120) for worker in workers]
     assert [w.returncode for w in workers] == [0, 0], [err for _, err in outputs]
     fired = [int(out.strip().splitlines()[-1]) for out, _ in outputs]
@@ -64,8 +76,13 @@ def test_two_worker_processes_never_fire_the_same_timer_twice(postgres_url):
     assert sum(fired) == CASES
     assert min(fired) > 0, f"the workers did not overlap: {fired}"
     with engine.unit_of_work() as session:
-        firings = dict(session.execute(select(AuditEvent.case_id, func.count()).where(
-            AuditEvent.action == "timer_fired").group_by(AuditEvent.case_id)).all())
+        firings = dict(
+            session.execute(
+                select(AuditEvent.case_id, func.count())
+                .where(AuditEvent.action == "timer_fired")
+                .group_by(AuditEvent.case_id)
+            ).all()
+        )
         statuses = set(session.scalars(select(Case.status).where(Case.id.in_(ids))))
     assert firings == {case_id: 1 for case_id in ids}
     assert statuses == {"completed"}

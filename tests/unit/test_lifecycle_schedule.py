@@ -1,4 +1,7 @@
-"""When the lifecycle's timers fire for one validity period (R-6.2, R-8.1, R-9.1), and what the owner may tune."""
+"""When the lifecycle's timers fire for one validity period (R-6.2, R-8.1, R-9.1).
+
+And what the process owner may tune.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +30,12 @@ def test_the_first_period_of_an_agreement_signed_in_june_2025():
         "meeting_at": "2026-05-01T09:00:00+09:00",  # in the period's last fiscal year
         "review_year": 2025,  # … reviewing the fiscal year of signing
     }
-    assert schedule.due_dates() == {"give_notice": "2027-02-28", "confirm_continuation": "2027-02-28",
-                                    "hold_regular_meeting": "2026-06-30", "judge_future": "2026-07-30"}
+    assert schedule.due_dates() == {
+        "give_notice": "2027-02-28",
+        "confirm_continuation": "2027-02-28",
+        "hold_regular_meeting": "2026-06-30",
+        "judge_future": "2026-07-30",
+    }
 
 
 def test_a_renewed_period_is_one_fiscal_year_with_one_meeting_round():
@@ -37,13 +44,19 @@ def test_a_renewed_period_is_one_fiscal_year_with_one_meeting_round():
     assert (schedule.meeting_at.isoformat(), schedule.review_year) == ("2027-05-01T09:00:00+09:00", 2026)
     assert schedule.notice_closes_at.isoformat() == "2028-03-01T00:00:00+09:00"  # 2028-02-29 is the deadline
     assert schedule.labels() == {
-        "period": "令和9年4月1日〜令和10年3月31日", "valid_until": "令和10年3月31日", "notice_deadline": "令和10年2月29日",
-        "next_period": "令和10年4月1日〜令和11年3月31日", "review_year": "令和8年度", "review_years": "令和7年度・令和8年度",
+        "period": "令和9年4月1日〜令和10年3月31日",
+        "valid_until": "令和10年3月31日",
+        "notice_deadline": "令和10年2月29日",
+        "next_period": "令和10年4月1日〜令和11年3月31日",
+        "review_year": "令和8年度",
+        "review_years": "令和7年度・令和8年度",
     }
 
 
 def test_the_process_owner_tunes_the_lead_time_and_the_meeting_month():
-    settings = ScheduleSettings.from_mapping({"confirmation_lead_months": 3, "meeting_month": 2, "meeting_due_days": 30})
+    settings = ScheduleSettings.from_mapping(
+        {"confirmation_lead_months": 3, "meeting_month": 2, "meeting_due_days": 30}
+    )
     schedule = period_schedule(initial_period(date(2025, 6, 15)), settings)
     assert schedule.confirm_at.date() == date(2026, 12, 31)
     assert schedule.meeting_at.date() == date(2027, 2, 1)  # February of fiscal year 2026 is in calendar 2027
@@ -51,14 +64,24 @@ def test_the_process_owner_tunes_the_lead_time_and_the_meeting_month():
 
 
 def test_a_confirmation_never_comes_before_the_period_starts():
-    schedule = period_schedule(initial_period(date(2026, 3, 31)), ScheduleSettings(confirmation_lead_months=11))
+    schedule = period_schedule(
+        initial_period(date(2026, 3, 31)), ScheduleSettings(confirmation_lead_months=11)
+    )
     assert schedule.confirm_at.date() == date(2026, 4, 30)
-    assert period_schedule(initial_period(date(2026, 3, 31)), ScheduleSettings(meeting_month=4)).meeting_at.date() \
-        == date(2026, 4, 1)
+    assert period_schedule(
+        initial_period(date(2026, 3, 31)), ScheduleSettings(meeting_month=4)
+    ).meeting_at.date() == date(2026, 4, 1)
 
 
-@pytest.mark.parametrize("raw", [{"meeting_month": 13}, {"confirmation_lead_months": 0}, {"meeting_due_days": "60"},
-                                 {"judgement_due_days": True}])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"meeting_month": 13},
+        {"confirmation_lead_months": 0},
+        {"meeting_due_days": "60"},
+        {"judgement_due_days": True},
+    ],
+)
 def test_a_setting_out_of_range_is_refused_with_its_name(raw):
     with pytest.raises(ScheduleSettingsError, match=next(iter(raw))):
         ScheduleSettings.from_mapping(raw)

@@ -53,7 +53,9 @@ def test_the_register_shows_the_current_period_and_notice_deadline_in_reiwa_and_
 
 def test_search_by_word_status_and_department_is_in_the_query_string(as_user, agreement_id):
     client = as_user("seisaku")
-    assert "湘南サンプル株式会社" in client.get("/agreements/?q=海岸清掃&department=kankyo&status=active").get_data(as_text=True)
+    assert "湘南サンプル株式会社" in client.get(
+        "/agreements/?q=海岸清掃&department=kankyo&status=active"
+    ).get_data(as_text=True)
     empty = client.get("/agreements/?q=存在しない語").get_data(as_text=True)
     assert "条件に合う協定はありません" in empty
     assert "条件に合う協定はありません" in client.get("/agreements/?department=bosai").get_data(as_text=True)
@@ -74,8 +76,10 @@ def test_the_csv_export_opens_in_excel_with_dates_in_both_forms(as_user, agreeme
     header, row = rows[0], rows[1]
     assert header[:6] == ["協定ID", "種別", "協定名", "企業等", "締結日", "締結日（ISO）"]
     values = dict(zip(header, row, strict=True))
-    assert (values["申出期限"], values["申出期限（ISO）"]) == (format_wareki(PERIOD.notice_deadline),
-                                                    PERIOD.notice_deadline.isoformat())
+    assert (values["申出期限"], values["申出期限（ISO）"]) == (
+        format_wareki(PERIOD.notice_deadline),
+        PERIOD.notice_deadline.isoformat(),
+    )
     assert (values["状態"], values["期"]) == ("有効", "1")
     assert "海岸清掃ボランティア（環境政策課）" in values["連携事業（担当課）"]
 
@@ -99,10 +103,20 @@ def test_an_agreement_page_shows_what_happens_next_and_its_open_tasks(as_user, a
 def test_the_api_lists_agreements_with_iso_dates_status_and_renewal_history(as_user, agreement_id):
     body = conforms(as_user("seisaku").get("/api/agreements"))
     [agreement] = body["agreements"]
-    assert (agreement["valid_from"], agreement["valid_until"], agreement["notice_deadline"], agreement["status"]) == (
-        PERIOD.valid_from.isoformat(), PERIOD.valid_until.isoformat(), PERIOD.notice_deadline.isoformat(), "active")
+    assert (
+        agreement["valid_from"],
+        agreement["valid_until"],
+        agreement["notice_deadline"],
+        agreement["status"],
+    ) == (
+        PERIOD.valid_from.isoformat(),
+        PERIOD.valid_until.isoformat(),
+        PERIOD.notice_deadline.isoformat(),
+        "active",
+    )
     assert [(r["number"], r["valid_until"], r["outcome"]) for r in agreement["renewals"]] == [
-        (1, PERIOD.valid_until.isoformat(), None)]
+        (1, PERIOD.valid_until.isoformat(), None)
+    ]
 
 
 def test_the_api_gives_one_agreement_with_its_history_and_404_for_unknown(as_user, agreement_id):

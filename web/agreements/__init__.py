@@ -1,7 +1,10 @@
-"""協定台帳 (issue #5 item 1): every agreement, its current period and notice deadline, searchable and exportable.
+"""協定台帳 (issue #5 item 1): every agreement, its current period and notice deadline.
+
+Searchable and exportable.
 
 The search lives in the query string (bookmarkable, works without JavaScript) and the exports take the same
-query. 総合政策課 calls a 全体会議 (R-8.2) and reports requirements no longer met (R-9.2) from an agreement's page.
+query. From an agreement's page 総合政策課 calls a 全体会議 (R-8.2) and reports requirements no longer
+met (R-9.2).
 """
 
 from __future__ import annotations
@@ -37,8 +40,14 @@ def _query(filters: RegisterFilter) -> dict[str, str]:
 def index():
     filters = _filters()
     page = AgreementRegister(engine()).page(actor(), filters)
-    return render_template("agreements/index.html", page=page, filters=filters, query=_query(filters),
-                           kinds=KINDS, statuses=STATUSES)
+    return render_template(
+        "agreements/index.html",
+        page=page,
+        filters=filters,
+        query=_query(filters),
+        kinds=KINDS,
+        statuses=STATUSES,
+    )
 
 
 @bp.get("/<int:agreement_id>")
@@ -47,18 +56,27 @@ def detail(agreement_id: int):
     return _detail_page(agreement_id)
 
 
-def _detail_page(agreement_id: int, errors: dict[str, str] | None = None, form: str | None = None, status: int = 200):
+def _detail_page(
+    agreement_id: int, errors: dict[str, str] | None = None, form: str | None = None, status: int = 200
+):
     found = AgreementRegister(engine()).detail(actor(), agreement_id)
-    return render_template("agreements/detail.html", detail=found, errors=errors or {}, open_form=form,
-                           values=request.form if form else {}, requirement_items=REQUIREMENT_ITEMS), status
+    return render_template(
+        "agreements/detail.html",
+        detail=found,
+        errors=errors or {},
+        open_form=form,
+        values=request.form if form else {},
+        requirement_items=REQUIREMENT_ITEMS,
+    ), status
 
 
 @bp.post("/<int:agreement_id>/general-meeting")
 @login_required
 def call_general_meeting(agreement_id: int):
     try:
-        AgreementRegister(engine()).call_general_meeting(actor(), agreement_id, request.form.get("agenda", ""),
-                                                         request.form.get("planned_on", ""))
+        AgreementRegister(engine()).call_general_meeting(
+            actor(), agreement_id, request.form.get("agenda", ""), request.form.get("planned_on", "")
+        )
     except FormDataError as error:
         return _detail_page(agreement_id, error.errors, "general", 422)
     flash("全体会議を招集しました。開催後、受信箱の「全体会議（R-8.2）」で記録してください。", "success")
@@ -70,30 +88,67 @@ def call_general_meeting(agreement_id: int):
 def report_requirements(agreement_id: int):
     try:
         AgreementRegister(engine()).report_requirements_not_met(
-            actor(), agreement_id, request.form.getlist("items"), request.form.get("reason", ""))
+            actor(), agreement_id, request.form.getlist("items"), request.form.get("reason", "")
+        )
     except FormDataError as error:
         return _detail_page(agreement_id, error.errors, "report", 422)
-    flash("要件を満たさなくなったため、協定を解除しました（R-9.2）。未完了のタスクは閉じられました。", "success")
+    flash(
+        "要件を満たさなくなったため、協定を解除しました（R-9.2）。未完了のタスクは閉じられました。", "success"
+    )
     return redirect(url_for("agreements.detail", agreement_id=agreement_id))
 
 
 # --- exports: the same rows as the page, for Excel ------------------------------------------------
-HEADINGS = ["協定ID", "種別", "協定名", "企業等", "締結日", "締結日（ISO）", "有効期間の開始", "開始（ISO）",
-            "有効期間の満了", "満了（ISO）", "申出期限", "申出期限（ISO）", "状態", "期", "分類", "連携事業（担当課）",
-            "実績（年度別）", "期限後の申出", "案件番号"]
+HEADINGS = [
+    "協定ID",
+    "種別",
+    "協定名",
+    "企業等",
+    "締結日",
+    "締結日（ISO）",
+    "有効期間の開始",
+    "開始（ISO）",
+    "有効期間の満了",
+    "満了（ISO）",
+    "申出期限",
+    "申出期限（ISO）",
+    "状態",
+    "期",
+    "分類",
+    "連携事業（担当課）",
+    "実績（年度別）",
+    "期限後の申出",
+    "案件番号",
+]
 
 
 def register_table(rows: list[AgreementRow]) -> Table:
-    body = [[
-        row.id, row.kind_label, row.title, row.organisation_name, wareki(row.signed_on), iso_date(row.signed_on),
-        wareki(row.valid_from), iso_date(row.valid_from), wareki(row.valid_until), iso_date(row.valid_until),
-        wareki(row.notice_deadline), iso_date(row.notice_deadline), row.status_label, row.period_number or "",
-        "、".join(row.categories),
-        "、".join(f"{p.title}（{p.department_name or '担当課未定'}）" for p in row.projects),
-        "、".join(f"{r.label} 実施{r.implemented}件／{r.recorded}件" for r in row.records),
-        f"{wareki(row.late_notice.given_on)}（{wareki(row.late_notice.takes_effect_on)}で終了）" if row.late_notice else "",
-        row.case_number,
-    ] for row in rows]
+    body = [
+        [
+            row.id,
+            row.kind_label,
+            row.title,
+            row.organisation_name,
+            wareki(row.signed_on),
+            iso_date(row.signed_on),
+            wareki(row.valid_from),
+            iso_date(row.valid_from),
+            wareki(row.valid_until),
+            iso_date(row.valid_until),
+            wareki(row.notice_deadline),
+            iso_date(row.notice_deadline),
+            row.status_label,
+            row.period_number or "",
+            "、".join(row.categories),
+            "、".join(f"{p.title}（{p.department_name or '担当課未定'}）" for p in row.projects),
+            "、".join(f"{r.label} 実施{r.implemented}件／{r.recorded}件" for r in row.records),
+            f"{wareki(row.late_notice.given_on)}（{wareki(row.late_notice.takes_effect_on)}で終了）"
+            if row.late_notice
+            else "",
+            row.case_number,
+        ]
+        for row in rows
+    ]
     return Table("agreements", "協定台帳", HEADINGS, body)
 
 
@@ -106,7 +161,9 @@ def export_csv():
 @bp.get("/export.xlsx")
 @login_required
 def export_xlsx():
-    return xlsx_response([register_table(AgreementRegister(engine()).search(actor(), _filters()))], "協定台帳")
+    return xlsx_response(
+        [register_table(AgreementRegister(engine()).search(actor(), _filters()))], "協定台帳"
+    )
 
 
 def init_app(app: Flask) -> None:

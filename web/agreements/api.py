@@ -27,24 +27,60 @@ def _iso(value: date | datetime | None) -> str | None:
 def _notice(notice: NoticeView | None) -> dict | None:
     if notice is None:
         return None
-    return {"given_by": notice.given_by, "given_on": _iso(notice.given_on), "in_time": notice.in_time,
-            "takes_effect_on": _iso(notice.takes_effect_on)}
+    return {
+        "given_by": notice.given_by,
+        "given_on": _iso(notice.given_on),
+        "in_time": notice.in_time,
+        "takes_effect_on": _iso(notice.takes_effect_on),
+    }
 
 
 def agreement_json(row: AgreementRow) -> dict:
     return {
-        "id": row.id, "kind": row.kind, "title": row.title, "organisation": row.organisation_name,
-        "signed_on": _iso(row.signed_on), "valid_from": _iso(row.valid_from), "valid_until": _iso(row.valid_until),
-        "notice_deadline": _iso(row.notice_deadline), "status": row.status, "status_label": row.status_label,
-        "case_id": row.case_id, "case_number": row.case_number, "period_number": row.period_number,
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "organisation": row.organisation_name,
+        "signed_on": _iso(row.signed_on),
+        "valid_from": _iso(row.valid_from),
+        "valid_until": _iso(row.valid_until),
+        "notice_deadline": _iso(row.notice_deadline),
+        "status": row.status,
+        "status_label": row.status_label,
+        "case_id": row.case_id,
+        "case_number": row.case_number,
+        "period_number": row.period_number,
         "categories": row.categories,
-        "projects": [{"id": p.id, "title": p.title, "category": p.category, "department": p.department_name,
-                      "case_id": p.case_id} for p in row.projects],
-        "records": [{"fiscal_year": r.fiscal_year, "recorded": r.recorded, "implemented": r.implemented,
-                     "citizen_reach": r.citizen_reach} for r in row.records],
-        "renewals": [{"number": p.number, "valid_from": _iso(p.valid_from), "valid_until": _iso(p.valid_until),
-                      "notice_deadline": _iso(p.notice_deadline), "outcome": p.outcome, "case_id": p.case_id}
-                     for p in row.renewals],
+        "projects": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "category": p.category,
+                "department": p.department_name,
+                "case_id": p.case_id,
+            }
+            for p in row.projects
+        ],
+        "records": [
+            {
+                "fiscal_year": r.fiscal_year,
+                "recorded": r.recorded,
+                "implemented": r.implemented,
+                "citizen_reach": r.citizen_reach,
+            }
+            for r in row.records
+        ],
+        "renewals": [
+            {
+                "number": p.number,
+                "valid_from": _iso(p.valid_from),
+                "valid_until": _iso(p.valid_until),
+                "notice_deadline": _iso(p.notice_deadline),
+                "outcome": p.outcome,
+                "case_id": p.case_id,
+            }
+            for p in row.renewals
+        ],
         "late_notice": _notice(row.late_notice),
     }
 
@@ -54,19 +90,52 @@ def agreement_detail_json(detail: AgreementDetail) -> dict:
     return {
         **agreement_json(detail.row),
         "notices": [_notice(n) for n in detail.notices],
-        "meetings": [{"kind": m.kind, "department": m.department_name, "review_year": m.review_year,
-                      "planned_on": _iso(m.planned_on), "held_on": _iso(m.held_on), "invited": m.invited,
-                      "attendees": m.attendees} for m in detail.meetings],
-        "results": [{"fiscal_year": r.fiscal_year, "project": r.project_title, "department": r.department_name,
-                     "implemented": r.implemented, "outcome": r.outcome, "citizen_reach": r.citizen_reach}
-                    for r in detail.results],
-        "reviews": [{"review_year": r.review_year, "decision": r.decision, "reason": r.reason,
-                     "decided_by": r.decided_by, "decided_at": _iso(r.decided_at)} for r in detail.reviews],
-        "termination": None if termination is None else {
-            "ground": termination.ground, "items": termination.items, "reason": termination.reason,
-            "terminated_on": _iso(termination.terminated_on), "decided_by": termination.decided_by},
-        "linked_cases": [{"id": c.id, "number": c.number, "title": c.title, "status": c.status}
-                         for c in detail.linked_cases],
+        "meetings": [
+            {
+                "kind": m.kind,
+                "department": m.department_name,
+                "review_year": m.review_year,
+                "planned_on": _iso(m.planned_on),
+                "held_on": _iso(m.held_on),
+                "invited": m.invited,
+                "attendees": m.attendees,
+            }
+            for m in detail.meetings
+        ],
+        "results": [
+            {
+                "fiscal_year": r.fiscal_year,
+                "project": r.project_title,
+                "department": r.department_name,
+                "implemented": r.implemented,
+                "outcome": r.outcome,
+                "citizen_reach": r.citizen_reach,
+            }
+            for r in detail.results
+        ],
+        "reviews": [
+            {
+                "review_year": r.review_year,
+                "decision": r.decision,
+                "reason": r.reason,
+                "decided_by": r.decided_by,
+                "decided_at": _iso(r.decided_at),
+            }
+            for r in detail.reviews
+        ],
+        "termination": None
+        if termination is None
+        else {
+            "ground": termination.ground,
+            "items": termination.items,
+            "reason": termination.reason,
+            "terminated_on": _iso(termination.terminated_on),
+            "decided_by": termination.decided_by,
+        },
+        "linked_cases": [
+            {"id": c.id, "number": c.number, "title": c.title, "status": c.status}
+            for c in detail.linked_cases
+        ],
     }
 
 
@@ -85,5 +154,8 @@ def get_agreement(agreement_id: int):
 
 @cache
 def nest(api_blueprint: Blueprint) -> None:
-    """Registers this blueprint inside the API's, once (Flask allows that only before the API is registered)."""
+    """Registers this blueprint inside the API's, once.
+
+    Flask allows that only before the API blueprint is registered on an app.
+    """
     api_blueprint.register_blueprint(bp)

@@ -1,4 +1,7 @@
-"""A case started under an existing agreement: a new proposal (①) raised at one of its 個別定例会議 (R-8.1)."""
+"""A case started under an existing agreement.
+
+A new proposal (①) raised at one of its 個別定例会議 (R-8.1).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""One validity period of a 包括連携協定 (R-6.1, R-6.2): the renewal history, one lifecycle case per period."""
+"""One validity period of a 包括連携協定 (R-6.1, R-6.2).
+
+The renewal history: one lifecycle case per period.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""R-9.1 judgements: after two fiscal years without 実績, 総合政策課 decides to terminate or to continue, with why."""
+"""R-9.1 judgements: after two fiscal years without 実績.
+
+総合政策課 decides to terminate or to continue, and records why.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""解除 of a 包括連携協定 (R-9.1 no 実績 for two years, R-9.2 requirements no longer met): when, why, who decided."""
+"""解除 of a 包括連携協定: when, why and who decided.
+
+R-9.1 no 実績 for two years, or R-9.2 the requirements are no longer met.
+"""
 
 from __future__ import annotations
 
