@@ -55,7 +55,7 @@ class _Check:
             return {}
         known: set[str] = set()
         cleaned: dict[str, Any] = {}
-        local_scope = {**scope, **submitted}
+        local_scope = {**scope, **submitted, **_typed(components, submitted)}
         self._components(components, submitted, current, local_scope, prefix, known, cleaned)
         for unknown in sorted(set(submitted) - known):
             self.errors[prefix + unknown] = "この項目はフォームにありません"
@@ -144,6 +144,25 @@ class _Check:
 
 class _Invalid(ValueError):
     pass
+
+
+_SCOPE_TYPES = {"checkbox", "number"}
+
+
+def _typed(components, submitted: Mapping[str, Any]) -> dict[str, Any]:
+    """Checkbox and number values as the process will store them, so a FEEL condition such as
+    ``principle_exception != true`` sees ``True`` for a posted ``"true"`` — as form-js does in the browser."""
+    typed: dict[str, Any] = {}
+    for component in components:
+        if component.get("type") == "group" and not component.get("path"):
+            typed.update(_typed(component["components"], submitted))
+        key = component.get("key")
+        if component.get("type") in _SCOPE_TYPES and key in submitted:
+            try:
+                typed[key] = _COERCE[component["type"]](None, component, submitted[key], {})
+            except _Invalid:
+                pass  # reported when the field itself is checked
+    return typed
 
 
 _SKIP = object()

@@ -138,3 +138,20 @@ def test_a_broken_form_definition_is_refused_at_deploy_time(change, message):
     broken = {**PROPOSAL, **change}
     with pytest.raises(DefinitionError, match=message):
         load_form("proposal.form", json.dumps(broken))
+
+
+def test_a_condition_sees_a_posted_checkbox_as_a_boolean():
+    """An HTML form posts a ticked checkbox as the string "true"; the condition must still treat it as true."""
+    form = load_form("f.form", json.dumps({"id": "f", "type": "default", "components": [
+        {"type": "checkbox", "key": "principle_exception", "label": "例外"},
+        {"type": "textarea", "key": "principle_exception_reason", "label": "理由", "validate": {"required": True},
+         "conditional": {"hide": "=principle_exception != true"}},
+        {"type": "number", "key": "count", "label": "件数"},
+        {"type": "textfield", "key": "note", "label": "備考", "conditional": {"hide": "=count < 3"}}]}))
+    with pytest.raises(FormDataError) as error:
+        validate_submission(form, {"principle_exception": "true", "count": "2"}, {})
+    assert error.value.errors == {"principle_exception_reason": "入力してください"}
+    cleaned = validate_submission(form, {"principle_exception": "on", "principle_exception_reason": "重点分野",
+                                         "count": "５", "note": "表示される"}, {})
+    assert cleaned == {"principle_exception": True, "principle_exception_reason": "重点分野", "count": 5,
+                       "note": "表示される"}
