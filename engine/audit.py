@@ -46,7 +46,8 @@ ACTION_LABELS: dict[str, str] = {
     "organisation_deactivated": "企業等の無効化", "organisation_reactivated": "企業等の再有効化",
     "department_created": "課の登録", "department_changed": "課の変更", "department_deactivated": "課の無効化",
     "department_reactivated": "課の再有効化", "agreement_signed": "協定の締結", "agreement_renewed": "協定の更新",
-    "agreement_terminated": "協定の解除",
+    "agreement_terminated": "協定の解除", "invitation_issued": "招待リンクの発行", "password_set": "パスワードの設定",
+    "organisation_registered": "企業等の新規登録（公開ページ）",
 }
 
 

@@ -55,3 +55,8 @@ def test_session_cookie_flags(app, client):
     response = sign_in(client, "seisaku")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_sign_in_page_shows_new_partners_where_to_register(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/register"' in page and "団体の登録と連携事業の提案" in page
