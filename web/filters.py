@@ -49,6 +49,11 @@ def waiting(value: datetime | None) -> str:
     return f"{hours}時間" if hours else f"{max(delta.seconds // 60, 0)}分"
 
 
+def overdue(value: datetime | None) -> bool:
+    """A task whose due moment has passed (reminders from the agreement lifecycle, R-6.2)."""
+    return value is not None and value < datetime.now(UTC)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(wareki=wareki, wareki_time=wareki_time, iso_date=iso_date, waiting=waiting)
+    app.jinja_env.filters.update(wareki=wareki, wareki_time=wareki_time, iso_date=iso_date, waiting=waiting, overdue=overdue)
     app.jinja_env.globals.update(CATEGORIES=CATEGORIES, OUTCOMES=OUTCOMES)
