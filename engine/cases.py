@@ -98,10 +98,12 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
 
 
 def visible_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
-    # The case, its version and its workflow state come in the same query: completing needs all three.
+    # The case, its version, its workflow state and its organisation come in the same query: completing
+    # needs the first three, and the notices of the next tasks name the organisation.
     row = session.get(HumanTask, task_id, options=[
         joinedload(HumanTask.case).joinedload(Case.process_version),
         joinedload(HumanTask.case).joinedload(Case.workflow),
+        joinedload(HumanTask.case).joinedload(Case.organisation),
     ]) if _is_uuid(task_id) else None
     if row is None or not may_see_task(actor, row):
         raise TaskNotFoundError(task_id)
@@ -147,8 +149,12 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
     row.claimed_by_id = row.claimed_by_id or actor.user_id
     _save(case, workflow, now)
-    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
     _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
+    # The case's version is checked before the step writes anything of its own: of two completions that
+    # read the same case, the second stops here with a conflict, before it adds projects or tasks.
+    case.updated_at = now
+    session.flush()
+    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
     publish(session, TaskCompleted(now, case.id, row.id, actor.user_id))
     return case
 

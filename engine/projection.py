@@ -24,7 +24,6 @@ from engine.errors import WorkflowFailure
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
-from engine.persistence.models.department import coordinator
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.runner import ReadyTask, active_element_ids, case_data, next_timer_due, outcome, ready_tasks
 
@@ -40,25 +39,52 @@ class StepInput:
 
 def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime,
               step: StepInput = StepInput()) -> list[HumanTask]:
-    """Updates tasks, projects, agreements and the case row; returns the tasks that became ready."""
+    """Updates tasks, projects, agreements and the case row; returns the tasks that became ready.
+
+    This runs on every step of every case, so each kind of row (departments, the case's projects, its
+    open tasks) is read at most once, before this step changes anything, and handed down; the changes are
+    then written in one flush at the end.
+    """
     data = case_data(workflow)
-    departments = {d.code: d for d in session.scalars(select(Department))}
-    if step.submitted:
-        _projects_from(session, case, step, departments)
-    _counted(session, case, data)
-    _agreements(session, case, data, step, now)
-    created = _tasks(session, case, ready_tasks(workflow), departments, now)
-    _case_row(session, case, workflow, data, now)
-    board_columns.refresh(session, case, workflow, now)
+    departments = list(session.scalars(select(Department).order_by(Department.id)))
+    projects = _project_rows(session, case) if _touches_projects(data, step) else None
+    was_open = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)
+                                    .order_by(HumanTask.created_at)))
+    by_code = {d.code: d for d in departments}
+    if projects is not None:
+        _projects_from(session, case, step, projects, by_code)
+        _counted(projects, data)
+        _agreements(session, case, data, step, projects, now)
+    created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, by_code,
+                                _coordinating(departments), now)
+    _case_row(session, case, workflow, data, open_rows, now)
+    listed = [p for p in projects.values() if not p.removed] if projects is not None else None
+    board_columns.refresh(case, workflow, open_rows, listed, now)
+    session.flush()  # the handlers of TaskReady find the new rows without going back to the database
     return created
+
+
+def _touches_projects(data: Mapping[str, Any], step: StepInput) -> bool:
+    """Whether this step can change a project or an agreement row (most steps do not, e.g. ② or ⑦'s drafts)."""
+    submitted = step.submitted or {}
+    return (any(key in submitted for key in ("projects", "feasibility", "project_decision"))
+            or isinstance(data.get("partnership_projects"), list)
+            or isinstance(data.get("comprehensive_agreement"), Mapping)
+            or step.finished_subprocess is not None)
+
+
+def _coordinating(departments: list[Department]) -> Department | None:
+    return next((d for d in departments if d.is_coordinator and d.active), None)
 
 
 def _project_rows(session: Session, case: Case) -> dict[str, Project]:
     return {p.key: p for p in session.scalars(select(Project).where(Project.case_id == case.id))}
 
 
-def _projects_from(session: Session, case: Case, step: StepInput, departments: dict[str, Department]) -> None:
-    submitted, rows = step.submitted or {}, _project_rows(session, case)
+def _projects_from(session: Session, case: Case, step: StepInput, rows: dict[str, Project],
+                   departments: dict[str, Department]) -> None:
+    """Applies the submitted project list, feasibility and decision; ``rows`` gains the new projects."""
+    submitted = step.submitted or {}
     if isinstance(submitted.get("projects"), list):
         listed = set()
         for item in submitted["projects"]:
@@ -72,6 +98,7 @@ def _projects_from(session: Session, case: Case, step: StepInput, departments: d
             project.removed = False
             session.add(project)
             listed.add(item["id"])
+            rows[item["id"]] = project
         for key, project in rows.items():
             project.removed = key not in listed
     for item in submitted.get("feasibility") or []:
@@ -85,14 +112,16 @@ def _projects_from(session: Session, case: Case, step: StepInput, departments: d
         project.exclusions = list(decision.get("exclusions") or [])
 
 
-def _counted(session: Session, case: Case, data: Mapping[str, Any]) -> None:
+def _counted(projects: dict[str, Project], data: Mapping[str, Any]) -> None:
     counted = data.get("partnership_projects")
     if isinstance(counted, list):
-        for key, project in _project_rows(session, case).items():
-            project.counted = key in counted
+        for key, project in projects.items():
+            if project.counted != (key in counted):
+                project.counted = key in counted
 
 
-def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput, now: datetime) -> None:
+def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput,
+                projects: dict[str, Project], now: datetime) -> None:
     signed = data.get("comprehensive_agreement")
     if isinstance(signed, Mapping) and signed.get("signed_on"):
         exists = session.scalar(select(Agreement.id).where(Agreement.case_id == case.id,
@@ -108,7 +137,7 @@ def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: Ste
             _record_signing(session, case, agreement, now)
     result = (step.finished_subprocess or {}).get("individual_result")
     if isinstance(result, Mapping) and result.get("concluded") and result.get("signed_on"):
-        project = _project_rows(session, case).get(result.get("project_id"))
+        project = projects.get(result.get("project_id"))
         _record_signing(session, case, Agreement(
             case_id=case.id, organisation_id=case.organisation_id, kind=result.get("kind") or "specific_project",
             project_id=project.id if project else None,
@@ -140,16 +169,19 @@ def _route(task: ReadyTask, case: Case, departments: dict[str, Department], coor
     raise WorkflowFailure(f"{task.name}（{task.bpmn_id}）は役割のレーンにありません")
 
 
-def _tasks(session: Session, case: Case, ready: list[ReadyTask], departments: dict[str, Department],
-           now: datetime) -> list[HumanTask]:
-    existing = {t.id: t for t in session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY))}
+def _tasks(session: Session, case: Case, ready: list[ReadyTask], was_open: list[HumanTask],
+           departments: dict[str, Department], coordinating: Department | None,
+           now: datetime) -> tuple[list[HumanTask], list[HumanTask]]:
+    """Routes the newly ready tasks and cancels rows the workflow no longer has; returns (new, all open)."""
+    existing = {t.id: t for t in was_open}
     ready_ids = {str(task.id) for task in ready}
+    still_open = []
     for task_id, row in existing.items():
-        if task_id not in ready_ids:
+        if task_id in ready_ids:
+            still_open.append(row)
+        else:
             row.state = CANCELLED  # e.g. an interrupting timer or a cancelled case took it away
             row.completed_at = now
-    coordinating = coordinator(session)
     created = []
     for task in ready:
         if str(task.id) in existing:
@@ -164,15 +196,13 @@ def _tasks(session: Session, case: Case, ready: list[ReadyTask], departments: di
         )
         session.add(row)
         created.append(row)
-    session.flush()
     for row in created:
         publish(session, TaskReady(now, case.id, row.id))
-    return created
+    return created, still_open + created
 
 
-def _case_row(session: Session, case: Case, workflow: BpmnWorkflow, data: Mapping[str, Any], now: datetime) -> None:
-    open_rows = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY))
-    open_rows = list(open_rows)
+def _case_row(session: Session, case: Case, workflow: BpmnWorkflow, data: Mapping[str, Any],
+              open_rows: list[HumanTask], now: datetime) -> None:
     case.active_steps = sorted({row.name for row in open_rows})
     case.waiting_since = min((row.created_at for row in open_rows), default=None)
     case.next_timer_at = next_timer_due(workflow)

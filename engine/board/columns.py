@@ -13,27 +13,24 @@ from zoneinfo import ZoneInfo
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engine.board.steps import INDIVIDUAL, INDIVIDUAL_PROCESS, OTHER, WAITING, step_of
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, HumanTask, Project
-from engine.persistence.models.human_task import READY
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
-def refresh(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime) -> None:
-    open_tasks = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)
-                                      .order_by(HumanTask.created_at)))
+def refresh(case: Case, workflow: BpmnWorkflow, open_tasks: list[HumanTask], projects: list[Project] | None,
+            now: datetime) -> None:
+    """``open_tasks``: the case's ready task rows, oldest first; ``projects``: its projects not removed,
+    or None when the step changed none (the counts stand)."""
     if case.fiscal_year is None:
         case.fiscal_year = fiscal_year(case.started_at.astimezone(JAPAN).date())
-    categories = list(session.scalars(select(Project.category).where(Project.case_id == case.id,
-                                                                     Project.removed.is_(False))))
-    case.project_count = len(categories)
-    case.category_count = len({c for c in categories if c})
+    if projects is not None:
+        case.project_count = len(projects)
+        case.category_count = len({p.category for p in projects if p.category})
     if case.status != "running":
         case.board_step, case.waiting_lane, case.parallel_done, case.parallel_total = None, None, None, None
         return

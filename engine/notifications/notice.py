@@ -40,10 +40,15 @@ def notify(session: Session, notice: Notice, people: Iterable[UserAccount], now:
     people = {user.id: user for user in people if user.active and may_hear_of(user, notice.organisation_id)}
     if not people:
         return []
-    already = set(session.scalars(select(Notification.user_id).where(
-        Notification.key == notice.key, Notification.user_id.in_(people))))
-    chosen = dict(session.execute(select(NotificationPreference.user_id, NotificationPreference.delivery).where(
-        NotificationPreference.kind == notice.kind.value, NotificationPreference.user_id.in_(people))).all())
+    # One read for everyone: their delivery choice for this kind and whether they already have this notice.
+    standing = session.execute(
+        select(UserAccount.id, NotificationPreference.delivery, Notification.id)
+        .outerjoin(NotificationPreference, (NotificationPreference.user_id == UserAccount.id)
+                   & (NotificationPreference.kind == notice.kind.value))
+        .outerjoin(Notification, (Notification.user_id == UserAccount.id) & (Notification.key == notice.key))
+        .where(UserAccount.id.in_(people))).all()
+    already = {user_id for user_id, _, notification_id in standing if notification_id is not None}
+    chosen = {user_id: delivery for user_id, delivery, _ in standing if delivery is not None}
     created = []
     for user in people.values():
         if user.id in already:
@@ -63,5 +68,4 @@ def notify(session: Session, notice: Notice, people: Iterable[UserAccount], now:
                 next_attempt_at=now, created_at=now,
             ))
         created.append(row)
-    session.flush()
     return created

@@ -25,4 +25,17 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    for transition in ("pending_to_persistent", "loaded_as_persistent", "detached_to_persistent"):
+        event.listen(factory, transition, _hold)
+    return factory
+
+
+def _hold(session: Session, instance: object) -> None:
+    """Keeps each row the unit of work has seen alive until the session closes.
+
+    The session's identity map holds clean rows only weakly: a row the step finished with (the case, the new
+    task) would be collected before the event handlers of the same unit of work ask for it again, and each
+    ``session.get`` would then go back to the database. A unit of work is one request, so this is bounded.
+    """
+    session.info.setdefault("renkei.rows", []).append(instance)
