@@ -1,0 +1,63 @@
+"""Loading a stored case rebuilds its process spec once per distinct spec and shares it; the cases stay apart.
+
+The stored JSON is the library's own format: the engine and plain SpiffWorkflow read each other's states.
+"""
+
+import json
+from pathlib import Path
+
+from engine.definitions.bundle import Bundle
+from engine.definitions.compiler import compile_process
+from engine.runner import complete_task, ready_tasks, start_workflow
+from engine.serialization import dump_workflow, library_serializer, load_workflow
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+PROCESS = compile_process(Bundle.from_folder(PROCESSES), "comprehensive_agreement")
+PROPOSAL = {"proposal_title": "海岸清掃と環境学習", "proposal_summary": "概要", "projects": [
+    {"id": f"P{n}", "title": f"事業{n}", "summary": "概要", "category": str(n), "fiscal_year": 2025} for n in (1, 2, 5)]}
+
+
+def proposal_case() -> str:
+    """A stored case of an organisation's proposal, waiting at ①."""
+    workflow = start_workflow(PROCESS, {"initiated_by": "organisation", "organisation_name": "湘南サンプル株式会社"})
+    return dump_workflow(workflow)
+
+
+def steps(workflow) -> list[str]:
+    return [task.bpmn_id for task in ready_tasks(workflow)]
+
+
+def test_two_cases_of_one_version_share_the_spec_but_not_their_progress():
+    state = proposal_case()
+    first, second = load_workflow(state), load_workflow(state)
+    assert first.spec is second.spec
+    assert first.subprocess_specs == second.subprocess_specs and first.subprocess_specs is not second.subprocess_specs
+
+    complete_task(first, ready_tasks(first)[0].id, PROPOSAL)
+
+    assert steps(first) == ["record_partnership"]
+    assert steps(second) == ["propose"]
+    again = load_workflow(dump_workflow(first))
+    assert again.spec is first.spec and steps(again) == ["record_partnership"]
+
+
+def test_a_state_whose_spec_differs_gets_a_spec_of_its_own():
+    stored = json.loads(proposal_case())
+    stored["spec"]["description"] = "包括連携協定（改訂版）"
+
+    changed, original = load_workflow(json.dumps(stored)), load_workflow(proposal_case())
+
+    assert changed.spec is not original.spec
+    assert (changed.spec.description, original.spec.description) == ("包括連携協定（改訂版）", PROCESS.spec.description)
+
+
+def test_the_engine_and_the_library_read_and_write_the_same_state():
+    library = library_serializer()
+    workflow = load_workflow(proposal_case())
+    complete_task(workflow, ready_tasks(workflow)[0].id, PROPOSAL)
+    by_engine = dump_workflow(workflow)
+
+    by_library = library.serialize_json(library.deserialize_json(by_engine))
+
+    assert json.loads(by_library) == json.loads(by_engine)
+    assert steps(load_workflow(by_library)) == ["record_partnership"]
