@@ -27,7 +27,7 @@ from engine.errors import (
     TaskNotFoundError,
 )
 from engine.identity import actor_for
-from engine.events import CaseStarted, TaskCompleted, TimerFired, publish
+from engine.events import CaseStarted, TaskCompleted, TaskReassigned, TimerFired, publish
 from engine.forms.submission import options_from_data, validate_submission
 from engine.persistence.models import AuditEvent, Case, HumanTask, Organisation, UserAccount, WorkflowState
 from engine.persistence.models.department import active_departments
@@ -201,6 +201,8 @@ def reassign(session: Session, actor: Actor, task_id: str, assignee_id: int, now
     row.claimed_by_id, row.claimed_at = assignee.id, now
     row.case.updated_at = now
     _audit(session, actor, "task_reassigned", row.case, row, at=now, from_user=previous, to_user=assignee.id)
+    if previous != assignee.id:
+        publish(session, TaskReassigned(now, row.case_id, row.id, assignee.id, actor.user_id))
     return row
 
 

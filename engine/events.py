@@ -43,6 +43,16 @@ class TaskCompleted(Event):
 
 
 @dataclass(frozen=True)
+class TaskReassigned(Event):
+    """総合政策課 or an administrator made ``assignee_id`` the one person holding the task."""
+
+    case_id: int
+    task_id: str
+    assignee_id: int
+    by_id: int | None
+
+
+@dataclass(frozen=True)
 class CaseEnded(Event):
     case_id: int
     outcome: str | None

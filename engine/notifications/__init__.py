@@ -16,11 +16,11 @@ from sqlalchemy import func, select, update
 
 from engine.access import Actor
 from engine.errors import FormDataError, NotFoundError
-from engine.events import TaskReady, subscribe
+from engine.events import TaskReady, TaskReassigned, subscribe
 from engine.notifications.digest import build_digests
 from engine.notifications.kinds import DEFAULT_DELIVERY, DELIVERIES, Kind
 from engine.notifications.settings import NotificationSettings
-from engine.notifications.tasks import notify_due_tasks, on_task_ready
+from engine.notifications.tasks import notify_due_tasks, on_task_ready, on_task_reassigned
 from engine.notifications.watch import (
     notify_notice_deadlines,
     notify_termination_proposed,
@@ -36,6 +36,7 @@ __all__ = ["Kind", "NotificationSettings", "Notifications", "notify_termination_
 
 def register() -> None:
     subscribe(TaskReady, on_task_ready)
+    subscribe(TaskReassigned, on_task_reassigned)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Notices about tasks: a new task for me or my group, a task due soon, a task past its due date.
+"""Notices about tasks: a new task for me or my group, a task handed to me, a task due soon or past due.
 
 The new-task notice reacts to the TaskReady domain event, so it is written in the same transaction as
 the step that made the task; it is keyed by the task id, so each person hears of a task once.
@@ -7,17 +7,18 @@ Due and overdue notices are found by the notification scan (``Notifications.scan
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.events import TaskReady
+from engine.events import TaskReady, TaskReassigned
 from engine.notifications.kinds import Kind
 from engine.notifications.notice import Notice, notify
 from engine.notifications.recipients import task_group, task_people
-from engine.persistence.models import Case, Department, HumanTask
+from engine.persistence.models import Case, Department, HumanTask, UserAccount
 from engine.persistence.models.human_task import READY
 
 
@@ -40,6 +41,21 @@ def _notice(session: Session, task: HumanTask, kind: Kind, title: str) -> Notice
     return Notice(kind=kind, key=f"{kind.value}:{task.id}", title=title, link=task_link(task.id),
                   organisation_id=task.case.organisation_id, case_id=task.case_id, task_id=task.id,
                   context=task_context(session, task))
+
+
+def on_task_reassigned(session: Session, event: TaskReassigned) -> None:
+    """The person a task was handed to hears of it (whoever handed it over, and when)."""
+    task = session.get(HumanTask, event.task_id)
+    assignee = session.get(UserAccount, event.assignee_id)
+    if task is None or task.state != READY or assignee is None or task.claimed_by_id != assignee.id:
+        return
+    case = task.case
+    by = session.get(UserAccount, event.by_id) if event.by_id else None
+    notice = _notice(session, task, Kind.TASK_ASSIGNED,
+                     f"担当になりました：{task.name}（{case.number} {case.organisation.name}）")
+    notice = replace(notice, key=f"{notice.key}:assigned:{assignee.id}:{event.at.isoformat()}",
+                     context={**notice.context, "assigned_by": by.display_name if by else None})
+    notify(session, notice, [assignee], event.at)
 
 
 def on_task_ready(session: Session, event: TaskReady) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine import events
 from engine.errors import FormDataError, NotFoundError
 from engine.identity import create_user
+from engine.mail import MailTemplates
 from engine.notifications import Kind, Notifications
 from engine.persistence.models import HumanTask, MailOutbox, Notification, UserAccount
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
@@ -63,6 +64,30 @@ def test_every_member_of_the_department_hears_of_a_project_task_and_only_once(en
     with engine.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(MailOutbox)
                               .where(MailOutbox.key.like(f"task_assigned:{p3.id}:%"))) == 2
+
+
+def test_the_person_a_task_is_handed_to_hears_who_handed_it_over_once_per_handover(engine, notifications):
+    add_colleague(engine, "kankyo2", "kankyo")
+    flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
+    flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
+    p3 = flow.task("decide_implementation", "P3")  # P3 is 環境政策課's
+    kankyo2 = engine.actor("kankyo2")
+    seisaku = engine.actor("seisaku")
+
+    engine.reassign(seisaku, p3.id, kankyo2.user_id)
+    engine.reassign(seisaku, p3.id, kankyo2.user_id)  # already theirs: nothing new to tell
+
+    handed = [n for n in rows(engine, Notification, task_id=p3.id) if n.title.startswith("担当になりました")]
+    assert [(engine_user(engine, n.user_id), n.link) for n in handed] == [("kankyo2", f"/tasks/{p3.id}")]
+    [mail] = [m for m in rows(engine, MailOutbox, to_address="kankyo2@example.jp") if ":assigned:" in m.key]
+    subject, body = MailTemplates().render(mail.template, mail.context)
+    assert subject.startswith("【Renkei】担当になりました：⑤")
+    assert "さんが、あなたをこのタスクの担当にしました" in body and seisaku_name(engine) in body
+
+
+def seisaku_name(engine) -> str:
+    with engine.unit_of_work() as session:
+        return session.scalar(select(UserAccount.display_name).where(UserAccount.username == "seisaku"))
 
 
 def engine_user(engine, user_id: int) -> str:
