@@ -36,6 +36,20 @@ def test_a_manager_reads_the_library_without_any_way_to_change_it(as_user, engin
     assert "プロセス管理者とシステム管理者のみ" in response.get_data(as_text=True)
 
 
+def test_a_draft_name_of_spaces_only_is_refused_next_to_that_name_field_and_nothing_is_created(as_user, engine):
+    client = as_user("process")
+    before = DraftService(engine).library(engine.actor("process"))
+    response = client.post(
+        "/processes/drafts",
+        data={"process_id": PROCESS, "title": "   ", "csrf_token": csrf_token(client, "/processes/")},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="title-{PROCESS}-error">下書きの名前（何を変えるか）を入力してください' in page
+    assert f'aria-describedby="title-{PROCESS}-error"' in page
+    assert DraftService(engine).library(engine.actor("process")) == before
+
+
 @pytest.mark.parametrize("username", ["seisaku", "kankyo", "shonan"])
 def test_staff_and_organisations_neither_see_nor_open_the_library(as_user, username):
     client = as_user(username)

@@ -21,6 +21,7 @@ from flask import (
 from flask_login import login_required
 
 from engine.drafts import DraftService
+from engine.errors import FormDataError
 from web.engine_access import actor, engine
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -69,12 +70,16 @@ def download_version(process_id: str, number: int):
 @login_required
 def create_draft():
     number = request.form.get("version", "")
-    draft_id = drafts().create(
-        actor(),
-        request.form.get("process_id", ""),
-        request.form.get("title", ""),
-        int(number) if number.isdigit() else None,
-    )
+    values = {"process_id": request.form.get("process_id", ""), "title": request.form.get("title", "")}
+    try:
+        draft_id = drafts().create(
+            actor(), values["process_id"], values["title"], int(number) if number.isdigit() else None
+        )
+    except FormDataError as error:  # e.g. a name of spaces only: said next to that process's name field
+        return render_template(
+            "processes/library.html", processes=drafts().library(actor()), errors={},
+            values={}, draft_errors=error.errors, draft_values=values,
+        ), 422
     flash("下書きを作成しました。デプロイするまで、進行中の案件にも新しい案件にも影響しません。", "success")
     return redirect(url_for("processes.draft", draft_id=draft_id))
 
