@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -231,12 +232,16 @@ def timers() -> None:
 def timers_run(settings: Settings, loop: bool, interval: float | None) -> None:
     """期限が来たタイマーを一度ずつ実行します。"""
     engine = _engine(settings)
+    _passes(lambda: f"{engine.fire_due_timers()} 件のタイマーを実行しました", loop, interval or settings.timer_interval)
+
+
+def _passes(one_pass: Callable[[], str], loop: bool, interval: float) -> None:
+    """A worker's pass, printed; with ``--loop`` repeated after each interval (the timer and mail workers)."""
     while True:
-        fired = engine.fire_due_timers()
-        click.echo(f"{fired} 件のタイマーを実行しました")
+        click.echo(one_pass())
         if not loop:
             return
-        time.sleep(interval or settings.timer_interval)
+        time.sleep(interval)
 
 
 @cli.group()
@@ -257,11 +262,7 @@ def mail_send(settings: Settings, loop: bool, interval: float | None) -> None:
     try:
         smtp = SmtpSettings.from_environment()
         notifications = Notifications(engine, NotificationSettings.from_environment())
-        while True:
-            click.echo(mail_pass(notifications, Mailer(engine, smtp)))
-            if not loop:
-                return
-            time.sleep(interval or smtp.interval)
+        _passes(lambda: mail_pass(notifications, Mailer(engine, smtp)), loop, interval or smtp.interval)
     except (MailConfigurationError, ValueError) as error:
         click.echo(f"エラー: {error}", err=True)
         sys.exit(1)
