@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import datetime
 
 import pytest
 
 from engine.board.listing import fiscal_year_label
+from engine.domain.due_dates import JAPAN
 from engine.domain.validity import fiscal_year
 from web.filters import wareki
 
@@ -19,6 +20,11 @@ def cases(engine):
     return {"step5": at_step_5(engine, "shonan"), "step2": at_step_2(engine, "mirai"), "done": concluded(engine, "umibe")}
 
 
+def japan_today():
+    """The pages show days in Japan: from 15:00 UTC on, that is already tomorrow's date on a UTC machine."""
+    return datetime.now(JAPAN).date()
+
+
 def numbers(html: str) -> set[str]:
     return set(re.findall(r">(R\d+-\d{4})</a>", html))
 
@@ -28,7 +34,7 @@ def test_the_board_lists_every_case_with_its_step_and_whom_it_waits_for(as_user,
     assert numbers(html) == {flow.status().number for flow in cases.values()}
     assert "⑤ 3件中1件完了" in html
     assert "こども育成相談課" in html and "環境政策課" in html
-    assert f"{wareki(date.today())}から" in html  # waiting since, as a 令和 date
+    assert f"{wareki(japan_today())}から" in html  # waiting since, as a 令和 date (the day in Japan)
 
 
 def test_the_department_filter_in_the_url_narrows_the_list(as_user, cases):
@@ -71,7 +77,7 @@ def test_an_organisation_sees_only_its_own_cases_and_no_figures(as_user, cases):
 def test_the_figures_page_draws_charts_and_tables(as_user, cases):
     html = as_user("kanri").get("/board/figures").get_data(as_text=True)
     assert html.count('<svg class="chart__svg"') == 4
-    assert f"<th scope=\"row\">{fiscal_year_label(fiscal_year(date.today()))}</th><td>3</td>" in html
+    assert f"<th scope=\"row\">{fiscal_year_label(fiscal_year(japan_today()))}</th><td>3</td>" in html
     assert re.search(r"<th scope=\"row\">⑤ 環境・自然</th><td>5件</td><td>2件</td>", html)
 
 
