@@ -20,8 +20,9 @@ READY, COMPLETED, CANCELLED = "ready", "completed", "cancelled"
 class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_state_department", "state", "department_id"),
-        Index("ix_human_task_state_organisation", "state", "organisation_id"),
+        # The group inbox: a department's or an organisation's ready tasks, oldest first (revision 0009).
+        Index("ix_human_task_state_department_created", "state", "department_id", "created_at"),
+        Index("ix_human_task_state_organisation_created", "state", "organisation_id", "created_at"),
         Index("ix_human_task_claimed_state", "claimed_by_id", "state"),
         Index("ix_human_task_completed_by", "completed_by_id", "completed_at"),
     )
