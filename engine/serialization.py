@@ -33,7 +33,11 @@ SPIFF_VERSION = version("SpiffWorkflow")
 
 
 class SharedSpecs:
-    """Process specs already rebuilt, by their serialized form; the last few kept per process id."""
+    """Process specs already rebuilt, by their serialized form; the most recently used few per process id.
+
+    Draft checks load their scenarios through here too, so each edited draft adds a form under a production
+    process id; evicting the least recently used keeps the versions that running cases use.
+    """
 
     def __init__(self, per_process: int = 16) -> None:
         self.per_process = per_process
@@ -42,8 +46,14 @@ class SharedSpecs:
 
     def find(self, serialized: dict[str, Any]) -> BpmnProcessSpec | None:
         """The spec rebuilt from a form equal to ``serialized`` (compared in full, not by a hash)."""
-        for form, spec in list(self._by_process.get(serialized.get("name"), {}).values()):
+        with self._lock:
+            kept = self._by_process.get(serialized.get("name"), OrderedDict())
+            candidates = list(kept.items())
+        for key, (form, spec) in reversed(candidates):  # the most recently used first
             if form == serialized:
+                with self._lock:
+                    if key in kept:
+                        kept.move_to_end(key)
                 return spec
         return None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
 from engine.runner import complete_task, ready_tasks, start_workflow
-from engine.serialization import dump_workflow, library_serializer, load_workflow
+from engine.serialization import SharedSpecs, dump_workflow, library_serializer, load_workflow
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 PROCESS = compile_process(Bundle.from_folder(PROCESSES), "comprehensive_agreement")
@@ -61,3 +61,15 @@ def test_the_engine_and_the_library_read_and_write_the_same_state():
 
     assert json.loads(by_library) == json.loads(by_engine)
     assert steps(load_workflow(by_library)) == ["record_partnership"]
+
+
+def test_the_specs_running_cases_use_stay_while_draft_checks_bring_new_ones():
+    shared = SharedSpecs(per_process=2)
+    forms = [{"name": "comprehensive_agreement", "description": f"版 {n}"} for n in range(3)]
+    for n, form in enumerate(forms[:2]):
+        shared.keep(form, f"spec {n}")
+    assert shared.find(dict(forms[0])) == "spec 0"  # used again: now the most recent
+
+    shared.keep(forms[2], "spec 2")  # a draft's check brings a third
+
+    assert (shared.find(forms[0]), shared.find(forms[1]), shared.find(forms[2])) == ("spec 0", None, "spec 2")
