@@ -31,11 +31,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+HELD_ROWS = 1000
+
+
 def _hold(session: Session, instance: object) -> None:
-    """Keeps each row the unit of work has seen alive until the session closes.
+    """Keeps the first rows a unit of work sees alive until the session closes.
 
     The session's identity map holds clean rows only weakly: a row the step finished with (the case, the new
     task) would be collected before the event handlers of the same unit of work ask for it again, and each
-    ``session.get`` would then go back to the database. A unit of work is one request, so this is bounded.
+    ``session.get`` would then go back to the database. A step sees a few dozen rows; the bound keeps a
+    unit of work that writes thousands (a notification scan after an outage, a bulk load) from holding them all.
     """
-    session.info.setdefault("renkei.rows", []).append(instance)
+    held = session.info.setdefault("renkei.rows", [])
+    if len(held) < HELD_ROWS:
+        held.append(instance)
