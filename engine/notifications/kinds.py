@@ -29,7 +29,7 @@ class Kind(StrEnum):
 
 
 KIND_LABELS: dict[Kind, tuple[str, str]] = {
-    Kind.TASK_ASSIGNED: ("新しいタスク", "自分または所属グループ（課・団体）に新しいタスクが届いたとき"),
+    Kind.TASK_ASSIGNED: ("新しいタスク", "自分または所属グループ（課・団体）に新しいタスクが届いたとき、タスクの担当を任されたとき"),
     Kind.TASK_DUE: ("期限が近いタスク", "処理期限が近づいたタスクがあるとき"),
     Kind.TASK_OVERDUE: ("期限を過ぎたタスク", "処理期限を過ぎたタスクがあるとき"),
     Kind.CASE_WAITING: ("滞留している案件", "案件が同じ手順で一定期間以上止まっているとき（総合政策課あて）"),

@@ -45,6 +45,8 @@ def _notice(session: Session, task: HumanTask, kind: Kind, title: str) -> Notice
 
 def on_task_reassigned(session: Session, event: TaskReassigned) -> None:
     """The person a task was handed to hears of it (whoever handed it over, and when)."""
+    if event.by_id == event.assignee_id:
+        return  # taking a task oneself is nothing to be told about
     task = session.get(HumanTask, event.task_id)
     assignee = session.get(UserAccount, event.assignee_id)
     if task is None or task.state != READY or assignee is None or task.claimed_by_id != assignee.id:
