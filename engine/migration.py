@@ -42,12 +42,16 @@ from engine.persistence.models.human_task import CANCELLED, READY
 from engine.persistence.models.process_version import latest
 from engine.projection import sync_case
 from engine.runner import ready_tasks
-from engine.serialization import SERIALIZER, SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, load_workflow
+from engine.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, library_serializer, load_workflow
 
 if TYPE_CHECKING:
     from engine.service import CaseEngine
 
 _TOUCHED = TaskState.COMPLETED | TaskState.STARTED
+# Diffs convert specs through a registry of their own: SpiffWorkflow's serialize_json puts the registry it
+# uses into an "encoder mode" for the length of a dump, which would change a diff's conversions if a dump
+# ran in another thread of the same web worker at that moment.
+_DIFF_REGISTRY = library_serializer().registry
 
 
 class MigrationRefusedError(CaseStateError):
@@ -126,7 +130,7 @@ def _touched_changes(diff, removed_word: str = "削除") -> list[str]:
 
 def blockers(workflow: BpmnWorkflow, target: CompiledProcess) -> list[str]:
     """Why the case cannot move to ``target`` (SpiffWorkflow's diff of the case against the new specs)."""
-    top, subprocesses = diff_workflow(SERIALIZER.registry, workflow, target.spec, target.called_specs)
+    top, subprocesses = diff_workflow(_DIFF_REGISTRY, workflow, target.spec, target.called_specs)
     reasons = _touched_changes(top)
     for subprocess_id, diff in subprocesses.items():
         name = workflow.subprocesses[subprocess_id].spec.name
@@ -139,7 +143,7 @@ def blockers(workflow: BpmnWorkflow, target: CompiledProcess) -> list[str]:
 
 def migrate_in_memory(workflow: BpmnWorkflow, target: CompiledProcess) -> None:
     """Swaps the specs (subprocesses first), re-predicts what was ready or waiting, runs to the next wait."""
-    top, subprocesses = diff_workflow(SERIALIZER.registry, workflow, target.spec, target.called_specs)
+    top, subprocesses = diff_workflow(_DIFF_REGISTRY, workflow, target.spec, target.called_specs)
     for subprocess_id, diff in subprocesses.items():
         subprocess = workflow.subprocesses[subprocess_id]
         migrate_workflow(diff, subprocess, target.called_specs[subprocess.spec.name])
