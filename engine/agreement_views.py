@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from engine.views import TimerProblem
+
 KIND_LABELS = {
     "comprehensive": "包括連携協定",
     "specific_project": "個別協定（特定事業）",
@@ -172,15 +174,6 @@ class LinkedCaseView:
     title: str
     status: str
     outcome: str | None
-
-
-@dataclass(frozen=True)
-class TimerProblem:
-    """The lifecycle's timer failed (engine.timers): shown so someone looks before the retry."""
-
-    attempts: int
-    error: str
-    retry_at: datetime | None
 
 
 @dataclass(frozen=True)

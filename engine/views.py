@@ -110,3 +110,12 @@ class CaseStatus:
     agreements: list[AgreementView]
     history: list[HistoryEntry] = field(default_factory=list)
     version: int = 0
+
+
+@dataclass(frozen=True)
+class TimerProblem:
+    """A case's timer failed to fire (engine.timers): shown so that someone looks before the retry."""
+
+    attempts: int
+    error: str
+    retry_at: datetime | None

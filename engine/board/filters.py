@@ -38,6 +38,7 @@ class BoardQuery:
     status: str | None = None
     fiscal_year: int | None = None
     overdue: bool = False
+    timer_failed: bool = False  # only cases whose timer failed and waits for a retry
     sort: str = "waiting_since"
     descending: bool = False
     page: int = 1
@@ -90,6 +91,7 @@ def parse_query(params: Mapping[str, str]) -> tuple[BoardQuery, dict[str, str]]:
         status=_choice(params, "status", "状態", STATUSES, errors),
         fiscal_year=_integer(params, "fiscal_year", "年度", 2019, 2100, errors),
         overdue=(params.get("overdue") or "").strip().lower() in _TRUE,
+        timer_failed=(params.get("timer_failed") or "").strip().lower() in _TRUE,
         sort=sort.lstrip("-"),
         descending=sort.startswith("-") or (params.get("order") or "").strip() == "desc",
         page=_integer(params, "page", "ページ", 1, 100000, errors) or 1,
@@ -137,7 +139,9 @@ def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
         found.append(and_(Case.status == "running", Case.board_step == query.step))
     elif query.step in END_COLUMNS:
         found.append(and_(Case.status != "running", Case.outcome == query.step))
-    if query.process != ANY_PROCESS:
+    # Failed timers are looked for across every process (most timers wait in agreements' lifecycles), unless
+    # a process is chosen; otherwise the board lists proposals unless told otherwise.
+    if query.process != ANY_PROCESS and not (query.timer_failed and not query.process):
         found.append(Case.process_id == query.process if query.process else proposals())
     if query.lane:
         found.append(_waiting_on(HumanTask.lane == query.lane))
@@ -154,6 +158,8 @@ def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
         found.append(Case.fiscal_year == query.fiscal_year)
     if query.overdue:
         found.append(and_(Case.status == "running", Case.waiting_since <= now - OVERDUE_AFTER))
+    if query.timer_failed:
+        found.append(and_(Case.status == "running", Case.timer_error.is_not(None)))
     return found
 
 

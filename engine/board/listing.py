@@ -16,6 +16,7 @@ from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, 
 from engine.domain.guideline import Lane
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import READY
+from engine.views import TimerProblem
 
 KANBAN_CARDS = 20  # cards drawn per column; the column's count and a link to its full list show the rest
 _Claimant = aliased(UserAccount)
@@ -39,7 +40,8 @@ def rows(session: Session, actor: Actor, query: BoardQuery, now: datetime,
         statement = statement.limit(limit)
     found = session.execute(statement).all()
     waiting = _waiting(session, [case.id for case, _ in found])
-    return [_row(case, organisation, waiting.get(case.id, []), now) for case, organisation in found]
+    staff = actor.role is not Role.ORGANISATION  # a timer's failure is the city's to look into
+    return [_row(case, organisation, waiting.get(case.id, []), now, staff) for case, organisation in found]
 
 
 def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
@@ -65,7 +67,7 @@ def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
             for case_id, by_party in groups.items()}
 
 
-def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime) -> BoardRow:
+def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime, staff: bool) -> BoardRow:
     running = case.status == "running"
     column = (case.board_step if running else case.outcome if case.outcome in END_COLUMNS else OTHER) or ""
     return BoardRow(
@@ -77,6 +79,8 @@ def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime) -
         started_at=case.started_at, ended_at=case.ended_at, fiscal_year=case.fiscal_year,
         project_count=case.project_count or 0, category_count=case.category_count or 0,
         overdue=bool(running and case.waiting_since and case.waiting_since <= now - OVERDUE_AFTER),
+        timer_problem=TimerProblem(case.timer_attempts, case.timer_error, case.timer_retry_at)
+        if running and staff and case.timer_error else None,
     )
 
 

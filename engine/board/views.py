@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.views import TimerProblem
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -41,6 +43,7 @@ class BoardRow:
     project_count: int
     category_count: int
     overdue: bool
+    timer_problem: TimerProblem | None = None  # its timer failed and waits for a retry (engine.timers)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 from engine.board.listing import fiscal_year_label
 from engine.domain.due_dates import JAPAN
 from engine.domain.validity import fiscal_year
+from engine.persistence.models import Case
 from web.filters import wareki
 
 from tests.integration.board_cases import at_step_2, at_step_5, concluded
@@ -98,3 +99,24 @@ def test_board_pages_accept_no_writes(as_user, cases):
 def test_the_menu_shows_the_board_and_figures_to_managers(as_user):
     nav = re.search(r'<nav class="site-nav".*?</nav>', as_user("kanri").get("/board/").get_data(as_text=True), re.S)
     assert "案件一覧" in nav.group(0) and "集計" in nav.group(0)
+
+
+def test_a_failed_timer_is_marked_for_staff_with_its_error_on_the_case_page_and_hidden_from_the_partner(
+        as_user, engine, cases):
+    case_id = cases["step5"].case_id
+    with engine.unit_of_work() as session:
+        case = session.get(Case, case_id)
+        case.timer_attempts, case.timer_error = 2, "ZeroDivisionError: division by zero"
+    staff = as_user("kanri")
+    listed = staff.get("/board/?timer_failed=1").get_data(as_text=True)
+    assert numbers(listed) == {cases["step5"].status().number}
+    assert "自動処理の失敗（2回）" in listed and 'id="filter-timer_failed" name="timer_failed" value="1" checked' in listed
+    page = staff.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "この案件の自動処理（タイマー）が失敗しています（2回）" in page
+    assert '<p class="error-detail">ZeroDivisionError: division by zero</p>' in page
+
+    partner = as_user("shonan")  # the organisation of the case
+    case_page, board = (partner.get(url).get_data(as_text=True) for url in (f"/cases/{case_id}", "/board/"))
+    assert "タイマー）が失敗" not in case_page and "division by zero" not in case_page
+    assert cases["step5"].status().number in numbers(board)  # the partner sees its case, without the failure
+    assert "自動処理の失敗" not in board and "filter-timer_failed" not in board

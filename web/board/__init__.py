@@ -22,7 +22,8 @@ from web.engine_access import actor, engine
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 DEFAULT_PROCESS = "comprehensive_agreement"
-FILTERS = ("process", "step", "lane", "department", "organisation", "status", "fiscal_year", "overdue")
+FILTERS = ("process", "step", "lane", "department", "organisation", "status", "fiscal_year", "overdue",
+           "timer_failed")
 
 
 def board() -> Board:

@@ -33,7 +33,7 @@ def case_row_json(row: BoardRow) -> dict:
         "parallel": {"done": row.parallel_done, "total": row.parallel_total} if row.parallel_total else None,
         "waiting_for": [{"lane": w.lane, "party": w.party, "person": w.person, "since": _iso(w.since),
                          "steps": w.steps, "tasks": w.tasks} for w in row.waiting],
-        "waiting_since": _iso(row.waiting_since), "overdue": row.overdue,
+        "waiting_since": _iso(row.waiting_since), "overdue": row.overdue, "timer_failed": row.timer_problem is not None,
         "started_at": _iso(row.started_at), "ended_at": _iso(row.ended_at), "fiscal_year": row.fiscal_year,
         "project_count": row.project_count, "category_count": row.category_count,
     }
