@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from engine.persistence.models import Case
 from tests.browser.conftest import screenshot, sign_in
 from tests.integration.board_cases import at_step_2, at_step_5, concluded, fallen_back
 
@@ -125,3 +128,23 @@ def test_the_figures_page_with_charts_and_tables(page, live_server, cases):
     assert page.locator("svg.chart__svg").count() == 4
     assert page.locator('svg[data-chart="categories"] rect.chart__bar').count() == 14  # 7 categories × 2 series
     screenshot(page, "figures")
+
+
+def test_a_manager_finds_the_case_whose_timer_failed_with_one_filter_and_reads_the_error(page, live_server, cases):
+    with live_server.engine.unit_of_work() as session:  # as engine.timers records a failed firing
+        case = session.get(Case, cases["step5"].case_id)
+        case.timer_attempts, case.timer_error = 2, "ZeroDivisionError: division by zero"
+        case.timer_retry_at = live_server.engine.clock() + timedelta(minutes=2)
+    sign_in(page, live_server, "kanri")
+    page.goto(f"{live_server.url}/board/")
+    page.get_by_label("自動処理が失敗している案件のみ").check()
+    page.get_by_role("button", name="絞り込む").click()
+    rows = page.locator(".board-table tbody tr")
+    assert rows.count() == 1
+    assert "自動処理の失敗（2回）" in rows.first.inner_text()
+    screenshot(page, "board-timer-failed")
+    rows.first.get_by_role("link").first.click()
+    alert = page.get_by_role("alert")
+    assert "自動処理（タイマー）が失敗しています（2回）" in alert.inner_text()
+    assert "ZeroDivisionError: division by zero" in alert.inner_text() and "次の再試行：令和" in alert.inner_text()
+    screenshot(page, "case-timer-failed")
