@@ -53,6 +53,7 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
     by_code = {d.code: d for d in departments}
     if projects is not None:
         _projects_from(session, case, step, projects, by_code)
+        _feasible(projects, data)
         _counted(projects, data)
         _agreements(session, case, data, step, projects, now)
     created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, by_code,
@@ -67,7 +68,8 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
 def _touches_projects(data: Mapping[str, Any], step: StepInput) -> bool:
     """Whether this step can change a project or an agreement row (most steps do not, e.g. ② or ⑦'s drafts)."""
     submitted = step.submitted or {}
-    return (any(key in submitted for key in ("projects", "feasibility", "project_decision"))
+    return (any(key in submitted for key in ("projects", "project_decision"))
+            or isinstance(data.get("feasibility"), list)
             or isinstance(data.get("partnership_projects"), list)
             or isinstance(data.get("comprehensive_agreement"), Mapping)
             or step.finished_subprocess is not None)
@@ -83,7 +85,7 @@ def _project_rows(session: Session, case: Case) -> dict[str, Project]:
 
 def _projects_from(session: Session, case: Case, step: StepInput, rows: dict[str, Project],
                    departments: dict[str, Department]) -> None:
-    """Applies the submitted project list, feasibility and decision; ``rows`` gains the new projects."""
+    """Applies the submitted project list and a ⑤ decision; ``rows`` gains the new projects."""
     submitted = step.submitted or {}
     if isinstance(submitted.get("projects"), list):
         listed = set()
@@ -101,15 +103,22 @@ def _projects_from(session: Session, case: Case, step: StepInput, rows: dict[str
             rows[item["id"]] = project
         for key, project in rows.items():
             project.removed = key not in listed
-    for item in submitted.get("feasibility") or []:
-        if item.get("id") in rows:
-            rows[item["id"]].feasible = item.get("feasible") == "yes"
     decision = submitted.get("project_decision")
     if isinstance(decision, Mapping) and step.project_key in rows:
         project = rows[step.project_key]
         project.implementation = decision.get("implementation")
         project.decision_reason = decision.get("reason")
         project.exclusions = list(decision.get("exclusions") or [])
+
+
+def _feasible(projects: dict[str, Project], data: Mapping[str, Any]) -> None:
+    """④'s outcome from the process data, however the diagram records it (one form, or a task per project
+    whose results a script gathers into ``feasibility``)."""
+    for item in data.get("feasibility") or []:
+        if isinstance(item, Mapping) and item.get("id") in projects:
+            feasible = item.get("feasible") == "yes"
+            if projects[item["id"]].feasible != feasible:
+                projects[item["id"]].feasible = feasible
 
 
 def _counted(projects: dict[str, Project], data: Mapping[str, Any]) -> None:

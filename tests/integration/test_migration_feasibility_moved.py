@@ -90,6 +90,8 @@ def test_migrating_the_running_case_routes_step_4_to_the_departments_and_it_goes
         "P2",
         "P4",
     ]  # ⑤ for the feasible ones
+    # The projects table knows ④'s outcome too, though no form submitted a ``feasibility`` list.
+    assert {p.key: p.feasible for p in running.status().projects} == {"P1": True, "P2": True, "P3": False, "P4": True}
     history = running.status().history
     assert [h.detail for h in history if h.action == "case_migrated"] == [
         {"process_id": PROCESS, "from_version": 1, "to_version": 2}
