@@ -8,10 +8,11 @@ Refused input is named next to its field and changes nothing; other staff see th
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from engine.domain.due_dates import JAPAN
 from engine.domain.wareki import format_wareki
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.web.conftest import csrf_token
@@ -80,6 +81,7 @@ def test_reporting_requirements_no_longer_met_terminates_at_once(as_user, agreem
         data={"items": ["r35_6"], "reason": "入札参加資格の取消し", "csrf_token": token},
     )
     html = response.get_data(as_text=True)
-    assert f"{format_wareki(TODAY)}に解除しました（R-9.2）" in html
+    # The 解除 is dated the day it was decided in Japan (not TODAY, fixed when the module was imported).
+    assert f"{format_wareki(datetime.now(JAPAN).date())}に解除しました（R-9.2）" in html
     assert "R-3.5⑥ 市の一般競争入札の参加資格を取り消されている" in html and "総合政策課 政策 一郎" in html
     assert "報告して協定を解除する" not in html  # no more actions on a terminated agreement
