@@ -68,6 +68,13 @@ def test_errors_sit_next_to_their_field_and_are_linked(app):
     assert view.error_list()[1] == ("f-rows-0-name", "名称（明細 1行目）", "長すぎます")
 
 
+def test_an_error_on_a_choice_group_links_to_its_first_option_which_can_take_the_focus(app):
+    view = FormView(EVERY_COMPONENT, {}, {}, {}, errors={"answer": "選んでください", "tags": "1つ以上選んでください"})
+    html = render(app, view)
+    assert [anchor for anchor, _, _ in view.error_list()] == ["f-answer-1", "f-tags-1"]
+    assert 'id="f-answer-1"' in html and 'id="f-tags-1"' in html
+
+
 def test_a_disabled_form_shows_values_but_accepts_nothing(app):
     html = render(app, FormView(EVERY_COMPONENT, {"title": "済"}, {}, {}, disabled=True))
     assert 'value="済"' in html and " disabled" in html and "data-add-row" not in html

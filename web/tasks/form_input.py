@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
@@ -91,15 +91,20 @@ def apply_row_action(data: dict[str, Any], action: str) -> dict[str, Any]:
     return data
 
 
+class FieldName(NamedTuple):
+    label: str  # what a clerk sees, with its row (「事業名（連携事業 2行目）」)
+    kind: str  # the form-js component type
+
+
 def field_labels(components: list[dict[str, Any]], values: Mapping[str, Any], prefix: str = "",
-                 context: str = "") -> dict[str, str]:
-    """Each field path → the label a clerk sees, with its row (「事業名（連携事業 2行目）」), for error lists."""
-    labels: dict[str, str] = {}
+                 context: str = "") -> dict[str, FieldName]:
+    """Each field path → its label and type, in the form's order (for the error summary)."""
+    labels: dict[str, FieldName] = {}
     for component in components:
         kind, label = component.get("type"), component.get("label") or ""
         name = component.get("key") or component.get("path")
         if kind == "dynamiclist":
-            labels[prefix + name] = label + context
+            labels[prefix + name] = FieldName(label + context, kind)
             rows = values.get(name) if isinstance(values, Mapping) else None
             if not isinstance(rows, list):
                 rows = [{}] * int(component.get("defaultRepetitions", 0) or 0)
@@ -108,13 +113,13 @@ def field_labels(components: list[dict[str, Any]], values: Mapping[str, Any], pr
                                            f"{prefix}{name}.{index}.", f"（{label} {index + 1}行目）"))
         elif kind == "group" and name:
             nested = values.get(name) if isinstance(values, Mapping) else None
-            labels[prefix + name] = label + context
+            labels[prefix + name] = FieldName(label + context, kind)
             labels.update(field_labels(component["components"], nested if isinstance(nested, Mapping) else {},
                                        f"{prefix}{name}.", context))
         elif kind == "group":
             labels.update(field_labels(component["components"], values, prefix, context))
         elif name:
-            labels[prefix + name] = label + context
+            labels[prefix + name] = FieldName(label + context, kind)
     return labels
 
 

@@ -16,11 +16,13 @@ from typing import Any
 from markupsafe import Markup
 
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
+from engine.forms.definition import CHOICE_TYPES
 from engine.forms.feel import FeelSyntaxError, compile_feel
-from web.tasks.form_input import field_id, field_labels
+from web.tasks.form_input import FieldName, field_id, field_labels
 from web.tasks.markup import render_text
 
 _TRUE = {True, "true", "on", "1"}
+CHOICE_GROUPS = CHOICE_TYPES - {"select"}  # drawn as a fieldset of options (forms/macros.html)
 
 
 def typed(components: list[dict[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,7 +53,7 @@ class FormView:
         return self.form.get("components", [])
 
     @cached_property
-    def labels(self) -> dict[str, str]:
+    def labels(self) -> dict[str, FieldName]:
         return field_labels(self.components, self.values)
 
     def scope(self, components: list[dict[str, Any]] | None = None, level: Mapping[str, Any] | None = None,
@@ -122,7 +124,13 @@ class FormView:
         """(anchor id, field label, message) for the summary above the form, in the form's order."""
         order = list(self.labels)
         ranked = sorted(self.errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else 10**6)
-        return [(field_id(path), self.labels.get(path, "入力内容"), message) for path, message in ranked]
+        return [(self._anchor(path), self.labels[path].label if path in self.labels else "入力内容", message)
+                for path, message in ranked]
+
+    def _anchor(self, path: str) -> str:
+        """A choice group's link goes to its first option: a fieldset cannot take the focus, an input can."""
+        named = self.labels.get(path)
+        return f"{field_id(path)}-1" if named and named.kind in CHOICE_GROUPS else field_id(path)
 
     @staticmethod
     def id(path: str) -> str:
