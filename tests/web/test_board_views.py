@@ -111,6 +111,8 @@ def test_a_failed_timer_is_marked_for_staff_with_its_error_on_the_case_page_and_
     listed = staff.get("/board/?timer_failed=1").get_data(as_text=True)
     assert numbers(listed) == {cases["step5"].status().number}
     assert "自動処理の失敗（2回）" in listed and 'id="filter-timer_failed" name="timer_failed" value="1" checked' in listed
+    exported = staff.get("/board/export.csv?timer_failed=1").get_data().decode("utf-8-sig").splitlines()
+    assert exported[0].endswith(",自動処理の失敗") and exported[1].endswith(",2回：ZeroDivisionError: division by zero")
     page = staff.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "この案件の自動処理（タイマー）が失敗しています（2回）" in page
     assert '<p class="error-detail">ZeroDivisionError: division by zero</p>' in page

@@ -47,7 +47,7 @@ def _days(moment: datetime | None, now: datetime) -> int | None:
 def board_table(rows: list[BoardRow], now: datetime | None = None) -> Table:
     now = now or datetime.now().astimezone()
     headings = ["案件番号", "提案名", "企業等", "工程", "進行中の手順", "並行の進み具合", "待ち先", "待ち始め", "待ち日数",
-                "滞留", "開始日", "終了日", "状態", "結果", "年度", "事業数", "分類数"]
+                "滞留", "開始日", "終了日", "状態", "結果", "年度", "事業数", "分類数", "自動処理の失敗"]
     body = [[
         row.number, row.title, row.organisation_name, row.column_label, "、".join(row.active_steps),
         f"{row.parallel_total}件中{row.parallel_done}件完了" if row.parallel_total else "",
@@ -55,6 +55,7 @@ def board_table(rows: list[BoardRow], now: datetime | None = None) -> Table:
         "滞留" if row.overdue else "", wareki(row.started_at), wareki(row.ended_at),
         STATUSES.get(row.status, row.status), OUTCOMES.get(row.outcome or "", ""),
         fiscal_year_label(row.fiscal_year) if row.fiscal_year else "", row.project_count, row.category_count,
+        f"{row.timer_problem.attempts}回：{row.timer_problem.error}" if row.timer_problem else "",
     ] for row in rows]
     return Table("board", "案件一覧", headings, body)
 
