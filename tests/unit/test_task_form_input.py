@@ -38,7 +38,8 @@ def test_labels_name_the_row_a_field_is_in():
     components = [{"type": "dynamiclist", "path": "projects", "label": "連携事業", "components": [
         {"type": "textfield", "key": "title", "label": "事業名"}]}]
     labels = field_labels(components, {"projects": [{}, {}]})
-    assert labels["projects.1.title"] == "事業名（連携事業 2行目）" and labels["projects"] == "連携事業"
+    assert labels["projects.1.title"] == ("事業名（連携事業 2行目）", "textfield")
+    assert labels["projects"] == ("連携事業", "dynamiclist")
 
 
 def test_text_components_render_markdown_and_escape_case_values():
