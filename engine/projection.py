@@ -24,6 +24,7 @@ from engine.errors import WorkflowFailure
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
+from engine.persistence.models.department import coordinator_among
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.runner import ReadyTask, active_element_ids, case_data, next_timer_due, outcome, ready_tasks
 
@@ -57,7 +58,7 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
         _counted(projects, data)
         _agreements(session, case, data, step, projects, now)
     created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, by_code,
-                                _coordinating(departments), now)
+                                coordinator_among(departments), now)
     _case_row(session, case, workflow, data, open_rows, now)
     listed = [p for p in projects.values() if not p.removed] if projects is not None else None
     board_columns.refresh(case, workflow, open_rows, listed, now)
@@ -73,10 +74,6 @@ def _touches_projects(data: Mapping[str, Any], step: StepInput) -> bool:
             or isinstance(data.get("partnership_projects"), list)
             or isinstance(data.get("comprehensive_agreement"), Mapping)
             or step.finished_subprocess is not None)
-
-
-def _coordinating(departments: list[Department]) -> Department | None:
-    return next((d for d in departments if d.is_coordinator and d.active), None)
 
 
 def _project_rows(session: Session, case: Case) -> dict[str, Project]:
@@ -116,17 +113,14 @@ def _feasible(projects: dict[str, Project], data: Mapping[str, Any]) -> None:
     whose results a script gathers into ``feasibility``)."""
     for item in data.get("feasibility") or []:
         if isinstance(item, Mapping) and item.get("id") in projects:
-            feasible = item.get("feasible") == "yes"
-            if projects[item["id"]].feasible != feasible:
-                projects[item["id"]].feasible = feasible
+            projects[item["id"]].feasible = item.get("feasible") == "yes"  # the same value writes nothing
 
 
 def _counted(projects: dict[str, Project], data: Mapping[str, Any]) -> None:
     counted = data.get("partnership_projects")
     if isinstance(counted, list):
         for key, project in projects.items():
-            if project.counted != (key in counted):
-                project.counted = key in counted
+            project.counted = key in counted
 
 
 def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput,

@@ -20,7 +20,13 @@ class Department(Base):
 
 
 def coordinator(session: Session) -> Department | None:
-    return session.scalars(select(Department).where(Department.is_coordinator, Department.active)).first()
+    return session.scalars(select(Department).where(Department.is_coordinator, Department.active)
+                           .order_by(Department.id)).first()
+
+
+def coordinator_among(departments: list[Department]) -> Department | None:
+    """``coordinator`` for departments already read (in id order): the same rule, no query."""
+    return next((d for d in departments if d.is_coordinator and d.active), None)
 
 
 def by_code(session: Session, code: str) -> Department | None:
