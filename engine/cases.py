@@ -14,6 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
 from engine.access import Actor, Role, acts_in_lane, may_see_task
 from engine.deployment import compiled_version
@@ -152,11 +153,18 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
     # The case's version is checked before the step writes anything of its own: of two completions that
     # read the same case, the second stops here with a conflict, before it adds projects or tasks.
-    case.updated_at = now
+    _touch(case, now)
     session.flush()
     sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
     publish(session, TaskCompleted(now, case.id, row.id, actor.user_id))
     return case
+
+
+def _touch(case: Case, now: datetime) -> None:
+    """Writes the case row, and so checks and raises its version, even when the clock shows the same time:
+    of two requests that read the same case version, the later write is refused (TaskConflictError)."""
+    case.updated_at = now
+    flag_modified(case, "updated_at")
 
 
 def _save(case: Case, workflow, now: datetime) -> None:
@@ -171,7 +179,7 @@ def claim(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanT
     if row.claimed_by_id not in (None, actor.user_id):
         raise TaskConflictError("このタスクは既に他の人が担当しています")
     row.claimed_by_id, row.claimed_at = actor.user_id, now
-    row.case.updated_at = now  # bumps the case version: two claims at once cannot both win
+    _touch(row.case, now)  # two claims at once cannot both win
     _audit(session, actor, "task_claimed", row.case, row, at=now)
     return row
 
@@ -181,7 +189,7 @@ def release(session: Session, actor: Actor, task_id: str, now: datetime) -> Huma
     if row.claimed_by_id != actor.user_id and not actor.may_reassign:
         raise NotAllowedError("自分が担当しているタスクのみ戻せます")
     row.claimed_by_id, row.claimed_at = None, None
-    row.case.updated_at = now
+    _touch(row.case, now)
     _audit(session, actor, "task_released", row.case, row, at=now)
     return row
 
@@ -199,7 +207,7 @@ def reassign(session: Session, actor: Actor, task_id: str, assignee_id: int, now
         raise NotAllowedError(f"{assignee.display_name} さんはこのタスクのレーンの担当ではありません")
     previous = row.claimed_by_id
     row.claimed_by_id, row.claimed_at = assignee.id, now
-    row.case.updated_at = now
+    _touch(row.case, now)
     _audit(session, actor, "task_reassigned", row.case, row, at=now, from_user=previous, to_user=assignee.id)
     if previous != assignee.id:
         publish(session, TaskReassigned(now, row.case_id, row.id, assignee.id, actor.user_id))

@@ -65,3 +65,42 @@ def test_two_connections_completing_the_same_task_one_wins_one_gets_a_conflict(e
                                .where(HumanTask.case_id == flow.case_id, HumanTask.state == "ready"))
     assert (completions, ready) == (1, 1)
     assert len(status.projects) == 4
+
+
+def test_two_people_claiming_one_task_at_the_same_moment_one_wins_even_when_the_clock_shows_the_same_time(
+        engine, database_url, clock, monkeypatch):
+    with engine.unit_of_work() as session:
+        create_user(session, "shonan2", "renkei-demo-2025", "organisation", "湘南 次郎",
+                    organisation="湘南サンプル株式会社")
+    task = Flow(engine).start().task("propose")  # the clock stands still: both claims carry the same time
+    first, second = engine, CaseEngine.connect(database_url, clock)
+    both_loaded = threading.Barrier(2, timeout=30)
+    in_lane = case_operations.acts_in_lane
+
+    def in_lane_after_both_loaded(*args, **kwargs):
+        both_loaded.wait()  # both requests have read the task and the case before either writes
+        return in_lane(*args, **kwargs)
+
+    monkeypatch.setattr(case_operations, "acts_in_lane", in_lane_after_both_loaded)
+    outcomes: dict[str, object] = {}
+
+    def claim(name: str, case_engine: CaseEngine, username: str) -> None:
+        try:
+            case_engine.claim(case_engine.actor(username), task.id)
+            outcomes[name] = "ok"
+        except TaskConflictError as error:
+            outcomes[name] = error
+
+    threads = [threading.Thread(target=claim, args=("a", first, "shonan")),
+               threading.Thread(target=claim, args=("b", second, "shonan2"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    second.database.dispose()
+
+    assert sorted("ok" if v == "ok" else type(v).__name__ for v in outcomes.values()) == ["TaskConflictError", "ok"]
+    with engine.unit_of_work() as session:
+        claims = session.scalar(select(func.count()).select_from(AuditEvent)
+                                .where(AuditEvent.task_id == task.id, AuditEvent.action == "task_claimed"))
+    assert claims == 1
