@@ -139,10 +139,12 @@ def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
         found.append(and_(Case.status == "running", Case.board_step == query.step))
     elif query.step in END_COLUMNS:
         found.append(and_(Case.status != "running", Case.outcome == query.step))
-    # Failed timers are looked for across every process (most timers wait in agreements' lifecycles), unless
-    # a process is chosen; otherwise the board lists proposals unless told otherwise.
-    if query.process != ANY_PROCESS and not (query.timer_failed and not query.process):
-        found.append(Case.process_id == query.process if query.process else proposals())
+    # Without a chosen process the board lists proposals; failed timers are looked for in every process
+    # (most timers wait in agreements' lifecycles, which are not proposals).
+    if query.process and query.process != ANY_PROCESS:
+        found.append(Case.process_id == query.process)
+    elif not query.process and not query.timer_failed:
+        found.append(proposals())
     if query.lane:
         found.append(_waiting_on(HumanTask.lane == query.lane))
     if query.department:
