@@ -59,24 +59,14 @@ def engine_completion(engine: CaseEngine, coordinator, task_id: str) -> float:
     return time.perf_counter() - start
 
 
-def bare_spiff_completion(state: str) -> float:
-    """The library as it ships: every load rebuilds the specs (the engine shares them, engine.serialization)."""
+def spiff_completion(state: str, load, dump) -> float:
+    """Deserialize, complete ②, run the engine steps, serialize: the workflow work alone."""
     start = time.perf_counter()
-    workflow = LIBRARY.deserialize_json(state)
+    workflow = load(state)
     workflow.script_engine = SCRIPT_ENGINE  # the same restricted scripts as in the engine
     task = next(t for t in ready_tasks(workflow) if t.bpmn_id == "record_partnership")
     complete_task(workflow, task.id, RECORD)
-    LIBRARY.serialize_json(workflow)
-    return time.perf_counter() - start
-
-
-def shared_spec_completion(state: str) -> float:
-    """(b′): the same with the engine's loading, which rebuilds a version's spec once and shares it."""
-    start = time.perf_counter()
-    workflow = load_workflow(state)
-    task = next(t for t in ready_tasks(workflow) if t.bpmn_id == "record_partnership")
-    complete_task(workflow, task.id, RECORD)
-    dump_workflow(workflow)
+    dump(workflow)
     return time.perf_counter() - start
 
 
@@ -90,8 +80,9 @@ def bench_completions(engine: CaseEngine, task_ids: list[str]) -> tuple[list[flo
     states = workflow_states(engine, task_ids)
     full, bare, shared = [], [], []
     for task_id in task_ids:
-        bare.append(bare_spiff_completion(states[task_id]))
-        shared.append(shared_spec_completion(states[task_id]))
+        # (b): the library as it ships, every load rebuilds the specs; (b′): the engine's loading, which shares them
+        bare.append(spiff_completion(states[task_id], LIBRARY.deserialize_json, LIBRARY.serialize_json))
+        shared.append(spiff_completion(states[task_id], load_workflow, dump_workflow))
         full.append(engine_completion(engine, coordinator, task_id))
     return full, bare, shared
 
