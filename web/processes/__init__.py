@@ -55,9 +55,13 @@ def _draft_id(value: str | None) -> int | None:
 @bp.get("/")
 @login_required
 def index():
-    return render_template(
-        "processes/library.html", processes=drafts().library(actor()), errors={}, values={}
-    )
+    return _library_page(drafts().library(actor()))
+
+
+def _library_page(processes, errors=None, values=None, draft_errors=None, draft_values=None) -> str:
+    """The library; ``errors``/``values`` belong to the upload form, ``draft_*`` to a process's new-draft form."""
+    return render_template("processes/library.html", processes=processes, errors=errors or {}, values=values or {},
+                           draft_errors=draft_errors or {}, draft_values=draft_values or {})
 
 
 @bp.get("/<process_id>/versions/<int:number>.zip")
@@ -76,10 +80,7 @@ def create_draft():
             actor(), values["process_id"], values["title"], int(number) if number.isdigit() else None
         )
     except FormDataError as error:  # e.g. a name of spaces only: said next to that process's name field
-        return render_template(
-            "processes/library.html", processes=drafts().library(actor()), errors={},
-            values={}, draft_errors=error.errors, draft_values=values,
-        ), 422
+        return _library_page(drafts().library(actor()), draft_errors=error.errors, draft_values=values), 422
     flash("下書きを作成しました。デプロイするまで、進行中の案件にも新しい案件にも影響しません。", "success")
     return redirect(url_for("processes.draft", draft_id=draft_id))
 
@@ -104,9 +105,7 @@ def upload():
         return render_template(
             "processes/draft.html", page=attempt.page, errors=attempt.errors, editors=EDITORS, values={}
         ), 422
-    return render_template(
-        "processes/library.html", processes=attempt.library, errors=attempt.errors, values=values
-    ), 422
+    return _library_page(attempt.library, attempt.errors, values), 422
 
 
 @bp.get("/drafts/<int:draft_id>")
