@@ -27,6 +27,7 @@ from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.domain.guideline import Lane
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, Project
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +126,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        engine = CaseEngine.connect(args.database_url or f"sqlite:///{folder}/bench.sqlite3")
+        engine = bootstrap(args.database_url or f"sqlite:///{folder}/bench.sqlite3")
         engine.upgrade_schema()
         engine.deploy(Bundle.from_folder(ROOT / "processes"))
         seed_people(engine)

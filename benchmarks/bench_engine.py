@@ -2,7 +2,7 @@
 
 (a) completing one user task through the engine API with the database (validate, run, save, tables, audit,
     commit), (b) the same step in bare SpiffWorkflow (deserialize, complete, engine steps, serialize), and the
-    ratio (a)/(b); (b′) (b) with the engine's loading (specs shared, engine.serialization), so that (a)/(b′)
+    ratio (a)/(b); (b′) (b) with the engine's loading (specs shared, engine.workflow.serialization), so that (a)/(b′)
     shows what the engine adds around the workflow; (c) listing one user's tasks with 1,000 and 10,000 open
     cases in the database.
 
@@ -24,9 +24,10 @@ from engine.access import SYSTEM
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.persistence.models import Case, HumanTask, WorkflowState
-from engine.runner import complete_task, ready_tasks
-from engine.scripting import SCRIPT_ENGINE
-from engine.serialization import dump_workflow, library_serializer, load_workflow
+from engine.workflow.runner import complete_task, ready_tasks
+from engine.workflow.scripting import SCRIPT_ENGINE
+from engine.workflow.serialization import dump_workflow, library_serializer, load_workflow
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ def refresh_statistics(engine: CaseEngine) -> None:
 
 
 def prepared(url: str) -> CaseEngine:
-    engine = CaseEngine.connect(url)
+    engine = bootstrap(url)
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(ROOT / "processes"))
     seed_people(engine)

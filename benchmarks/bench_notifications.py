@@ -27,11 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 from engine.definitions.bundle import Bundle  # noqa: E402
 from engine.demo import seed_people  # noqa: E402
-from engine.identity import create_user  # noqa: E402
-from engine.mail import Mailer  # noqa: E402
-from engine.notifications import Notifications  # noqa: E402
+from engine.accounts.identity import create_user  # noqa: E402
+from engine.notifications.mail import Mailer  # noqa: E402
+from engine.notifications.service import Notifications  # noqa: E402
 from engine.persistence.base import utcnow  # noqa: E402
 from engine.persistence.models import HumanTask, MailOutbox  # noqa: E402
+from engine.bootstrap import bootstrap  # noqa: E402
 from engine.service import CaseEngine  # noqa: E402
 from tests.mail_server import MailServer, give_everyone_mail  # noqa: E402
 
@@ -40,7 +41,7 @@ PROPOSAL = {"proposal_title": "ベンチマーク用の提案", "proposal_summar
 
 
 def fresh_engine(url: str) -> CaseEngine:
-    engine = CaseEngine.connect(url)
+    engine = bootstrap(url)
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(ROOT / "processes"))
     seed_people(engine)

@@ -30,8 +30,9 @@ from engine import cases  # noqa: E402
 from engine.definitions.bundle import Bundle  # noqa: E402
 from engine.demo import seed_people  # noqa: E402
 from engine.persistence.models import Case, WorkflowState  # noqa: E402
+from engine.bootstrap import bootstrap  # noqa: E402
 from engine.service import CaseEngine  # noqa: E402
-from engine.timers import TimerWorker  # noqa: E402
+from engine.cases.timers import TimerWorker  # noqa: E402
 from tests.integration.test_comprehensive_flow import concluded_on  # noqa: E402
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -89,7 +90,7 @@ def main() -> None:
 
 def measure(args: argparse.Namespace, url: str) -> None:
     with freeze_time(f"{SIGNED_ON}T01:00:00+09:00"):
-        engine = CaseEngine.connect(url)
+        engine = bootstrap(url)
         engine.upgrade_schema()
         engine.deploy(Bundle.from_folder(ROOT / "processes"))
         seed_people(engine)

@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Select, event, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from engine.domain.japan_time import JAPAN
 from engine.access import Actor, Role
 from engine.csv_export import csv_text
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
@@ -28,9 +28,8 @@ from engine.errors import FormDataError, NotAllowedError, RenkeiError
 from engine.persistence.models import AuditEvent, Case, UserAccount
 
 if TYPE_CHECKING:
-    from engine.service import CaseEngine
+    from engine.context import Context
 
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 ACTION_LABELS: dict[str, str] = {
     "case_started": "案件の開始", "task_completed": "タスクの完了", "task_claimed": "タスクの担当",
@@ -79,7 +78,7 @@ def _refuse_sql(_connection, _cursor, statement: str, *_args) -> None:
         raise AuditTrailImmutableError()
 
 
-def register() -> None:
+def install_guards() -> None:
     """Installs the three guards (idempotent: the engine may be built more than once in a process)."""
     for target, name, listener in ((Session, "before_flush", _refuse_flush), (Session, "do_orm_execute", _refuse_bulk),
                                    (Engine, "before_cursor_execute", _refuse_sql)):
@@ -144,8 +143,8 @@ def _day_start(text: str, field: str, errors: dict[str, str], label: str) -> dat
 
 
 class AuditTrail:
-    def __init__(self, engine: CaseEngine) -> None:
-        self.engine = engine
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     @staticmethod
     def _require_reader(actor: Actor) -> None:
@@ -180,7 +179,7 @@ class AuditTrail:
     def search(self, actor: Actor, wanted: AuditFilter, limit: int = 100, offset: int = 0) -> AuditPage:
         self._require_reader(actor)
         query = self._query(wanted)
-        with self.engine.unit_of_work() as session:
+        with self.context.unit_of_work() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = self._rows(session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                               .limit(limit).offset(offset)))
@@ -195,7 +194,7 @@ class AuditTrail:
         """The whole selection (oldest first, as a record is read), with dates in 令和 and ISO."""
         self._require_reader(actor)
         query = self._query(wanted)
-        with self.engine.unit_of_work() as session:
+        with self.context.unit_of_work() as session:
             rows = self._rows(session.execute(query.order_by(AuditEvent.at, AuditEvent.id).limit(limit)))
         return csv_text(CSV_COLUMNS, (
             (_wareki_time(r.at), r.at.astimezone(JAPAN).isoformat(), r.action_label, r.action, r.person or "システム",

@@ -15,10 +15,10 @@ from engine.errors import DefinitionError, RenkeiError
 
 
 def _engine(settings: Settings):
-    from engine.service import CaseEngine
+    from engine.bootstrap import bootstrap
 
     settings.ensure_sqlite_folder()
-    return CaseEngine.connect(settings.database_url)
+    return bootstrap(settings.database_url)
 
 
 def _bundle(paths: tuple[str, ...], settings: Settings) -> tuple[Bundle, list[str] | None]:
@@ -73,7 +73,7 @@ def deploy(settings: Settings, paths: tuple[str, ...], comment: str | None) -> N
 @click.pass_obj
 def test_processes(settings: Settings, paths: tuple[str, ...], verbose: bool) -> None:
     """シナリオファイルをプロセス定義に対して実行します。失敗すると終了コード 1。"""
-    from engine.scenarios import run_bundle
+    from engine.library.scenarios import run_bundle
 
     bundle, process_ids = _bundle(paths, settings)
     results = run_bundle(bundle, process_ids)
@@ -122,7 +122,7 @@ def organisations() -> None:
 @click.argument("name")
 @click.pass_obj
 def organisations_create(settings: Settings, name: str) -> None:
-    from engine.identity import create_organisation
+    from engine.accounts.identity import create_organisation
 
     _provision(settings, lambda session: create_organisation(session, name), f"企業等「{name}」を登録しました")
 
@@ -138,7 +138,7 @@ def departments() -> None:
 @click.option("--coordinator", is_flag=True, help="総合政策課（調整担当の課）として登録します")
 @click.pass_obj
 def departments_create(settings: Settings, name: str, code: str | None, coordinator: bool) -> None:
-    from engine.identity import create_department
+    from engine.accounts.identity import create_department
 
     _provision(settings, lambda session: create_department(session, name, code, coordinator),
                lambda department: f"課「{department.name}」（{department.code}）を登録しました")
@@ -160,7 +160,7 @@ def users() -> None:
 @click.option("--name", "display_name", help="表示名")
 @click.pass_obj
 def users_create(settings, username, password, role, departments_, organisation, display_name) -> None:
-    from engine.identity import create_user
+    from engine.accounts.identity import create_user
 
     _provision(settings, lambda session: create_user(session, username, password, role, display_name,
                                                      list(departments_), organisation),
@@ -178,7 +178,7 @@ def tokens() -> None:
 @click.pass_obj
 def tokens_create(settings: Settings, username: str, name: str) -> None:
     """トークンを発行し、一度だけ表示します（保存されるのはハッシュのみ）。"""
-    from engine.api_tokens import ApiTokens
+    from engine.accounts.api_tokens import ApiTokens
 
     try:
         issued = ApiTokens(_engine(settings)).create(username, name)
@@ -195,7 +195,7 @@ def tokens_create(settings: Settings, username: str, name: str) -> None:
 @click.pass_obj
 def tokens_revoke(settings: Settings, token_id: int) -> None:
     """トークンを失効させます。"""
-    from engine.api_tokens import ApiTokens
+    from engine.accounts.api_tokens import ApiTokens
 
     try:
         ApiTokens(_engine(settings)).revoke(token_id)
@@ -207,7 +207,7 @@ def tokens_revoke(settings: Settings, token_id: int) -> None:
 
 def _provision(settings: Settings, action, message) -> None:
     """Creates one organisation, department or user in one transaction, audited like the admin screens."""
-    from engine.administration import audit_provisioned
+    from engine.accounts.administration import audit_provisioned
 
     engine = _engine(settings)
     try:
@@ -255,8 +255,8 @@ def mail() -> None:
 @click.pass_obj
 def mail_send(settings: Settings, loop: bool, interval: float | None) -> None:
     """期限・滞留・申出期限のお知らせとまとめメールを作り、送信待ちのメールを SMTP で送ります。"""
-    from engine.mail import MailConfigurationError, Mailer, SmtpSettings, mail_pass
-    from engine.notifications import Notifications, NotificationSettings
+    from engine.notifications.mail import MailConfigurationError, Mailer, SmtpSettings, mail_pass
+    from engine.notifications.service import Notifications, NotificationSettings
 
     engine = _engine(settings)
     try:

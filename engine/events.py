@@ -1,14 +1,14 @@
 """Domain events: what happened in a unit of work, handled before it commits.
 
-Features that react to the flow (notifications, the agreement lifecycle, figures) subscribe here
-instead of being called from the case operations, so ``engine.cases`` does not grow with every
-feature. Handlers run inside the same transaction: if one fails, nothing of the request is saved.
+Features that react to the flow (notifications, the agreement lifecycle) are listed against the events they
+handle in one table, ``engine.handlers.EVENT_HANDLERS``, instead of being called from the case operations, so
+``engine.cases`` does not grow with every feature. Handlers run inside the same transaction: if one fails,
+nothing of the request is saved.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,22 +70,20 @@ class TimerFired(Event):
 
 
 Handler = Callable[[Session, Event], None]
-_handlers: dict[type[Event], list[Handler]] = defaultdict(list)
-
-
-def subscribe(event_type: type[Event], handler: Handler) -> None:
-    if handler not in _handlers[event_type]:
-        _handlers[event_type].append(handler)
+EventHandlers = Mapping[type[Event], Sequence[Handler]]
 
 
 def publish(session: Session, event: Event) -> None:
     session.info.setdefault(_PENDING, []).append(event)
 
 
-def dispatch(session: Session) -> None:
-    """Runs handlers until no new events are published (a handler may publish more)."""
+def dispatch(session: Session, handlers: EventHandlers) -> None:
+    """Runs handlers until no new events are published (a handler may publish more).
+
+    ``handlers`` is the table the engine was wired with (``engine.handlers.EVENT_HANDLERS``).
+    """
     while session.info.get(_PENDING):
         pending, session.info[_PENDING] = session.info[_PENDING], []
         for event in pending:
-            for handler in list(_handlers[type(event)]):
+            for handler in handlers.get(type(event), ()):
                 handler(session, event)

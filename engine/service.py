@@ -1,76 +1,66 @@
-"""The engine's public API: what the web layer, the CLI and the tests call.
+"""The engine's public API for cases and tasks: what the web layer, the CLI and the tests call.
 
 Each method is one unit of work (one transaction) and takes the Actor it acts for. It returns plain
-values from engine.views and raises the domain errors of engine.errors; it knows nothing of HTTP.
+values from the feature packages' ``views`` and raises the domain errors of engine.errors; it knows
+nothing of HTTP. It is built by ``engine.bootstrap.bootstrap``, which wires the event table and the
+storage guards; the constructor only keeps what it is given.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, queries
 from engine.access import SYSTEM, Actor
+from engine.accounts.identity import active_person, actor_for, authenticate, person_of
+from engine.accounts.views import Person
+from engine.cases import queries
+from engine.cases import service as cases
+from engine.cases.queries import InboxView
+from engine.cases.timers import TimerWorker
+from engine.cases.views import CaseStatus, TaskDetail, TaskSummary
+from engine.context import Clock
 from engine.definitions.bundle import Bundle
-from engine.deployment import DeployResult, deploy_bundle
 from engine.errors import NotFoundError
-from engine.identity import actor_for, authenticate
+from engine.events import EventHandlers
+from engine.library.deployment import DeployResult, deploy_bundle
 from engine.persistence.base import utcnow
-from engine.persistence.database import connect, session_factory
+from engine.persistence.database import session_factory
 from engine.persistence.models import UserAccount
 from engine.persistence.schema import upgrade
 from engine.persistence.unit_of_work import unit_of_work
-from engine.queries import InboxView
-from engine.subscribers import register_all
-from engine.timers import TimerWorker
-from engine.views import CaseStatus, Person, TaskDetail, TaskSummary
 
 log = logging.getLogger(__name__)
 
 
-def _person(session: Session, user: UserAccount) -> Person:
-    return Person(
-        id=user.id, username=user.username, display_name=user.display_name, role=user.role,
-        organisation_name=user.organisation.name if user.organisation else None,
-        department_names=[d.name for d in user.departments], actor=actor_for(session, user),
-    )
-Clock = Callable[[], datetime]
-
-
 class CaseEngine:
-    def __init__(self, database: Engine, clock: Clock = utcnow) -> None:
-        register_all()
+    def __init__(self, database: Engine, handlers: EventHandlers, clock: Clock = utcnow) -> None:
         self.database = database
         self.sessions: sessionmaker[Session] = session_factory(database)
+        self.handlers = {event: list(listed) for event, listed in handlers.items()}
         self.clock = clock
-
-    @classmethod
-    def connect(cls, url: str, clock: Clock = utcnow) -> CaseEngine:
-        return cls(connect(url), clock)
 
     def upgrade_schema(self) -> None:
         upgrade(self.database)
 
     def unit_of_work(self):
-        return unit_of_work(self.sessions)
+        return unit_of_work(self.sessions, self.handlers)
 
     # --- people -------------------------------------------------------------------------------------
     def authenticate(self, username: str, password: str, address: str | None = None) -> Person | None:
         """None for a wrong name or password; raises SignInThrottledError after repeated failures."""
         with self.unit_of_work() as session:
             user = authenticate(session, username, password, address, self.clock())
-            return _person(session, user) if user else None
+            return person_of(session, user) if user else None
 
     def person(self, user_id: int) -> Person | None:
         """The active user with this id (for the web session), or None if unknown or deactivated."""
         with self.unit_of_work() as session:
-            user = session.get(UserAccount, user_id)
-            return _person(session, user) if user is not None and user.active else None
+            return active_person(session, user_id)
 
     def actor(self, username: str) -> Actor:
         with self.unit_of_work() as session:

@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
-from engine.mail import SmtpSettings
+from engine.notifications.mail import SmtpSettings
 from engine.persistence.models import UserAccount
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import Settings
-from engine.service import CaseEngine
+from engine.bootstrap import bootstrap
 
 
 def _secret_key(app: Flask) -> str:
@@ -57,7 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
 
-    engine = app.config.get("RENKEI_ENGINE") or CaseEngine.connect(app.config["RENKEI_DATABASE_URL"])
+    engine = app.config.get("RENKEI_ENGINE") or bootstrap(app.config["RENKEI_DATABASE_URL"])
     app.extensions["renkei.engine"] = engine
 
     from web import assets, errors, extensions, filters, navigation

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from engine.domain.japan_time import JAPAN
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.wareki import format_wareki
 
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 def wareki(value: date | datetime | str | None) -> str:

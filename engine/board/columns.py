@@ -1,4 +1,4 @@
-"""Keeps the board's columns of ``case_record`` in step with the workflow (called from engine.projection).
+"""Keeps the board's columns of ``case_record`` in step with the workflow (called from engine.cases.projection).
 
 The board and the figures filter and sort on these indexed columns for thousands of cases, so what
 they need from the workflow (where the case stands, how far a parallel step is) is written here, on
@@ -8,17 +8,16 @@ each step, while the workflow is loaded anyway.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
+from engine.domain.japan_time import JAPAN
 from engine.board.steps import INDIVIDUAL, INDIVIDUAL_PROCESS, OTHER, WAITING, step_of
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, HumanTask, Project
 
-JAPAN = ZoneInfo("Asia/Tokyo")
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 

@@ -23,7 +23,7 @@ from engine.definitions.compiler import CompiledProcess, called_process_ids
 from engine.definitions.lint import NS
 from engine.domain.guideline import CATEGORIES, Lane
 from engine.persistence.models import AuditEvent, Case, Department, HumanTask, Project, UserAccount
-from engine.serialization import load_workflow
+from engine.workflow.serialization import load_workflow
 
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 ACTIONS = {

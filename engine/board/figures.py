@@ -8,11 +8,11 @@ alike; the median comes from window functions, so it needs no database-specific 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Float, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
+from engine.domain.japan_time import JAPAN
 from engine.board.filters import proposals
 from engine.board.steps import MARKS
 from engine.board.views import CountRow, Figures, StepDuration, YearFigures
@@ -21,7 +21,6 @@ from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, Department, HumanTask, Project
 from engine.persistence.models.human_task import COMPLETED
 
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 def _fiscal_year_start(year: int) -> datetime:

@@ -16,7 +16,7 @@ from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, 
 from engine.domain.guideline import Lane
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import READY
-from engine.views import TimerProblem
+from engine.cases.views import TimerProblem
 
 KANBAN_CARDS = 20  # cards drawn per column; the column's count and a link to its full list show the rest
 _Claimant = aliased(UserAccount)

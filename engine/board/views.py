@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine.views import TimerProblem
+from engine.cases.views import TimerProblem
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class BoardRow:
     project_count: int
     category_count: int
     overdue: bool
-    timer_problem: TimerProblem | None = None  # its timer failed and waits for a retry (engine.timers)
+    timer_problem: TimerProblem | None = None  # its timer failed and waits for a retry (engine.cases.timers)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from SpiffWorkflow.specs.MultiChoice import MultiChoice
 from engine.domain.guideline import OUTCOMES, Lane
 from engine.errors import DefinitionProblem
 from engine.forms.definition import FormDefinition
-from engine.scripting import SCRIPT_ENGINE, ScriptRefusedError
+from engine.workflow.scripting import SCRIPT_ENGINE, ScriptRefusedError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"

@@ -1,6 +1,6 @@
 """Checks a scenario file a process owner writes in the browser, before it is saved into a draft.
 
-The runner (engine.scenarios) reports a broken scenario only when it runs; an owner typing one in a form
+The runner (engine.library.scenarios) reports a broken scenario only when it runs; an owner typing one in a form
 should hear at once which step names a task the process does not have, in the format of
 docs/process-data.md ("Scenarios").
 """

@@ -8,10 +8,10 @@ task still works), never a failing step.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import Any
+from engine.domain.japan_time import JAPAN
 
-JAPAN = timezone(timedelta(hours=9), "JST")
 
 
 def due_moment(day: date) -> datetime:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.notifications.kinds import Kind
-from engine.notifications.watch import JAPAN
+from engine.domain.japan_time import JAPAN
 from engine.persistence.models import MailOutbox, Notification, UserAccount
 from engine.persistence.models.notification import MAIL_DIGEST
 

@@ -8,12 +8,12 @@ stuck again is reported again, but the same wait is reported once.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain.japan_time import today_in_japan
 from engine.notifications.kinds import Kind
 from engine.notifications.notice import Notice, notify
 from engine.notifications.recipients import coordinators, department_staff, organisation_users
@@ -22,13 +22,8 @@ from engine.persistence.models import Agreement, Case, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
 from engine.persistence.models.human_task import READY
 
-JAPAN = ZoneInfo("Asia/Tokyo")
 # Agreement statuses after which no deadline matters any more (the lifecycle of issue #5 sets them).
 ENDED = ("ended", "terminated", "expired")
-
-
-def today_in_japan(now: datetime) -> date:
-    return now.astimezone(JAPAN).date()
 
 
 def _oldest_open_task(session: Session, case_id: int) -> HumanTask | None:

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import TaskConflictError
-from engine.events import dispatch
+from engine.events import EventHandlers, dispatch
 
 
 @contextmanager
-def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(sessions: sessionmaker[Session], handlers: EventHandlers) -> Iterator[Session]:
     """Commits when the block ends normally; rolls everything back on any exception.
 
     A stale version (another request changed the same case first) becomes TaskConflictError.
@@ -21,7 +21,7 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     session = sessions()
     try:
         yield session
-        dispatch(session)  # event handlers change the same transaction
+        dispatch(session, handlers)  # event handlers change the same transaction
         session.commit()
     except StaleDataError:
         session.rollback()

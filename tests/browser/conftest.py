@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from engine.definitions.bundle import Bundle
 from engine.demo import DEMO_PASSWORD, seed_people
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES, ROOT
 from web import create_app
@@ -49,7 +50,7 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path):
-    engine = CaseEngine.connect(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    engine = bootstrap(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
     seed_people(engine)

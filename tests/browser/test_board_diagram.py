@@ -131,7 +131,7 @@ def test_the_figures_page_with_charts_and_tables(page, live_server, cases):
 
 
 def test_a_manager_finds_the_case_whose_timer_failed_with_one_filter_and_reads_the_error(page, live_server, cases):
-    with live_server.engine.unit_of_work() as session:  # as engine.timers records a failed firing
+    with live_server.engine.unit_of_work() as session:  # as engine.cases.timers records a failed firing
         case = session.get(Case, cases["step5"].case_id)
         case.timer_attempts, case.timer_error = 2, "ZeroDivisionError: division by zero"
         case.timer_retry_at = live_server.engine.clock() + timedelta(minutes=2)

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from engine.drafts import DraftService
+from engine.library.drafts import DraftService
 from tests.browser.conftest import screenshot, sign_in
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.redrawn import PROCESS, redrawn_files

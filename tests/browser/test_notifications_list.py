@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engine.mail import Mailer
+from engine.notifications.mail import Mailer
 from tests.browser.conftest import screenshot, sign_in
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.test_comprehensive_flow import concluded_on

@@ -8,6 +8,7 @@ import pytest
 
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 
@@ -29,7 +30,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(database_url, clock) -> CaseEngine:
-    engine = CaseEngine.connect(database_url, clock)
+    engine = bootstrap(database_url, clock)
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
     seed_people(engine)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from engine.access import SYSTEM
 from engine.demo_data import DEPARTMENTS
 from engine.service import CaseEngine
-from engine.views import TaskSummary
+from engine.cases.views import TaskSummary
 
 NOT_APPLIES = {f"r35_{n}": "not_applies" for n in range(1, 9)}
 

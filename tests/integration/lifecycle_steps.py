@@ -15,12 +15,13 @@ from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 
 from engine.access import SYSTEM
-from engine.agreement_views import AgreementDetail
-from engine.agreements import AgreementRegister
+from engine.agreements.views import AgreementDetail
+from engine.agreements.service import AgreementRegister
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.demo_data import DEPARTMENTS
 from engine.domain.guideline import Lane
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
@@ -130,7 +131,7 @@ def frozen_engine(
 ) -> Iterator[tuple[CaseEngine, FrozenDateTimeFactory]]:
     """A fresh database with the processes (and ``extra`` bundles) and demo people, on a frozen clock."""
     with freeze_time(moment) as clock:
-        engine = CaseEngine.connect(database_url)
+        engine = bootstrap(database_url)
         engine.upgrade_schema()
         for bundle in (Bundle.from_folder(PROCESSES), *extra):
             engine.deploy(bundle)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.cli import cli
 from engine.persistence.models import AuditEvent
-from engine.service import CaseEngine
+from engine.bootstrap import bootstrap
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_a_city_is_provisioned_from_the_command_line_and_its_people_sign_in(run,
                  ["--username", "admin", "--role", "admin", "--name", "システム管理者"]):
         result = run("users", "create", *args, "--password", "umi-to-machi-1")
         assert result.exit_code == 0, result.output
-    engine = CaseEngine.connect(database_url)
+    engine = bootstrap(database_url)
     try:
         seisaku = engine.authenticate("seisaku", "umi-to-machi-1")
         assert seisaku.actor.is_coordinator and seisaku.department_names == ["総合政策課"]
@@ -53,7 +53,7 @@ def test_the_password_may_be_typed_at_a_hidden_prompt_instead_of_on_the_command_
     result = run("users", "create", "--username", "kanri", "--role", "manager",
                  input="kanri-no-pass-9\nkanri-no-pass-9\n")
     assert result.exit_code == 0 and "kanri-no-pass-9" not in result.output
-    engine = CaseEngine.connect(database_url)
+    engine = bootstrap(database_url)
     try:
         assert engine.authenticate("kanri", "kanri-no-pass-9").role == "manager"
     finally:
@@ -76,7 +76,7 @@ def test_a_refused_provisioning_says_why_exits_1_and_creates_nothing(run, databa
     result = run(*args)
     assert result.exit_code == 1
     assert message in result.output
-    engine = CaseEngine.connect(database_url)
+    engine = bootstrap(database_url)
     try:
         with engine.unit_of_work() as session:
             assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "user_created")) is None

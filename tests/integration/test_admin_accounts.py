@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.access import SYSTEM
-from engine.accounts import AccountService, UserInput
+from engine.accounts.service import AccountService, UserInput
 from engine.errors import FormDataError, NotAllowedError
 from engine.persistence.models import AuditEvent, Department, Organisation, UserAccount
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow

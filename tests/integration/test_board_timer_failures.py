@@ -1,5 +1,5 @@
 """A timer that fails to fire shows on the board, like an incident in a process cockpit: marked on its row,
-found by one filter across every process, with its error on the case page (engine.timers records it)."""
+found by one filter across every process, with its error on the case page (engine.cases.timers records it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engine.board.filters import parse_query
 from engine.board.service import Board
 from engine.persistence.models import Case
-from engine.timers import TimerWorker
+from engine.cases.timers import TimerWorker
 from tests.integration.lifecycle_steps import frozen_engine
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.integration.timer_process import timer_bundle

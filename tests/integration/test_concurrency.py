@@ -6,10 +6,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from engine import cases as case_operations
+from engine.cases import service as case_operations
 from engine.errors import TaskConflictError
-from engine.identity import create_user
+from engine.accounts.identity import create_user
 from engine.persistence.models import AuditEvent, HumanTask
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 
@@ -22,7 +23,7 @@ def test_two_connections_completing_the_same_task_one_wins_one_gets_a_conflict(e
     flow = Flow(engine).start()
     task = flow.task("propose")
     # Two engines: two connection pools, as two web workers would have.
-    first, second = engine, CaseEngine.connect(database_url, clock)
+    first, second = engine, bootstrap(database_url, clock)
     both_loaded = threading.Barrier(2, timeout=30)
     validate = case_operations.validate_submission
 
@@ -73,7 +74,7 @@ def test_two_people_claiming_one_task_at_the_same_moment_one_wins_even_when_the_
         create_user(session, "shonan2", "renkei-demo-2025", "organisation", "湘南 次郎",
                     organisation="湘南サンプル株式会社")
     task = Flow(engine).start().task("propose")  # the clock stands still: both claims carry the same time
-    first, second = engine, CaseEngine.connect(database_url, clock)
+    first, second = engine, bootstrap(database_url, clock)
     both_loaded = threading.Barrier(2, timeout=30)
     in_lane = case_operations.acts_in_lane
 

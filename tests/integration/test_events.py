@@ -10,12 +10,11 @@ from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 
 
 @pytest.fixture
-def recorded(monkeypatch):
+def recorded(engine, monkeypatch):
     seen: list[events.Event] = []
-    handlers = {kind: [lambda session, event: seen.append(event)] for kind in
-                (events.CaseStarted, events.TaskReady, events.TaskCompleted, events.CaseEnded,
-                 events.AgreementSigned)}
-    monkeypatch.setattr(events, "_handlers", {**events._handlers, **handlers})
+    for kind in (events.CaseStarted, events.TaskReady, events.TaskCompleted, events.CaseEnded,
+                 events.AgreementSigned):
+        monkeypatch.setitem(engine.handlers, kind, [lambda session, event: seen.append(event)])
     return seen
 
 
@@ -41,7 +40,7 @@ def test_a_failing_handler_rolls_the_whole_step_back(engine, monkeypatch):
     def broken(session, event):
         raise RuntimeError("subscriber failed")
 
-    monkeypatch.setattr(events, "_handlers", {**events._handlers, events.TaskCompleted: [broken]})
+    monkeypatch.setitem(engine.handlers, events.TaskCompleted, [broken])
     with pytest.raises(RuntimeError):
         flow.propose(FOUR_PROJECTS_THREE_CATEGORIES)
     status = flow.status()

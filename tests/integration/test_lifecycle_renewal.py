@@ -179,7 +179,7 @@ def test_a_failing_lifecycle_timer_is_shown_on_the_agreement_and_retried(lifecyc
     def broken(workflow):
         raise WorkflowFailure("プロセスの実行中にエラーが発生しました（試験）")
 
-    monkeypatch.setattr("engine.cases.fire_timers", broken)
+    monkeypatch.setattr("engine.cases.service.fire_timers", broken)
     lc.at("2026-05-01T09:00:01")
     problem = lc.detail().timer_problem
     assert (problem.attempts, problem.retry_at) == (1, lc.engine.clock() + timedelta(minutes=1))

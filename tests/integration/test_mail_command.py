@@ -7,14 +7,14 @@ from click.testing import CliRunner
 from engine.cli import cli
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
-from engine.service import CaseEngine
+from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES
 from tests.integration.flow import Flow
 from tests.mail_server import MailServer, give_everyone_mail
 
 
 def started_case(url: str) -> None:
-    engine = CaseEngine.connect(url)
+    engine = bootstrap(url)
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
     seed_people(engine)

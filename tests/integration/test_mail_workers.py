@@ -7,8 +7,8 @@ from collections import Counter
 
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
-from engine.mail import Mailer
-from engine.service import CaseEngine
+from engine.notifications.mail import Mailer
+from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES, _reset_postgres
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.mail_server import MailServer, give_everyone_mail
@@ -16,7 +16,7 @@ from tests.mail_server import MailServer, give_everyone_mail
 
 def test_two_senders_deliver_each_queued_mail_exactly_once(postgres_url):
     _reset_postgres(postgres_url)
-    setup = CaseEngine.connect(postgres_url)
+    setup = bootstrap(postgres_url)
     setup.upgrade_schema()
     setup.deploy(Bundle.from_folder(PROCESSES))
     seed_people(setup)
@@ -25,7 +25,7 @@ def test_two_senders_deliver_each_queued_mail_exactly_once(postgres_url):
         Flow(setup, partner).start().propose(FOUR_PROJECTS_THREE_CATEGORIES)  # ① and ② each: 32 mails
     smtp = MailServer().start()
     smtp.delay = 0.02  # a slow server keeps both senders busy at the same time
-    workers = [CaseEngine.connect(postgres_url) for _ in range(2)]
+    workers = [bootstrap(postgres_url) for _ in range(2)]
     start = threading.Barrier(2)
     sent: list[int] = [0, 0]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from engine.access import SYSTEM
-from engine.drafts import DraftService
+from engine.library.drafts import DraftService
 from engine.errors import CaseStateError, NotAllowedError
-from engine.migration import MigrationRefusedError, MigrationService
+from engine.library.migration import MigrationRefusedError, MigrationService
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.redrawn import PROCESS, redrawn_files
 

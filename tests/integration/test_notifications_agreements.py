@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from engine.notifications import Notifications, notify_termination_proposed
+from engine.notifications.service import Notifications, notify_termination_proposed
 from engine.persistence.models import Agreement, MailOutbox, Notification, UserAccount
 from tests.integration.flow import Flow
 from tests.integration.test_comprehensive_flow import concluded_on

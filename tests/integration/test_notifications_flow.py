@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from engine import events
 from engine.errors import FormDataError, NotFoundError
-from engine.identity import create_user
-from engine.mail import MailTemplates
-from engine.notifications import Kind, Notifications
+from engine.accounts.identity import create_user
+from engine.notifications.mail import MailTemplates
+from engine.notifications.service import Kind, Notifications
 from engine.persistence.models import HumanTask, MailOutbox, Notification, UserAccount
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.mail_server import give_everyone_mail
@@ -189,7 +189,7 @@ def test_when_the_step_fails_after_its_notices_were_written_neither_notice_nor_m
     def later_subscriber_fails(session, event):
         raise RuntimeError("a later subscriber failed")
 
-    monkeypatch.setattr(events, "_handlers", {**events._handlers, events.TaskCompleted: [later_subscriber_fails]})
+    monkeypatch.setitem(engine.handlers, events.TaskCompleted, [later_subscriber_fails])
     with pytest.raises(RuntimeError):
         flow.propose(FOUR_PROJECTS_THREE_CATEGORIES)  # ② became ready and was announced, then the step failed
     assert (len(rows(engine, Notification)), len(rows(engine, MailOutbox))) == before

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.accounts import AccountService, RegistrationInput
+from engine.accounts.service import AccountService, RegistrationInput
 from engine.errors import FormDataError
 from engine.persistence.models import Case, Organisation, RegistrationAttempt, UserAccount
-from engine.registration import RegistrationThrottledError
-from engine.service import CaseEngine
+from engine.accounts.registration import RegistrationThrottledError
+from engine.bootstrap import bootstrap
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_refused_submissions_count_too_so_guessing_names_is_slowed(engine, accou
 
 
 def test_the_limit_holds_across_web_workers_sharing_the_database(engine, database_url, clock):
-    other_worker = CaseEngine.connect(database_url, clock)
+    other_worker = bootstrap(database_url, clock)
     try:
         for n in range(3):
             AccountService(engine if n % 2 else other_worker).register(form(n), "192.0.2.44")

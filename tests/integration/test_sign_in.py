@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine.identity import SignInThrottledError
+from engine.accounts.identity import SignInThrottledError
 
 
 def test_a_correct_password_signs_in_and_a_wrong_one_does_not(engine):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine.cli import cli
 from engine.persistence.models import AuditEvent, Case
 from engine.service import CaseEngine
-from engine.timers import TimerWorker, retry_delay
+from engine.cases.timers import TimerWorker, retry_delay
 from tests.integration.lifecycle_steps import frozen_engine
 from tests.integration.timer_process import timer_bundle
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from engine.demo import seed_people
 from engine.persistence.models import AuditEvent, Case
-from engine.service import CaseEngine
+from engine.bootstrap import bootstrap
 from tests.conftest import ROOT, _reset_postgres
 from tests.integration.timer_process import timer_bundle
 
@@ -27,8 +27,7 @@ CASES = 40
 WORKER = """
 import sys, time
 from freezegun import freeze_time
-from engine import cases
-from engine.service import CaseEngine
+from engine.cases import service as cases
 
 fire = cases.fire_case_timers
 
@@ -37,7 +36,7 @@ def slowly(*args, **kwargs):
     time.sleep(0.02)  # keep the row locked a moment, as a slow workflow would
 
 cases.fire_case_timers = slowly
-engine = CaseEngine.connect(sys.argv[1])
+engine = bootstrap(sys.argv[1])
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # both start together
 # the moment the timers are due, for the engine and SpiffWorkflow alike
 with freeze_time(sys.argv[3], tick=True):
@@ -48,7 +47,7 @@ with freeze_time(sys.argv[3], tick=True):
 @pytest.mark.postgres
 def test_two_worker_processes_never_fire_the_same_timer_twice(postgres_url):
     _reset_postgres(postgres_url)
-    engine = CaseEngine.connect(postgres_url)
+    engine = bootstrap(postgres_url)
     engine.upgrade_schema()
     due = datetime.now(UTC) + timedelta(days=1)
     engine.deploy(timer_bundle(f'"{due.isoformat()}"'))

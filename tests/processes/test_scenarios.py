@@ -8,7 +8,7 @@ import pytest
 
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
-from engine.scenarios import run_bundle, run_scenario
+from engine.library.scenarios import run_bundle, run_scenario
 from tests.conftest import PROCESSES
 
 BUNDLE = Bundle.from_folder(PROCESSES)

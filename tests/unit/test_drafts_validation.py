@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.draft_checks import dry_run_files, validate_files
+from engine.library.draft_checks import dry_run_files, validate_files
 from tests.diagrams import FORM, tiny_bpmn
 
 MARKER = Path("/tmp/renkei-draft-script-ran")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.scripting import RestrictedEnvironment, ScriptRefusedError, compile_expression, compile_script
+from engine.workflow.scripting import RestrictedEnvironment, ScriptRefusedError, compile_expression, compile_script
 
 ATTACKS = [
     "import os",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
-from engine.runner import complete_task, ready_tasks, start_workflow
-from engine.serialization import SharedSpecs, dump_workflow, library_serializer, load_workflow
+from engine.workflow.runner import complete_task, ready_tasks, start_workflow
+from engine.workflow.serialization import SharedSpecs, dump_workflow, library_serializer, load_workflow
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 PROCESS = compile_process(Bundle.from_folder(PROCESSES), "comprehensive_agreement")

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from engine.domain.validity import fiscal_year, initial_period, notice_deadline, period_on
-from engine.scripting import validity_period
+from engine.workflow.scripting import validity_period
 
 
 @pytest.mark.parametrize(

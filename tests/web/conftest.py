@@ -11,6 +11,7 @@ import pytest
 
 from engine.definitions.bundle import Bundle
 from engine.demo import DEMO_PASSWORD, seed_people
+from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 from web import create_app
@@ -20,7 +21,7 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*na
 
 @pytest.fixture
 def engine(tmp_path) -> CaseEngine:
-    engine = CaseEngine.connect(f"sqlite:///{tmp_path / 'web.sqlite3'}")
+    engine = bootstrap(f"sqlite:///{tmp_path / 'web.sqlite3'}")
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
     seed_people(engine)

@@ -17,7 +17,7 @@ from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.domain.validity import initial_period
 from engine.domain.wareki import format_wareki
-from engine.service import CaseEngine
+from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.web.test_api_contract import conforms
@@ -28,7 +28,7 @@ PERIOD = initial_period(TODAY)
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    engine = CaseEngine.connect(f"sqlite:///{tmp_path_factory.mktemp('register') / 'web.sqlite3'}")
+    engine = bootstrap(f"sqlite:///{tmp_path_factory.mktemp('register') / 'web.sqlite3'}")
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
     seed_people(engine)

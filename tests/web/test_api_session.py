@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from engine.api_tokens import ApiTokens
+from engine.accounts.api_tokens import ApiTokens
 from engine.cli import cli
 from tests.web.test_api_contract import conforms
 

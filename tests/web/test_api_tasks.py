@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.api_tokens import ApiTokens
-from engine.identity import create_user
+from engine.accounts.api_tokens import ApiTokens
+from engine.accounts.identity import create_user
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.web.test_api_contract import conforms
 

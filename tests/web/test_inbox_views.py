@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.identity import create_user
+from engine.accounts.identity import create_user
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.web.conftest import csrf_token
 

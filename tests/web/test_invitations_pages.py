@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine.accounts import AccountService, UserInput
+from engine.accounts.service import AccountService, UserInput
 from engine.persistence.base import utcnow
 
 PASSWORD = "kaigan-seisou-2025"

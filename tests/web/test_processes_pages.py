@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.drafts import DraftService
+from engine.library.drafts import DraftService
 from tests.web.conftest import csrf_token
 
 PROCESS = "comprehensive_agreement"

@@ -217,7 +217,7 @@ def test_a_manager_reads_a_task_page_without_a_form_to_send(at_step_5, as_user):
 
 
 def test_a_page_left_open_while_a_colleague_claimed_the_task_says_who_has_it(engine, as_user):
-    from engine.identity import create_user
+    from engine.accounts.identity import create_user
 
     with engine.unit_of_work() as session:
         create_user(session, "seisaku2", "password-2025", "coordinator", "総合政策課 政策 二郎")

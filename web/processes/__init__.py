@@ -1,7 +1,7 @@
 """プロセス定義 (issue #6): the library of processes and versions, drafts, the editors and deploying.
 
 Process owners and administrators change definitions; managers read them; everyone else is refused by the
-engine (engine.process_library). Each view parses the request, makes one engine call and renders.
+engine (engine.library.catalogue). Each view parses the request, makes one engine call and renders.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine.drafts import DraftService
+from engine.library.drafts import DraftService
 from engine.errors import FormDataError
 from web.engine_access import actor, engine
 

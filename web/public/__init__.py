@@ -1,6 +1,6 @@
 """公開: 包括連携協定一覧 (issue #7 items 5–6, 透明性): the city's agreements for anyone, without signing in.
 
-The page, the CSV and the JSON are three renderings of one engine call (engine.public_register), whose
+The page, the CSV and the JSON are three renderings of one engine call (engine.agreements.public_register), whose
 fields are the documented public ones only. The URLs are stable: other sites and the city's open-data
 catalogue link to them.
 """
@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint, Response, render_template
 
-from engine.public_register import PUBLIC_FIELDS, PublicRegister
+from engine.agreements.public_register import PUBLIC_FIELDS, PublicRegister
 from web.engine_access import engine
 
 bp = Blueprint("public", __name__, url_prefix="/public")

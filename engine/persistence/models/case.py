@@ -38,7 +38,7 @@ class Case(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    # A timer whose firing failed (engine.timers): retried after timer_retry_at, with growing back-off.
+    # A timer whose firing failed (engine.cases.timers): retried after timer_retry_at, with growing back-off.
     timer_attempts: Mapped[int] = mapped_column(Integer, default=0)
     timer_error: Mapped[str | None] = mapped_column(Text)
     timer_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

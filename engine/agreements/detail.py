@@ -1,0 +1,225 @@
+"""One agreement with its history.
+
+Periods (renewals), notices, meetings and 実績, judgements, 解除 and the cases started under it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from engine.access import Actor, Role
+from engine.agreements.queries import agreement_row, notice_view, visible_agreement
+from engine.agreements.views import (
+    REQUIREMENT_ITEMS,
+    AgreementDetail,
+    LifecycleTask,
+    LinkedCaseView,
+    MeetingView,
+    ResultView,
+    ReviewView,
+    TerminationView,
+    TimerProblem,
+)
+from engine.domain.guideline import Lane
+from engine.domain.lifecycle_schedule import fiscal_year_label
+from engine.agreements.lifecycle import OPEN_STATUSES
+from engine.persistence.models import (
+    AgreementCaseLink,
+    AgreementNotice,
+    AgreementPeriod,
+    AgreementReview,
+    AgreementTermination,
+    Case,
+    Department,
+    HumanTask,
+    PartnershipMeeting,
+    PartnershipResult,
+    Project,
+    UserAccount,
+)
+from engine.persistence.models.human_task import READY
+from engine.persistence.models.partnership_meeting import GENERAL
+
+
+def may_act(actor: Actor) -> bool:
+    """総合政策課 owns every 包括連携協定 (R-1): it calls 全体会議 and reports R-9.2."""
+    return actor.is_coordinator or actor.role is Role.ADMIN
+
+
+def _notices(session: Session, agreement_id: int):
+    rows = session.execute(
+        select(AgreementNotice, UserAccount.display_name)
+        .outerjoin(UserAccount, AgreementNotice.recorded_by_id == UserAccount.id)
+        .where(AgreementNotice.agreement_id == agreement_id)
+        .order_by(AgreementNotice.id)
+    )
+    return [notice_view(notice, name) for notice, name in rows]
+
+
+def _results(session: Session, agreement_id: int) -> list[ResultView]:
+    rows = session.execute(
+        select(PartnershipResult, Project.title, Department.name)
+        .join(Project, PartnershipResult.project_id == Project.id)
+        .outerjoin(Department, Project.department_id == Department.id)
+        .where(PartnershipResult.agreement_id == agreement_id)
+        .order_by(PartnershipResult.fiscal_year.desc(), Project.id)
+    )
+    return [
+        ResultView(
+            r.fiscal_year,
+            fiscal_year_label(r.fiscal_year),
+            title,
+            department,
+            r.implemented,
+            r.outcome,
+            r.citizen_reach,
+        )
+        for r, title, department in rows
+    ]
+
+
+def _meetings(session: Session, agreement_id: int) -> list[MeetingView]:
+    names = {d.id: d.name for d in session.scalars(select(Department))}
+    rows = session.scalars(
+        select(PartnershipMeeting)
+        .where(PartnershipMeeting.agreement_id == agreement_id)
+        .order_by(PartnershipMeeting.id.desc())
+    )
+    return [
+        MeetingView(
+            m.kind,
+            names.get(m.department_id),
+            m.review_year,
+            fiscal_year_label(m.review_year) if m.review_year else None,
+            m.agenda,
+            m.planned_on,
+            m.held_on,
+            m.notes,
+            [names[i] for i in m.invited_department_ids or [] if i in names],
+            [names[i] for i in m.attendee_department_ids or [] if i in names],
+        )
+        for m in rows
+    ]
+
+
+def _reviews(session: Session, agreement_id: int) -> list[ReviewView]:
+    rows = session.execute(
+        select(AgreementReview, UserAccount.display_name)
+        .outerjoin(UserAccount, AgreementReview.decided_by_id == UserAccount.id)
+        .where(AgreementReview.agreement_id == agreement_id)
+        .order_by(AgreementReview.id)
+    )
+    return [
+        ReviewView(
+            r.review_year,
+            f"{fiscal_year_label(r.review_year - 1)}・{fiscal_year_label(r.review_year)}",
+            r.decision,
+            r.reason,
+            name,
+            r.decided_at,
+        )
+        for r, name in rows
+    ]
+
+
+def _termination(session: Session, agreement_id: int) -> TerminationView | None:
+    found = session.execute(
+        select(AgreementTermination, UserAccount.display_name)
+        .outerjoin(UserAccount, AgreementTermination.decided_by_id == UserAccount.id)
+        .where(AgreementTermination.agreement_id == agreement_id)
+    ).first()
+    if found is None:
+        return None
+    termination, name = found
+    return TerminationView(
+        termination.ground,
+        [REQUIREMENT_ITEMS.get(i, i) for i in termination.items or []],
+        termination.reason,
+        termination.terminated_on,
+        name,
+        termination.decided_at,
+    )
+
+
+def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
+    rows = session.scalars(
+        select(Case)
+        .join(AgreementCaseLink, AgreementCaseLink.case_id == Case.id)
+        .where(AgreementCaseLink.agreement_id == agreement_id)
+        .order_by(Case.id)
+    )
+    return [LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome) for c in rows]
+
+
+def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
+    return session.scalar(
+        select(AgreementPeriod)
+        .where(AgreementPeriod.agreement_id == agreement_id, AgreementPeriod.outcome.is_(None))
+        .order_by(AgreementPeriod.number.desc())
+    )
+
+
+def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> list[LifecycleTask]:
+    """The running period's tasks (a 企業等 sees only its own lane's: the 申出)."""
+    department = aliased(Department)
+    query = (
+        select(HumanTask, department.name)
+        .outerjoin(department, HumanTask.department_id == department.id)
+        .where(HumanTask.case_id == case_id, HumanTask.state == READY)
+        .order_by(HumanTask.due_at, HumanTask.created_at)
+    )
+    if actor.role is Role.ORGANISATION:
+        query = query.where(HumanTask.lane == Lane.ORGANISATION.value)
+    rows = session.execute(query)
+    return [
+        LifecycleTask(
+            t.id,
+            t.name,
+            t.lane,
+            name,
+            t.project_title,
+            t.created_at,
+            t.due_at,
+            t.due_at is not None and t.due_at < now,
+        )
+        for t, name in rows
+    ]
+
+
+def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: datetime) -> AgreementDetail:
+    agreement = visible_agreement(session, actor, agreement_id)
+    period = running_period(session, agreement.id)
+    case = session.get(Case, period.case_id) if period is not None else None
+    problem = (
+        TimerProblem(case.timer_attempts, case.timer_error, case.timer_retry_at)
+        if case is not None and case.timer_error
+        else None
+    )
+    general_open = (
+        period is not None
+        and session.scalar(
+            select(PartnershipMeeting.id).where(
+                PartnershipMeeting.period_id == period.id,
+                PartnershipMeeting.kind == GENERAL,
+                PartnershipMeeting.held_on.is_(None),
+            )
+        )
+        is not None
+    )
+    return AgreementDetail(
+        row=agreement_row(session, actor, agreement.id),
+        notices=_notices(session, agreement.id),
+        results=_results(session, agreement.id),
+        meetings=_meetings(session, agreement.id),
+        reviews=_reviews(session, agreement.id),
+        termination=_termination(session, agreement.id),
+        linked_cases=_linked(session, agreement.id),
+        lifecycle_case_id=case.id if case is not None else None,
+        timer_problem=problem,
+        may_act=may_act(actor) and agreement.status in OPEN_STATUSES and case is not None,
+        general_meeting_open=general_open,
+        open_tasks=_open_tasks(session, actor, case.id, now) if case is not None else [],
+    )

@@ -1,0 +1,274 @@
+"""What a completed lifecycle task leaves in the register.
+
+Notices, meetings with their 実績, R-9.1 judgements.
+
+Runs as the TaskCompleted handler, in the completing request's transaction. It reads the completed task's
+data from the workflow (the fields of docs/process-data.md), and refuses — rolling the whole submission back —
+what the form cannot check without a clock: notice through the in-time screen once the deadline has passed,
+and dates in the future.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.cases import service as cases
+from engine.access import SYSTEM
+from engine.domain.lifecycle_schedule import period_schedule
+from engine.domain.validity import fiscal_year
+from engine.domain.wareki import format_wareki
+from engine.errors import CaseStateError, FormDataError
+from engine.events import Event, TaskCompleted
+from engine.agreements.lifecycle import ENDING, LIFECYCLE, period_of_case, validity
+from engine.domain.japan_time import japan_date
+from engine.persistence.models import (
+    Agreement,
+    AgreementCaseLink,
+    AgreementNotice,
+    AgreementPeriod,
+    AgreementReview,
+    Case,
+    Department,
+    HumanTask,
+    PartnershipMeeting,
+    PartnershipResult,
+)
+from engine.persistence.models.agreement_notice import BY_CITY, BY_ORGANISATION
+from engine.persistence.models.partnership_meeting import GENERAL, REGULAR
+from engine.workflow.serialization import load_workflow
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One completed lifecycle task and everything a handler needs to record it."""
+
+    session: Session
+    agreement: Agreement
+    period: AgreementPeriod
+    task: HumanTask
+    data: Mapping[str, Any]
+    at: datetime
+    actor_id: int | None
+
+    @property
+    def today(self) -> date:
+        return japan_date(self.at)
+
+    def not_after_today(self, key: str, label: str) -> date:
+        day = date.fromisoformat(self.data[key])
+        if day > self.today:
+            raise FormDataError(
+                {key: f"{label}に今日（{format_wareki(self.today)}）より後の日付は指定できません"}
+            )
+        return day
+
+
+def on_task_completed(session: Session, event: Event) -> None:
+    assert isinstance(event, TaskCompleted)
+    case = session.get(Case, event.case_id)
+    if case is None or case.process_id != LIFECYCLE:
+        return
+    task = session.get(HumanTask, event.task_id)
+    handler = _HANDLERS.get(task.bpmn_id) if task is not None else None
+    period = period_of_case(session, case.id)
+    if handler is None or period is None:
+        return
+    data = load_workflow(case.workflow.state).get_task_from_id(UUID(task.id)).data
+    handler(
+        Completion(
+            session, session.get(Agreement, period.agreement_id), period, task, data, event.at, event.actor_id
+        )
+    )
+
+
+# --- 申出 (R-6.2) ------------------------------------------------------------------------------------
+def _notice(
+    done: Completion, given_by: str, given_on: date, in_time: bool, reason: str | None, contact: str | None
+) -> None:
+    current = validity(done.period)
+    done.session.add(
+        AgreementNotice(
+            agreement_id=done.agreement.id,
+            period_id=done.period.id,
+            task_id=done.task.id,
+            given_by=given_by,
+            given_on=given_on,
+            in_time=in_time,
+            takes_effect_on=current.valid_until if in_time else current.renewed().valid_until,
+            reason=reason,
+            contact=contact,
+            recorded_by_id=done.actor_id,
+            recorded_at=done.at,
+        )
+    )
+    if in_time:
+        done.agreement.status = ENDING
+
+
+def _give_notice(done: Completion) -> None:
+    closes_at = period_schedule(validity(done.period)).notice_closes_at
+    if done.at >= closes_at:
+        raise CaseStateError(
+            f"申出期限（{format_wareki(done.period.notice_deadline)}）を過ぎたため、この画面からは申し出られません。"
+            "受信箱を開き直すと、期限後の申出の画面が表示されます（今期は更新され、次の期間満了で終了します）。"
+        )
+    _notice(
+        done,
+        BY_ORGANISATION,
+        done.today,
+        True,
+        done.data.get("notice_reason"),
+        done.data.get("notice_contact"),
+    )
+
+
+def _give_late_notice(done: Completion) -> None:
+    _notice(
+        done,
+        BY_ORGANISATION,
+        done.today,
+        False,
+        done.data.get("notice_reason"),
+        done.data.get("notice_contact"),
+    )
+
+
+def _confirm_continuation(done: Completion) -> None:
+    continuation = done.data.get("continuation")
+    if continuation == "continue":
+        return
+    given_on = done.not_after_today("notice_given_on", "申出日")
+    given_by = BY_CITY if continuation == "city_notice" else BY_ORGANISATION
+    _notice(
+        done,
+        given_by,
+        given_on,
+        given_on <= done.period.notice_deadline,
+        done.data.get("continuation_note"),
+        None,
+    )
+
+
+# --- 定例会議 (R-8.1, R-8.2) --------------------------------------------------------------------------
+def _hold_regular_meeting(done: Completion) -> None:
+    held_on = done.not_after_today("meeting_held_on", "会議の開催日")
+    review_year = int(done.data["schedule"]["review_year"])
+    meeting = PartnershipMeeting(
+        agreement_id=done.agreement.id,
+        period_id=done.period.id,
+        kind=REGULAR,
+        department_id=done.task.department_id,
+        review_year=review_year,
+        held_on=held_on,
+        notes=done.data.get("meeting_notes"),
+        task_id=done.task.id,
+        recorded_by_id=done.actor_id,
+        created_at=done.at,
+    )
+    done.session.add(meeting)
+    done.session.flush()
+    for row in done.data.get("meeting_results") or []:
+        implemented = row.get("implemented") == "yes"
+        done.session.add(
+            PartnershipResult(
+                agreement_id=done.agreement.id,
+                project_id=int(row["project_id"]),
+                meeting_id=meeting.id,
+                fiscal_year=review_year,
+                implemented=implemented,
+                outcome=row.get("outcome"),
+                citizen_reach=row.get("citizen_reach") if implemented else None,
+                recorded_by_id=done.actor_id,
+                recorded_at=done.at,
+            )
+        )
+    proposals = [p for p in done.data.get("new_proposals") or [] if p.get("start_case")]
+    if proposals:
+        _start_proposal_case(done, meeting, proposals)
+
+
+def _start_proposal_case(done: Completion, meeting: PartnershipMeeting, proposals: list[dict]) -> None:
+    """R-8.1: new proposals become a ① case (市からの提案) for 総合政策課, linked to this agreement."""
+    department = done.session.get(Department, done.task.department_id)
+    department_name = department.name if department else "担当課"
+    year = fiscal_year(done.today)
+    data = {
+        "proposal_title": f"{done.agreement.title}：{department_name}の個別定例会議からの提案",
+        "proposal_summary": f"{format_wareki(meeting.held_on)}の個別定例会議で提案された連携事業です。",
+        "projects": [
+            {
+                "id": "",
+                "title": p["title"],
+                "summary": p.get("summary"),
+                "category": p.get("category"),
+                "fiscal_year": year,
+                "department": None,
+            }
+            for p in proposals
+        ],
+    }
+    case = cases.start_case(
+        done.session, SYSTEM, "comprehensive_agreement", done.agreement.organisation_id, "city", done.at, data
+    )
+    done.session.add(
+        AgreementCaseLink(
+            agreement_id=done.agreement.id, case_id=case.id, meeting_id=meeting.id, created_at=done.at
+        )
+    )
+
+
+def _record_general_meeting(done: Completion) -> None:
+    held_on = done.not_after_today("general_held_on", "開催日")
+    meeting = done.session.scalar(
+        select(PartnershipMeeting)
+        .where(
+            PartnershipMeeting.period_id == done.period.id,
+            PartnershipMeeting.kind == GENERAL,
+            PartnershipMeeting.held_on.is_(None),
+        )
+        .order_by(PartnershipMeeting.id.desc())
+    )
+    if meeting is None:
+        raise CaseStateError("招集の記録が見つかりません。協定台帳から全体会議を招集し直してください")
+    codes = set(done.data.get("general_attendees") or [])
+    meeting.attendee_department_ids = [
+        d.id
+        for d in done.session.scalars(
+            select(Department).where(Department.code.in_(codes)).order_by(Department.id)
+        )
+    ]
+    meeting.held_on, meeting.notes = held_on, done.data.get("general_minutes")
+    meeting.task_id, meeting.recorded_by_id = done.task.id, done.actor_id
+
+
+# --- R-9.1 --------------------------------------------------------------------------------------------
+def _judge_future(done: Completion) -> None:
+    done.session.add(
+        AgreementReview(
+            agreement_id=done.agreement.id,
+            period_id=done.period.id,
+            review_year=int(done.data["schedule"]["review_year"]),
+            decision=done.data["future_decision"],
+            reason=done.data.get("future_reason") or "",
+            task_id=done.task.id,
+            decided_by_id=done.actor_id,
+            decided_at=done.at,
+        )
+    )
+
+
+_HANDLERS: dict[str, Callable[[Completion], None]] = {
+    "give_notice": _give_notice,
+    "give_late_notice": _give_late_notice,
+    "confirm_continuation": _confirm_continuation,
+    "hold_regular_meeting": _hold_regular_meeting,
+    "record_general_meeting": _record_general_meeting,
+    "judge_future": _judge_future,
+}

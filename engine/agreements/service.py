@@ -1,0 +1,203 @@
+"""The agreement register (協定台帳, issue #5): search, one agreement, and what 総合政策課 does from it.
+
+Calling a 全体会議 (R-8.2) and reporting that the requirements are no longer met (R-9.2) are BPMN messages
+to the running period's lifecycle case: the process decides what follows (a task to record the meeting; the
+解除 with every open task closed). Each method is one unit of work.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import Actor
+from engine.agreements.detail import agreement_detail, may_act, running_period
+from engine.agreements.queries import search, visible_agreement
+from engine.agreements.scope import meeting_departments
+from engine.agreements.views import (
+    REQUIREMENT_ITEMS,
+    AgreementDetail,
+    AgreementRow,
+    Choice,
+    RegisterFilter,
+    RegisterPage,
+)
+from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
+from engine.errors import CaseStateError, FormDataError, NotAllowedError, WorkflowFailure
+from engine.agreements.lifecycle import OPEN_STATUSES
+from engine.domain.japan_time import japan_date
+from engine.persistence.models import Agreement, AuditEvent, Case, Department, PartnershipMeeting
+from engine.persistence.models.department import active_departments
+from engine.persistence.models.partnership_meeting import GENERAL
+from engine.cases.projection import sync_case
+from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, load_workflow
+
+if TYPE_CHECKING:
+    from engine.context import Context
+
+TEXT_LIMIT = 4000
+
+
+class AgreementRegister:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def search(self, actor: Actor, filters: RegisterFilter | None = None) -> list[AgreementRow]:
+        with self.context.unit_of_work() as session:
+            return search(session, actor, filters or RegisterFilter())
+
+    def page(self, actor: Actor, filters: RegisterFilter | None = None) -> RegisterPage:
+        """The register page: the matching agreements and the choices of its 担当課 filter."""
+        with self.context.unit_of_work() as session:
+            departments = [
+                Choice(d.code, d.name) for d in active_departments(session) if not d.is_coordinator
+            ]
+            return RegisterPage(search(session, actor, filters or RegisterFilter()), departments)
+
+    def detail(self, actor: Actor, agreement_id: int) -> AgreementDetail:
+        with self.context.unit_of_work() as session:
+            return agreement_detail(session, actor, agreement_id, self.context.clock())
+
+    def report_requirements_not_met(
+        self, actor: Actor, agreement_id: int, items: list[str], reason: str
+    ) -> None:
+        """R-9.2: the report is the decision; the period's case records the 解除 and closes its open tasks."""
+        errors = {}
+        if not items or not set(items) <= set(REQUIREMENT_ITEMS):
+            errors["items"] = "満たさなくなった要件を1つ以上選択してください"
+        if not (reason or "").strip():
+            errors["reason"] = "解除の理由を入力してください"
+        elif len(reason) > TEXT_LIMIT:
+            errors["reason"] = f"解除の理由は{TEXT_LIMIT}文字以内で入力してください"
+        now = self.context.clock()
+        with self.context.unit_of_work() as session:
+            case = self._lifecycle_case(session, actor, agreement_id)
+            if errors:
+                raise FormDataError(errors)
+            payload = {
+                "ground": "R-9.2",
+                "items": sorted(items),
+                "reason": reason.strip(),
+                "decided_by_id": actor.user_id,
+                "decided_by": actor.display_name,
+            }
+            _deliver(
+                session,
+                actor,
+                case,
+                "requirements_not_met",
+                payload,
+                now,
+                "この協定の期間は既に終了処理に入っています。画面を開き直してください",
+            )
+
+    def call_general_meeting(self, actor: Actor, agreement_id: int, agenda: str, planned_on: str) -> None:
+        """R-8.2: all 担当課 with projects under the agreement are invited; 総合政策課 records the meeting."""
+        now = self.context.clock()
+        errors, day = _general_meeting_errors(agenda, planned_on, japan_date(now))
+        with self.context.unit_of_work() as session:
+            case = self._lifecycle_case(session, actor, agreement_id)
+            if errors:
+                raise FormDataError(errors)
+            agreement = session.get(Agreement, agreement_id)
+            invited = list(meeting_departments(session, agreement).values())
+            codes = [entry["department"] for entry in invited]
+            ids = dict(
+                session.execute(
+                    select(Department.code, Department.id).where(Department.code.in_(codes))
+                ).all()
+            )
+            session.add(
+                PartnershipMeeting(
+                    agreement_id=agreement.id,
+                    period_id=running_period(session, agreement.id).id,
+                    kind=GENERAL,
+                    agenda=agenda.strip(),
+                    planned_on=day,
+                    invited_department_ids=[ids[c] for c in codes if c in ids],
+                    called_by_id=actor.user_id,
+                    created_at=now,
+                )
+            )
+            payload = {
+                "agenda": agenda.strip(),
+                "planned_on": day.isoformat(),
+                "planned_on_label": format_wareki(day),
+                "departments_label": "、".join(e["department_name"] for e in invited) or "（担当課なし）",
+            }
+            _deliver(
+                session,
+                actor,
+                case,
+                "general_meeting_called",
+                payload,
+                now,
+                "前回招集した全体会議の記録がまだです。総合政策課のタスク「全体会議（R-8.2）」を完了してから招集してください",
+            )
+
+    def _lifecycle_case(self, session: Session, actor: Actor, agreement_id: int) -> Case:
+        agreement = visible_agreement(session, actor, agreement_id)
+        if not may_act(actor) or not actor.may_change_cases:
+            raise NotAllowedError("全体会議の招集と要件非該当の報告は総合政策課が行います")
+        period = running_period(session, agreement.id)
+        case = session.get(Case, period.case_id) if period is not None else None
+        if agreement.status not in OPEN_STATUSES or case is None or case.status != "running":
+            raise CaseStateError("この協定は既に終了しているため、操作できません")
+        return case
+
+
+def _general_meeting_errors(agenda: str, planned_on: str, today: date) -> tuple[dict[str, str], date | None]:
+    errors: dict[str, str] = {}
+    if not (agenda or "").strip():
+        errors["agenda"] = "議題を入力してください"
+    elif len(agenda) > TEXT_LIMIT:
+        errors["agenda"] = f"議題は{TEXT_LIMIT}文字以内で入力してください"
+    day = None
+    try:
+        day = parse_date_input(planned_on)
+    except DateInputError as error:
+        errors["planned_on"] = f"開催予定日: {error}"
+    else:
+        if day < today:
+            errors["planned_on"] = f"開催予定日に過去の日付（{format_wareki(day)}）は指定できません"
+    return errors, day
+
+
+def _deliver(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    message: str,
+    payload: dict[str, Any],
+    now: datetime,
+    not_waiting: str,
+) -> None:
+    """Sends a BPMN message to the case, runs it to its next wait state and saves it, in this transaction."""
+    workflow = load_workflow(case.workflow.state)
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload))
+    except WorkflowException:
+        raise CaseStateError(not_waiting) from None
+    try:
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as error:
+        raise WorkflowFailure(f"プロセスの実行中にエラーが発生しました: {error}") from error
+    case.workflow.state = dump_workflow(workflow)
+    case.workflow.serializer_version, case.workflow.spiff_version = SERIALIZER_VERSION, SPIFF_VERSION
+    case.workflow.updated_at = now
+    session.add(
+        AuditEvent(
+            at=now,
+            actor_id=actor.user_id,
+            case_id=case.id,
+            action=f"message_{message}",
+            detail={k: v for k, v in payload.items() if k != "decided_by_id"},
+        )
+    )
+    sync_case(session, case, workflow, now)

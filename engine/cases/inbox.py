@@ -1,0 +1,92 @@
+"""The inbox as one read (issue #3 item 4): a view's tasks, the count of every view and the filter choices.
+
+A page of the inbox needs all three; reading them in one unit of work keeps the counts in the tabs and
+in the menu consistent with the rows shown, and keeps the web view at one engine call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.cases import queries
+from engine.access import Actor
+from engine.persistence.models import Case, HumanTask, Organisation
+from engine.cases.queries import InboxView, TaskFilter
+from engine.cases.views import TaskSummary
+
+if TYPE_CHECKING:
+    from engine.context import Context
+
+VIEWS: tuple[InboxView, ...] = ("mine", "group", "completed")
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    mine: int = 0
+    group: int = 0
+    completed: int = 0
+
+    @property
+    def open(self) -> int:
+        """What waits for this person: claimed by them or open to their group (the menu badge)."""
+        return self.mine + self.group
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    view: InboxView
+    tasks: list[TaskSummary]
+    counts: InboxCounts
+    organisations: list[str] = field(default_factory=list)  # choices for the organisation filter
+    steps: list[str] = field(default_factory=list)  # choices for the step filter
+
+
+def counts(session: Session, actor: Actor) -> InboxCounts:
+    if actor.user_id is None:
+        return InboxCounts()
+    found = {}
+    for view in VIEWS:
+        query = (select(func.count()).select_from(HumanTask).join(Case, HumanTask.case_id == Case.id)
+                 .where(queries.view_condition(actor, view)))
+        found[view] = session.scalar(query) or 0
+    return InboxCounts(**found)
+
+
+def _choices(session: Session, actor: Actor, view: InboxView) -> tuple[list[str], list[str]]:
+    base = (select(Organisation.name, HumanTask.name).select_from(HumanTask)
+            .join(Case, HumanTask.case_id == Case.id).join(Organisation, Case.organisation_id == Organisation.id)
+            .where(queries.view_condition(actor, view)).distinct())
+    rows = list(session.execute(base))
+    return sorted({org for org, _ in rows}), sorted({step for _, step in rows})
+
+
+class Inbox:
+    """Reads for the inbox pages and the menu badge; nothing here changes a case."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def page(self, actor: Actor, view: InboxView | None = None, filters: TaskFilter | None = None) -> InboxPage:
+        """Without a view: 「自分のタスク」 when I have claimed something, else 「グループのタスク」."""
+        with self.context.unit_of_work() as session:
+            found = counts(session, actor)
+            if view not in VIEWS:
+                view = "mine" if found.mine else "group"
+            organisations, steps = _choices(session, actor, view)
+            return InboxPage(view, queries.list_tasks(session, actor, view, filters=filters), found,
+                             organisations, steps)
+
+    def tasks(self, actor: Actor, views: tuple[InboxView, ...] = ("mine", "group"),
+              filters: TaskFilter | None = None) -> list[TaskSummary]:
+        """Several views at once, e.g. what waits for me: mine, then my group's (the API's default)."""
+        with self.context.unit_of_work() as session:
+            return [task for view in views if view in VIEWS
+                    for task in queries.list_tasks(session, actor, view, filters=filters)]
+
+    def counts(self, actor: Actor) -> InboxCounts:
+        with self.context.unit_of_work() as session:
+            return counts(session, actor)

@@ -1,0 +1,204 @@
+"""Reading cases and tasks for people: the inbox, one task with its form, one case with its history.
+
+The inbox is one indexed query over ``human_task`` and never loads a workflow; a single task or case
+page loads its workflow once (for the form's data and the active diagram elements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy.orm import Session, aliased
+
+from engine.access import Actor, acts_in_lane, may_see_case, routed_to
+from engine.cases.service import form_options, visible_task
+from engine.library.deployment import compiled_version
+from engine.errors import CaseNotFoundError
+from engine.forms.definition import CHOICE_TYPES
+from engine.persistence.models import (
+    Agreement,
+    AuditEvent,
+    Case,
+    Department,
+    HumanTask,
+    Organisation,
+    Project,
+    UserAccount,
+)
+from engine.persistence.models.human_task import COMPLETED, READY
+from engine.workflow.runner import active_element_ids, find_ready_task
+from engine.workflow.serialization import load_workflow
+from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
+
+InboxView = Literal["mine", "group", "completed"]
+_Claimant = aliased(UserAccount)
+_Completer = aliased(UserAccount)
+
+
+def _task_query() -> Select:
+    return (
+        select(HumanTask, Case.number, Case.title, Organisation.name, Department.name, _Claimant.display_name,
+               _Completer.display_name)
+        .join(Case, HumanTask.case_id == Case.id)
+        .join(Organisation, Case.organisation_id == Organisation.id)
+        .outerjoin(Department, HumanTask.department_id == Department.id)
+        .outerjoin(_Claimant, HumanTask.claimed_by_id == _Claimant.id)
+        .outerjoin(_Completer, HumanTask.completed_by_id == _Completer.id)
+    )
+
+
+def _summaries(rows: Iterable) -> list[TaskSummary]:
+    return [
+        TaskSummary(
+            id=task.id, case_id=task.case_id, case_number=number or "", case_title=title, organisation_name=org,
+            step=task.name, bpmn_id=task.bpmn_id, lane=task.lane, department_name=department,
+            project_key=task.project_key, project_title=task.project_title, state=task.state,
+            claimed_by=claimant, claimed_by_id=task.claimed_by_id, created_at=task.created_at, due_at=task.due_at,
+            completed_at=task.completed_at, completed_by=completer,
+        )
+        for task, number, title, org, department, claimant, completer in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """How a clerk narrows and orders the inbox (issue #3 item 4); an empty text does not narrow.
+
+    ``sort`` is a key of SORT_COLUMNS; None keeps the view's own order (longest waiting first, or the
+    latest completed first).
+    """
+
+    case_number: str = ""
+    organisation: str = ""
+    step: str = ""
+    project: str = ""
+    sort: str | None = None
+    descending: bool = False
+
+
+SORT_COLUMNS = {
+    "case_number": Case.number, "organisation": Organisation.name, "step": HumanTask.name,
+    "project": HumanTask.project_title, "waiting": HumanTask.created_at, "due": HumanTask.due_at,
+}
+
+
+def view_condition(actor: Actor, view: InboxView) -> ColumnElement[bool]:
+    """Which task rows make up a view: routed to me and claimed by me / unclaimed, or completed by me."""
+    if view == "mine":
+        return and_(HumanTask.state == READY, HumanTask.claimed_by_id == actor.user_id, routed_to(actor))
+    if view == "group":
+        return and_(HumanTask.state == READY, HumanTask.claimed_by_id.is_(None), routed_to(actor))
+    return and_(HumanTask.state == COMPLETED, HumanTask.completed_by_id == actor.user_id)
+
+
+def _filtered(query: Select, view: InboxView, filters: TaskFilter) -> Select:
+    if filters.case_number.strip():
+        query = query.where(Case.number.contains(filters.case_number.strip(), autoescape=True))
+    if filters.organisation:
+        query = query.where(Organisation.name == filters.organisation)
+    if filters.step:
+        query = query.where(HumanTask.name == filters.step)
+    if filters.project.strip():
+        text = filters.project.strip()
+        query = query.where(HumanTask.project_title.contains(text, autoescape=True)
+                            | (HumanTask.project_key == text))
+    column = SORT_COLUMNS.get(filters.sort or "")
+    if column is None:
+        return query.order_by(HumanTask.completed_at.desc() if view == "completed" else HumanTask.created_at)
+    ordered = column.desc() if filters.descending else column.asc()
+    return query.order_by(ordered.nulls_last(), HumanTask.created_at)
+
+
+def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500,
+               filters: TaskFilter | None = None) -> list[TaskSummary]:
+    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」."""
+    query = _filtered(_task_query().where(view_condition(actor, view)), view, filters or TaskFilter())
+    return _summaries(session.execute(query.limit(limit)))
+
+
+def _summary_of(session: Session, task_id: str) -> TaskSummary:
+    return _summaries(session.execute(_task_query().where(HumanTask.id == task_id)))[0]
+
+
+def _resolved_options(form: dict[str, Any], data: dict[str, Any], options) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    def walk(components):
+        for component in components:
+            if component.get("type") in CHOICE_TYPES and component.get("valuesKey"):
+                found[component["valuesKey"]] = options(component["valuesKey"], data)
+            walk(component.get("components") or [])
+
+    walk(form["components"])
+    return found
+
+
+def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
+    row = visible_task(session, actor, task_id)
+    case = row.case
+    process = compiled_version(case.process_version)
+    data: dict[str, Any] = {}
+    if row.state == READY:
+        workflow = load_workflow(case.workflow.state)
+        data = dict(find_ready_task(workflow, UUID(row.id)).data)
+    form = process.forms[row.form_ref].schema if row.form_ref in process.forms else {"components": []}
+    return TaskDetail(
+        summary=_summary_of(session, row.id), form=form, data=data,
+        options=_resolved_options(form, data, form_options(session)),
+        may_complete=row.state == READY and actor.may_change_cases and acts_in_lane(actor, row)
+        and row.claimed_by_id in (None, actor.user_id),
+        case_version=case.version_id,
+    )
+
+
+def _case_departments(session: Session, case_id: int) -> set[int]:
+    from_projects = session.scalars(select(Project.department_id).where(Project.case_id == case_id))
+    from_tasks = session.scalars(select(HumanTask.department_id).where(HumanTask.case_id == case_id))
+    return {d for d in [*from_projects, *from_tasks] if d is not None}
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or not may_see_case(actor, case.organisation_id, _case_departments(session, case_id)):
+        raise CaseNotFoundError(case_id)
+    return case
+
+
+def history(session: Session, case_id: int) -> list[HistoryEntry]:
+    rows = session.execute(
+        select(AuditEvent, UserAccount.display_name)
+        .outerjoin(UserAccount, AuditEvent.actor_id == UserAccount.id)
+        .where(AuditEvent.case_id == case_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [HistoryEntry(e.at, e.action, e.step, e.lane, name, e.task_id, e.detail or {}) for e, name in rows]
+
+
+def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
+    case = visible_case(session, actor, case_id)
+    departments = {d.id: d.name for d in session.scalars(select(Department))}
+    projects = session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))
+    agreements = session.scalars(select(Agreement).where(Agreement.case_id == case.id).order_by(Agreement.id))
+    project_keys = {}
+    project_views = []
+    for p in projects:
+        project_keys[p.id] = p.key
+        project_views.append(ProjectView(p.key, p.title, p.category, p.fiscal_year, departments.get(p.department_id),
+                                         p.removed, p.feasible, p.implementation, list(p.exclusions or []), p.counted))
+    open_tasks = _summaries(session.execute(
+        _task_query().where(HumanTask.case_id == case.id, HumanTask.state == READY).order_by(HumanTask.created_at)))
+    active = sorted(active_element_ids(load_workflow(case.workflow.state))) if case.status == "running" else []
+    return CaseStatus(
+        id=case.id, number=case.number or "", title=case.title, process_id=case.process_id,
+        process_version=case.process_version.version, organisation_name=case.organisation.name,
+        initiated_by=case.initiated_by, status=case.status, outcome=case.outcome, started_at=case.started_at,
+        ended_at=case.ended_at, active_element_ids=active, active_steps=list(case.active_steps or []),
+        open_tasks=open_tasks, projects=project_views,
+        agreements=[AgreementView(a.id, a.kind, a.title, a.signed_on, a.valid_from, a.valid_until, a.notice_deadline,
+                                  a.status, project_keys.get(a.project_id)) for a in agreements],
+        history=history(session, case.id), version=case.version_id,
+    )

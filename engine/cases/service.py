@@ -1,0 +1,248 @@
+"""Changing cases: start, complete a task, claim, release, reassign, cancel, fire due timers.
+
+Each function works inside the caller's unit of work and never commits: a completion validates the
+data, runs the engine, saves the workflow, updates the task, project and case rows and appends the
+audit record, and all of it is committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import flag_modified
+
+from engine.access import Actor, Role, acts_in_lane, may_see_task
+from engine.library.deployment import compiled_version
+from engine.domain.wareki import era_of
+from engine.errors import (
+    CaseNotFoundError,
+    CaseStateError,
+    NotAllowedError,
+    NotFoundError,
+    TaskConflictError,
+    TaskNotFoundError,
+)
+from engine.accounts.identity import actor_for
+from engine.events import CaseStarted, TaskCompleted, TaskReassigned, TimerFired, publish
+from engine.forms.submission import options_from_data, validate_submission
+from engine.persistence.models import AuditEvent, Case, HumanTask, Organisation, UserAccount, WorkflowState
+from engine.persistence.models.department import active_departments
+from engine.persistence.models.human_task import CANCELLED, COMPLETED, READY
+from engine.persistence.models.process_version import latest
+from engine.cases.projection import StepInput, sync_case
+from engine.workflow.runner import assign_project_ids, complete_task, find_ready_task, fire_timers, start_workflow
+from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, load_workflow
+
+
+def form_options(session: Session):
+    """Choice lists the engine fills: ``departments`` from the database, anything else from case data."""
+    departments: list[dict[str, Any]] | None = None
+
+    def options(key: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+        nonlocal departments
+        if key != "departments":
+            return options_from_data(key, data)
+        if departments is None:
+            departments = [{"value": d.code, "label": d.name} for d in active_departments(session)]
+        return departments
+
+    return options
+
+
+def _audit(session: Session, actor: Actor, action: str, case: Case | None = None, task: HumanTask | None = None,
+           at: datetime | None = None, **detail: Any) -> None:
+    session.add(AuditEvent(
+        at=at, actor_id=actor.user_id, case_id=case.id if case else None, task_id=task.id if task else None,
+        action=action, step=task.name if task else None, lane=task.lane if task else None, detail=detail,
+    ))
+
+
+def start_case(session: Session, actor: Actor, process_id: str, organisation_id: int, initiated_by: str,
+               now: datetime, data: Mapping[str, Any] | None = None, by_engine: bool = False) -> Case:
+    """``by_engine``: the engine starts a process people cannot (starts_cases false), e.g. the lifecycle."""
+    if not actor.may_change_cases:
+        raise NotAllowedError("閲覧のみの権限では案件を開始できません")
+    if actor.role is Role.ORGANISATION and (actor.organisation_id != organisation_id or initiated_by != "organisation"):
+        raise NotAllowedError("自分の団体の提案のみ開始できます")
+    if initiated_by == "city" and not (actor.is_coordinator or actor.role is Role.ADMIN):
+        raise NotAllowedError("市からの提案は総合政策課が開始します")
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or not organisation.active:
+        raise NotFoundError(f"企業等 {organisation_id} は見つかりません")
+    version = latest(session, process_id)
+    if version is None or not (version.starts_cases or by_engine):
+        raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
+    process = compiled_version(version)
+    start_data = {**(data or {}), "initiated_by": initiated_by, "organisation_name": organisation.name}
+    workflow = start_workflow(process, start_data)
+    case = Case(
+        process_version_id=version.id, process_id=process_id, organisation_id=organisation.id,
+        title=organisation.name, initiated_by=initiated_by, status="running", started_at=now,
+        started_by_id=actor.user_id, updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    era, year = era_of(now.date())
+    case.number = f"{'R' if era == '令和' else era}{year}-{case.id:04d}"
+    session.add(WorkflowState(case_id=case.id, state=dump_workflow(workflow), serializer_version=SERIALIZER_VERSION,
+                              spiff_version=SPIFF_VERSION, updated_at=now))
+    publish(session, CaseStarted(now, case.id))
+    sync_case(session, case, workflow, now)
+    _audit(session, actor, "case_started", case, at=now, process_id=process_id, version=version.version,
+           initiated_by=initiated_by)
+    return case
+
+
+def visible_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    # The case, its version, its workflow state and its organisation come in the same query: completing
+    # needs the first three, and the notices of the next tasks name the organisation.
+    row = session.get(HumanTask, task_id, options=[
+        joinedload(HumanTask.case).joinedload(Case.process_version),
+        joinedload(HumanTask.case).joinedload(Case.workflow),
+        joinedload(HumanTask.case).joinedload(Case.organisation),
+    ]) if _is_uuid(task_id) else None
+    if row is None or not may_see_task(actor, row):
+        raise TaskNotFoundError(task_id)
+    return row
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+def _actionable(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    row = visible_task(session, actor, task_id)
+    if not actor.may_change_cases:
+        raise NotAllowedError("閲覧のみの権限ではタスクを処理できません")
+    if not acts_in_lane(actor, row):
+        raise NotAllowedError("このタスクはあなたの担当ではありません")
+    if row.state != READY:
+        raise TaskConflictError("このタスクは既に完了しています。受信箱を開き直してください")
+    return row
+
+
+def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[str, Any], now: datetime,
+             expected_case_version: int | None = None) -> Case:
+    row = _actionable(session, actor, task_id)
+    if row.claimed_by_id not in (None, actor.user_id):
+        raise TaskConflictError("このタスクは他の人が担当しています")
+    case = row.case
+    if expected_case_version is not None and case.version_id != expected_case_version:
+        raise TaskConflictError("この案件は画面を開いた後に更新されました。内容を確認して再度送信してください")
+    process = compiled_version(case.process_version)
+    workflow = load_workflow(case.workflow.state)
+    ready = find_ready_task(workflow, UUID(row.id))
+    cleaned = validate_submission(process.forms[ready.form_ref], submitted, ready.data, form_options(session))
+    cleaned = assign_project_ids(cleaned, ready.data)
+    spiff_task = workflow.get_task_from_id(ready.id)
+    subworkflow = spiff_task.workflow
+    complete_task(workflow, ready.id, cleaned)
+    finished = subworkflow.data if subworkflow is not workflow and subworkflow.is_completed() else None
+    row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
+    row.claimed_by_id = row.claimed_by_id or actor.user_id
+    _save(case, workflow, now)
+    _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
+    # The case's version is checked before the step writes anything of its own: of two completions that
+    # read the same case, the second stops here with a conflict, before it adds projects or tasks.
+    _touch(case, now)
+    session.flush()
+    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
+    publish(session, TaskCompleted(now, case.id, row.id, actor.user_id))
+    return case
+
+
+def _touch(case: Case, now: datetime) -> None:
+    """Writes the case row, and so checks and raises its version, even when the clock shows the same time:
+    of two requests that read the same case version, the later write is refused (TaskConflictError)."""
+    case.updated_at = now
+    flag_modified(case, "updated_at")
+
+
+def _save(case: Case, workflow, now: datetime) -> None:
+    case.workflow.state = dump_workflow(workflow)
+    case.workflow.serializer_version = SERIALIZER_VERSION
+    case.workflow.spiff_version = SPIFF_VERSION
+    case.workflow.updated_at = now
+
+
+def claim(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanTask:
+    row = _actionable(session, actor, task_id)
+    if row.claimed_by_id not in (None, actor.user_id):
+        raise TaskConflictError("このタスクは既に他の人が担当しています")
+    row.claimed_by_id, row.claimed_at = actor.user_id, now
+    _touch(row.case, now)  # two claims at once cannot both win
+    _audit(session, actor, "task_claimed", row.case, row, at=now)
+    return row
+
+
+def release(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanTask:
+    row = _actionable(session, actor, task_id)
+    if row.claimed_by_id != actor.user_id and not actor.may_reassign:
+        raise NotAllowedError("自分が担当しているタスクのみ戻せます")
+    row.claimed_by_id, row.claimed_at = None, None
+    _touch(row.case, now)
+    _audit(session, actor, "task_released", row.case, row, at=now)
+    return row
+
+
+def reassign(session: Session, actor: Actor, task_id: str, assignee_id: int, now: datetime) -> HumanTask:
+    row = visible_task(session, actor, task_id)
+    if not actor.may_reassign:
+        raise NotAllowedError("担当者の変更は総合政策課または管理者のみ行えます")
+    if row.state != READY:
+        raise TaskConflictError("このタスクは既に完了しています")
+    assignee = session.get(UserAccount, assignee_id)
+    if assignee is None or not assignee.active:
+        raise NotFoundError(f"利用者 {assignee_id} は見つかりません")
+    if not acts_in_lane(actor_for(session, assignee), row):
+        raise NotAllowedError(f"{assignee.display_name} さんはこのタスクのレーンの担当ではありません")
+    previous = row.claimed_by_id
+    row.claimed_by_id, row.claimed_at = assignee.id, now
+    _touch(row.case, now)
+    _audit(session, actor, "task_reassigned", row.case, row, at=now, from_user=previous, to_user=assignee.id)
+    if previous != assignee.id:
+        publish(session, TaskReassigned(now, row.case_id, row.id, assignee.id, actor.user_id))
+    return row
+
+
+def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datetime) -> Case:
+    """Withdraws a running case (取り下げ): the workflow is cancelled and its open tasks closed."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFoundError(case_id)
+    if not (actor.is_coordinator or actor.role is Role.ADMIN
+            or (actor.role is Role.ORGANISATION and actor.organisation_id == case.organisation_id)):
+        raise NotAllowedError("案件を取り下げられるのは総合政策課・管理者・当該企業等のみです")
+    if case.status != "running":
+        raise CaseStateError("この案件は既に終了しています")
+    if not case.process_version.starts_cases:  # e.g. an agreement's lifecycle: ending it is a 申出 or a 解除
+        raise CaseStateError("この案件はシステムが進めるため取り下げできません。協定の終了は申出または協定台帳からの解除で行います")
+    if not (reason or "").strip():
+        raise CaseStateError("取り下げの理由を入力してください")
+    workflow = load_workflow(case.workflow.state)
+    workflow.cancel()
+    _save(case, workflow, now)
+    for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)):
+        row.state, row.completed_at = CANCELLED, now
+    case.status, case.outcome, case.ended_at, case.cancel_reason = "cancelled", "withdrawn", now, reason.strip()
+    case.active_steps, case.waiting_since, case.next_timer_at, case.updated_at = [], None, None, now
+    _audit(session, actor, "case_cancelled", case, at=now, reason=reason.strip())
+    return case
+
+
+def fire_case_timers(session: Session, actor: Actor, case: Case, now: datetime) -> None:
+    workflow = load_workflow(case.workflow.state)
+    fire_timers(workflow)
+    _save(case, workflow, now)
+    sync_case(session, case, workflow, now)
+    _audit(session, actor, "timer_fired", case, at=now)
+    publish(session, TimerFired(now, case.id))

@@ -1,0 +1,136 @@
+"""One task as a person works it (issue #3 item 5): the form, the case around it, and submitting it.
+
+The task page needs the task with its form and data, the case's context (organisation, projects,
+earlier steps) and, for 総合政策課, the people it may be handed to. ``submit`` completes the task or,
+when the data is refused or someone else got there first, returns the page to show again with the
+reason, so a web view stays one engine call whatever happens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.cases import queries
+from engine.access import Actor, acts_in_lane
+from engine.cases import service as cases
+from engine.cases.service import visible_task
+from engine.errors import FormDataError, NotFoundError, TaskConflictError
+from engine.accounts.identity import actor_for
+from engine.persistence.models import AuditEvent, UserAccount
+from engine.cases.views import CaseStatus, TaskDetail
+
+if TYPE_CHECKING:
+    from engine.context import Context
+
+_TEMPLATE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
+_FEEL_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|([A-Za-z_][A-Za-z0-9_]*)')
+_FEEL_WORDS = {"and", "or", "not", "true", "false", "null"}
+
+
+@dataclass(frozen=True)
+class Assignee:
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    detail: TaskDetail
+    case: CaseStatus | None  # None when the person may act on the task but not read the whole case
+    assignees: list[Assignee] = field(default_factory=list)  # filled only for those who may reassign
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The result of submitting a form: the case it moved on, or the page to show again and why."""
+
+    case_id: int | None = None
+    page: TaskPage | None = None
+    errors: dict[str, str] = field(default_factory=dict)  # field path → message (FormDataError)
+    conflict: str | None = None  # TaskConflictError's message
+
+    @property
+    def completed(self) -> bool:
+        return self.case_id is not None
+
+
+def form_names(form: Mapping[str, Any]) -> set[str]:
+    """The case variables a form reads or writes: its fields, its texts' {{ names }}, choice lists, conditions."""
+    names: set[str] = set()
+
+    def walk(components) -> None:
+        for component in components or []:
+            names.update(filter(None, (component.get("key"), component.get("path"), component.get("valuesKey"))))
+            names.update(_TEMPLATE_NAME.findall(component.get("text") or ""))
+            for source in (component.get("conditional", {}).get("hide"),
+                           component.get("properties", {}).get("invalidWhen")):
+                names.update(n for n in _FEEL_NAME.findall(source or "") if n and n not in _FEEL_WORDS)
+            walk(component.get("components"))
+
+    walk(form.get("components"))
+    return names
+
+
+def form_data(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the data the form uses: a task never hands out the rest of the case (e.g. to a 企業等 via the API)."""
+    names = form_names(form)
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _assignees(session: Session, actor: Actor, task_id: str) -> list[Assignee]:
+    if not actor.may_reassign:
+        return []
+    row = visible_task(session, actor, task_id)
+    if row.state != "ready":
+        return []
+    people = session.scalars(select(UserAccount).where(UserAccount.active).order_by(UserAccount.id))
+    return [Assignee(user.id, user.display_name) for user in people if acts_in_lane(actor_for(session, user), row)]
+
+
+def _submitted(session: Session, task_id: str) -> dict[str, Any]:
+    """What was saved when the task was completed (from the audit trail): a done task shows its answers."""
+    detail = session.scalar(select(AuditEvent.detail).where(AuditEvent.task_id == task_id,
+                                                            AuditEvent.action == "task_completed"))
+    data = (detail or {}).get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
+    detail = queries.get_task(session, actor, task_id)
+    data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
+    detail = TaskDetail(detail.summary, detail.form, form_data(detail.form, data), detail.options,
+                        detail.may_complete, detail.case_version)
+    try:
+        case = queries.case_status(session, actor, detail.summary.case_id)
+    except NotFoundError:
+        case = None
+    return TaskPage(detail, case, _assignees(session, actor, task_id))
+
+
+class TaskPages:
+    """Reads and completes one task for the task page and the JSON API."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def page(self, actor: Actor, task_id: str) -> TaskPage:
+        with self.context.unit_of_work() as session:
+            return _page(session, actor, task_id)
+
+    def submit(self, actor: Actor, task_id: str, data: Mapping[str, Any],
+               expected_case_version: int | None = None) -> Submission:
+        """Raises NotFoundError / NotAllowedError; refused data and conflicts come back in the Submission."""
+        try:
+            with self.context.unit_of_work() as session:
+                case = cases.complete(session, actor, task_id, data, self.context.clock(), expected_case_version)
+                return Submission(case_id=case.id)
+        except FormDataError as error:
+            return Submission(page=self.page(actor, task_id), errors=error.errors)
+        except TaskConflictError as error:
+            return Submission(page=self.page(actor, task_id), conflict=str(error))

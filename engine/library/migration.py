@@ -1,0 +1,442 @@
+"""Moving running cases to a newer version of their process, where SpiffWorkflow's diff says it is safe.
+
+A case keeps the version it started on (issue #6 item 5) unless a process owner moves it. The rule is the
+conservative one of SpiffWorkflow's documentation (notes §11): no task the case has already completed or
+started may be changed or removed by the new version. Every case is checked and shown with its reasons;
+a dry run shows who each case would wait for after the move; the move itself is one transaction for all
+chosen cases, audited per case, and undoable as long as the case has not moved on since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.library import catalogue as library
+from engine.access import Actor
+from engine.definitions.compiler import CompiledProcess
+from engine.library.deployment import compiled_version
+from engine.domain.guideline import Lane
+from engine.errors import CaseStateError, NotFoundError
+from engine.persistence.models import (
+    AuditEvent,
+    Case,
+    CaseMigration,
+    Department,
+    HumanTask,
+    ProcessVersion,
+    UserAccount,
+)
+from engine.persistence.models.department import coordinator
+from engine.persistence.models.human_task import CANCELLED, READY
+from engine.persistence.models.process_version import latest
+from engine.cases.projection import sync_case
+from engine.workflow.runner import ready_tasks
+from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, library_serializer, load_workflow
+
+if TYPE_CHECKING:
+    from engine.context import Context
+
+_TOUCHED = TaskState.COMPLETED | TaskState.STARTED
+# Diffs convert specs through a registry of their own: SpiffWorkflow's serialize_json puts the registry it
+# uses into an "encoder mode" for the length of a dump, which would change a diff's conversions if a dump
+# ran in another thread of the same web worker at that moment.
+_DIFF_REGISTRY = library_serializer().registry
+
+
+class MigrationRefusedError(CaseStateError):
+    """At least one chosen case cannot move; none was moved."""
+
+    code = "migration_refused"
+
+
+@dataclass(frozen=True)
+class WaitingTask:
+    """A task a case would wait on after the move, and who it would be routed to."""
+
+    name: str
+    lane: str
+    routed_to: str
+    project: str | None
+    project_title: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseCheck:
+    case_id: int
+    number: str
+    title: str
+    organisation_name: str
+    from_version: int
+    to_version: int
+    active_steps: list[str]
+    reasons: list[str]  # why the case cannot move; empty when it can
+    waiting_after: list[WaitingTask]  # filled by a dry run and by the move itself
+
+    @property
+    def movable(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class MigrationRecord:
+    id: int
+    case_id: int
+    number: str
+    from_version: int
+    to_version: int
+    migrated_at: datetime
+    migrated_by: str | None
+    reverted_at: datetime | None
+    undo_refused: str | None  # why it can no longer be undone; None when it can
+
+    @property
+    def revertible(self) -> bool:
+        return self.reverted_at is None and self.undo_refused is None
+
+
+@dataclass(frozen=True)
+class MigrationOverview:
+    process_id: str
+    name: str
+    target_version: int | None
+    cases: list[CaseCheck]  # running cases on older versions
+    history: list[MigrationRecord]
+
+
+def _label(task) -> str:
+    spec = task.task_spec
+    return f"{spec.bpmn_name}（{spec.bpmn_id}）" if spec.bpmn_name else (spec.bpmn_id or spec.name)
+
+
+def _touched_changes(diff, removed_word: str = "削除") -> list[str]:
+    reasons = []
+    for task, word in [*((t, "変更") for t in diff.changed), *((t, removed_word) for t in diff.removed)]:
+        if task.state & _TOUCHED:
+            done = "完了済み" if task.state == TaskState.COMPLETED else "実行中"
+            reasons.append(f"「{_label(task)}」は{done}ですが、新しいバージョンで{word}されています")
+    return reasons
+
+
+def blockers(workflow: BpmnWorkflow, target: CompiledProcess) -> list[str]:
+    """Why the case cannot move to ``target`` (SpiffWorkflow's diff of the case against the new specs)."""
+    top, subprocesses = diff_workflow(_DIFF_REGISTRY, workflow, target.spec, target.called_specs)
+    reasons = _touched_changes(top)
+    for subprocess_id, diff in subprocesses.items():
+        name = workflow.subprocesses[subprocess_id].spec.name
+        if diff is None:
+            reasons.append(f"実行中の呼び出しプロセス「{name}」が新しいバージョンにありません")
+        else:
+            reasons.extend(f"{name}: {reason}" for reason in _touched_changes(diff))
+    return list(dict.fromkeys(reasons))  # multi-instance children share a spec: say it once
+
+
+def migrate_in_memory(workflow: BpmnWorkflow, target: CompiledProcess) -> None:
+    """Swaps the specs (subprocesses first), re-predicts what was ready or waiting, runs to the next wait."""
+    top, subprocesses = diff_workflow(_DIFF_REGISTRY, workflow, target.spec, target.called_specs)
+    for subprocess_id, diff in subprocesses.items():
+        subprocess = workflow.subprocesses[subprocess_id]
+        migrate_workflow(diff, subprocess, target.called_specs[subprocess.spec.name])
+    migrate_workflow(top, workflow, target.spec)
+    workflow.subprocess_specs = target.called_specs
+    try:
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as error:
+        raise CaseStateError(f"移行後の実行でエラーが発生しました: {error}") from error
+
+
+def _state_hash(state: str) -> str:
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()
+
+
+class MigrationService:
+    """Moving open cases between versions. Each method is one unit of work and takes its Actor."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def overview(self, actor: Actor, process_id: str) -> MigrationOverview:
+        library.require_reader(actor)
+        with self.context.unit_of_work() as session:
+            target = latest(session, process_id)
+            if target is None:
+                raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
+            checks = [
+                self._check(session, case, target, preview=False) for case in _older_cases(session, target)
+            ]
+            return MigrationOverview(
+                process_id, target.name, target.version, checks, _history(session, process_id)
+            )
+
+    def dry_run(self, actor: Actor, process_id: str, case_ids: Iterable[int]) -> list[CaseCheck]:
+        """What moving these cases would do, case by case; nothing is saved."""
+        library.require_editor(actor)
+        with self.context.unit_of_work() as session:
+            target = _target(session, process_id)
+            return [
+                self._check(session, case, target, preview=True)
+                for case in _chosen(session, process_id, case_ids)
+            ]
+
+    def migrate(self, actor: Actor, process_id: str, case_ids: Iterable[int]) -> list[CaseCheck]:
+        """Moves every chosen case to the current version, or none if any of them cannot move."""
+        library.require_editor(actor)
+        with self.context.unit_of_work() as session:
+            target = _target(session, process_id)
+            cases = _chosen(session, process_id, case_ids, lock=True)
+            checks = [self._check(session, case, target, preview=True) for case in cases]
+            refused = [check for check in checks if not check.movable]
+            if refused:
+                raise MigrationRefusedError(
+                    "次の案件は移行できないため、どの案件も移行していません: "
+                    + " / ".join(f"{c.number}: {'、'.join(c.reasons)}" for c in refused)
+                )
+            for case in cases:
+                self._move(session, actor, case, target)
+            return checks
+
+    def revert(self, actor: Actor, migration_id: int) -> None:
+        """Puts the case back on its previous version and state, if nothing has happened to it since."""
+        library.require_editor(actor)
+        with self.context.unit_of_work() as session:
+            record = session.get(CaseMigration, migration_id)
+            if record is None:
+                raise NotFoundError(f"移行記録 {migration_id} は見つかりません")
+            case = session.scalar(select(Case).where(Case.id == record.case_id).with_for_update())
+            refused = _undo_refused(session, record, case)
+            if refused:
+                raise CaseStateError(refused)
+            self._restore(session, actor, case, record)
+
+    # --- one case ------------------------------------------------------------------------------------
+    def _check(self, session: Session, case: Case, target: ProcessVersion, preview: bool) -> CaseCheck:
+        compiled = compiled_version(target)
+        workflow = load_workflow(case.workflow.state)
+        reasons = blockers(workflow, compiled)
+        waiting: list[WaitingTask] = []
+        if preview and not reasons:
+            try:
+                migrate_in_memory(workflow, compiled)
+                waiting = _waiting(session, case, workflow)
+            except CaseStateError as error:
+                reasons = [str(error)]
+            reasons += [
+                f"移行後の「{w.name}」（事業 {w.project}）の担当課が決まっていません"
+                for w in waiting
+                if not w.routed_to
+            ]
+        return CaseCheck(
+            case.id,
+            case.number or "",
+            case.title,
+            case.organisation.name,
+            case.process_version.version,
+            target.version,
+            list(case.active_steps or []),
+            reasons,
+            waiting,
+        )
+
+    def _move(self, session: Session, actor: Actor, case: Case, target: ProcessVersion) -> None:
+        now = self.context.clock()
+        previous, from_version = case.workflow.state, case.process_version
+        previous_serializer = case.workflow.serializer_version
+        workflow = load_workflow(previous)
+        migrate_in_memory(workflow, compiled_version(target))
+        state = dump_workflow(workflow)
+        _save(case, state, target, now)
+        sync_case(session, case, workflow, now)
+        session.add(
+            CaseMigration(
+                case_id=case.id,
+                from_version_id=from_version.id,
+                to_version_id=target.id,
+                previous_state=previous,
+                previous_serializer_version=previous_serializer,
+                migrated_state_hash=_state_hash(state),
+                migrated_at=now,
+                migrated_by_id=actor.user_id,
+            )
+        )
+        _audit(session, actor, case, "case_migrated", now, from_version.version, target.version)
+
+    def _restore(self, session: Session, actor: Actor, case: Case, record: CaseMigration) -> None:
+        now = self.context.clock()
+        previous_version = session.get(ProcessVersion, record.from_version_id)
+        to_version = case.process_version.version
+        workflow = load_workflow(record.previous_state)
+        _save(case, record.previous_state, previous_version, now, record.previous_serializer_version)
+        ready = {str(task.id) for task in ready_tasks(workflow)}
+        for row in session.scalars(
+            select(HumanTask).where(
+                HumanTask.case_id == case.id, HumanTask.id.in_(ready), HumanTask.state == CANCELLED
+            )
+        ):
+            row.state, row.completed_at = READY, None  # the tasks the move closed are open again
+        sync_case(session, case, workflow, now)
+        record.reverted_at, record.reverted_by_id = now, actor.user_id
+        _audit(
+            session,
+            actor,
+            case,
+            "case_migration_reverted",
+            now,
+            to_version,
+            previous_version.version,
+            migration_id=record.id,
+        )
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    action: str,
+    now: datetime,
+    from_version: int,
+    to_version: int,
+    **detail: int,
+) -> None:
+    session.add(
+        AuditEvent(
+            at=now,
+            actor_id=actor.user_id,
+            case_id=case.id,
+            action=action,
+            detail={
+                "process_id": case.process_id,
+                "from_version": from_version,
+                "to_version": to_version,
+                **detail,
+            },
+        )
+    )
+
+
+def _save(
+    case: Case, state: str, version: ProcessVersion, now: datetime, serializer: str = SERIALIZER_VERSION
+) -> None:
+    case.workflow.state, case.workflow.serializer_version = state, serializer
+    case.workflow.spiff_version, case.workflow.updated_at = SPIFF_VERSION, now
+    case.process_version_id, case.process_version = version.id, version
+    case.updated_at = now
+
+
+def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> list[WaitingTask]:
+    departments = {d.code: d.name for d in session.scalars(select(Department))}
+    coordinating = coordinator(session)
+    found = []
+    for task in ready_tasks(workflow):
+        if task.lane is Lane.ORGANISATION:
+            routed = case.organisation.name
+        elif task.lane is Lane.COORDINATOR:
+            routed = coordinating.name if coordinating else ""
+        else:
+            routed = departments.get(task.department or "", "")
+        project = task.project or {}
+        found.append(
+            WaitingTask(
+                task.name,
+                task.lane.value if task.lane else "",
+                routed,
+                project.get("id"),
+                project.get("title"),
+            )
+        )
+    return found
+
+
+def _target(session: Session, process_id: str) -> ProcessVersion:
+    target = latest(session, process_id)
+    if target is None:
+        raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
+    return target
+
+
+def _older_cases(session: Session, target: ProcessVersion) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .where(
+                Case.process_id == target.process_id,
+                Case.status == "running",
+                Case.process_version_id != target.id,
+            )
+            .order_by(Case.id)
+        )
+    )
+
+
+def _chosen(session: Session, process_id: str, case_ids: Iterable[int], lock: bool = False) -> list[Case]:
+    wanted = sorted({int(i) for i in case_ids})
+    if not wanted:
+        raise CaseStateError("移行する案件を選んでください")
+    query = select(Case).where(Case.id.in_(wanted)).order_by(Case.id)
+    cases = list(session.scalars(query.with_for_update() if lock else query))
+    found = {case.id for case in cases}
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise NotFoundError(f"案件 {', '.join(missing)} は見つかりません")
+    target = _target(session, process_id)
+    for case in cases:
+        if case.process_id != process_id or case.status != "running":
+            raise CaseStateError(f"案件 {case.number} はこのプロセスの進行中の案件ではありません")
+        if case.process_version_id == target.id:
+            raise CaseStateError(f"案件 {case.number} は既に最新のバージョン {target.version} で動いています")
+    return cases
+
+
+def _undo_refused(session: Session, record: CaseMigration, case: Case) -> str | None:
+    if record.reverted_at is not None:
+        return "この移行は既に元に戻されています"
+    newer = session.scalar(
+        select(CaseMigration.id).where(
+            CaseMigration.case_id == record.case_id,
+            CaseMigration.id > record.id,
+            CaseMigration.reverted_at.is_(None),
+        )
+    )
+    if newer is not None or case.process_version_id != record.to_version_id:
+        return "この案件はその後さらに移行されたため、この移行は元に戻せません"
+    if case.status != "running" or _state_hash(case.workflow.state) != record.migrated_state_hash:
+        return "移行後に案件が進んだため、元に戻せません"
+    return None
+
+
+def _history(session: Session, process_id: str) -> list[MigrationRecord]:
+    rows = session.execute(
+        select(CaseMigration, Case, UserAccount.display_name)
+        .join(Case, CaseMigration.case_id == Case.id)
+        .outerjoin(UserAccount, CaseMigration.migrated_by_id == UserAccount.id)
+        .where(Case.process_id == process_id)
+        .order_by(CaseMigration.id.desc())
+        .limit(200)
+    )
+    versions = {
+        v.id: v.version
+        for v in session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id))
+    }
+    return [
+        MigrationRecord(
+            record.id,
+            case.id,
+            case.number or "",
+            versions[record.from_version_id],
+            versions[record.to_version_id],
+            record.migrated_at,
+            name,
+            record.reverted_at,
+            _undo_refused(session, record, case) if record.reverted_at is None else None,
+        )
+        for record, case, name in rows
+    ]

@@ -1,0 +1,161 @@
+"""Scenario files (``processes/<id>/scenarios/*.json``) run against a process definition.
+
+A scenario is data a process owner can read: the inputs each user task receives and the end state
+expected (format in docs/process-data.md). Each step goes through the same form validation and runner
+as production, and the workflow is saved and restored between steps, so a scenario also proves that
+every state survives serialization.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definitions.bundle import Bundle
+from engine.definitions.compiler import CompiledProcess, compile_process
+from engine.demo_data import department_options
+from engine.errors import DefinitionError, FormDataError, RenkeiError
+from engine.forms.submission import options_from_data, validate_submission
+from engine.workflow.runner import (
+    ReadyTask,
+    assign_project_ids,
+    case_data,
+    complete_task,
+    outcome,
+    ready_tasks,
+    start_workflow,
+)
+from engine.workflow.serialization import dump_workflow, load_workflow
+
+
+@dataclass
+class ScenarioResult:
+    process_id: str
+    file_name: str
+    name: str
+    steps_passed: int = 0
+    failure: str | None = None
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.failure is None
+
+
+class ScenarioFailed(Exception):
+    pass
+
+
+def _options_for(scenario: Mapping[str, Any]):
+    departments = scenario.get("departments") or department_options()
+
+    def options(key: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return departments if key == "departments" else options_from_data(key, data)
+
+    return options
+
+
+def _pick(ready: list[ReadyTask], step: Mapping[str, Any], number: int) -> ReadyTask:
+    matches = [t for t in ready if t.bpmn_id == step["task"]]
+    if "project" in step:
+        matches = [t for t in matches if (t.project or {}).get("id") == step["project"]]
+    if not matches:
+        waiting = ", ".join(f"{t.bpmn_id}" + (f"[{t.project.get('id')}]" if t.project else "") for t in ready)
+        raise ScenarioFailed(f"手順{number}: タスク {step['task']}{'[' + step['project'] + ']' if 'project' in step else ''}"
+                             f" が実行可能になっていません（実行可能: {waiting or 'なし'}）")
+    task = matches[0]
+    if step.get("lane") and (task.lane is None or task.lane.value != step["lane"]):
+        raise ScenarioFailed(f"手順{number}: {task.bpmn_id} のレーンは {task.lane} で、{step['lane']} ではありません")
+    return task
+
+
+def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], number: int, options) -> tuple[str, str]:
+    workflow = load_workflow(state)
+    task = _pick(ready_tasks(workflow), step, number)
+    form = process.forms[task.form_ref]
+    try:
+        cleaned = validate_submission(form, step.get("data", {}), task.data, options)
+    except FormDataError as error:
+        expected = step.get("expect_error")
+        if expected is None:
+            raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 入力が拒否されました: {error.errors}") from None
+        missing = [key for key in expected if key not in error.errors]
+        if missing:
+            raise ScenarioFailed(f"手順{number} {task.bpmn_id}: {missing} の誤りが期待されましたが、"
+                                 f"実際の誤りは {error.errors}") from None
+        return state, f"手順{number} {task.name}: 期待どおり拒否 {sorted(error.errors)}"
+    if step.get("expect_error") is not None:
+        raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 拒否されるはずの入力が受け付けられました")
+    complete_task(workflow, task.id, assign_project_ids(cleaned, task.data))
+    return dump_workflow(workflow), f"手順{number} {task.name}: 完了"
+
+
+def _subset_mismatch(expected: Any, actual: Any, path: str) -> str | None:
+    if isinstance(expected, Mapping):
+        if not isinstance(actual, Mapping):
+            return f"{path}: {actual!r} は辞書ではありません"
+        for key, value in expected.items():
+            if key not in actual:
+                return f"{path}.{key}: ありません"
+            problem = _subset_mismatch(value, actual[key], f"{path}.{key}")
+            if problem:
+                return problem
+        return None
+    return None if expected == actual else f"{path}: 期待 {expected!r}、実際 {actual!r}"
+
+
+def run_scenario(process: CompiledProcess, file_name: str, scenario: Mapping[str, Any]) -> ScenarioResult:
+    result = ScenarioResult(process.process_id, file_name, scenario.get("name", file_name))
+    options = _options_for(scenario)
+    try:
+        start = dict(scenario.get("start", {}))
+        data = {**start.pop("data", {}), **start}
+        state = dump_workflow(start_workflow(process, data))
+        for number, step in enumerate(scenario.get("steps", []), start=1):
+            state, line = _run_step(process, state, step, number, options)
+            result.log.append(line)
+            result.steps_passed = number
+        _check_end(load_workflow(state), scenario.get("expect", {}))
+    except ScenarioFailed as failure:
+        result.failure = str(failure)
+    except RenkeiError as error:
+        result.failure = f"手順{result.steps_passed + 1}: {error}"
+    return result
+
+
+def _check_end(workflow, expect: Mapping[str, Any]) -> None:
+    if "outcome" in expect:
+        actual = outcome(workflow)
+        if actual != expect["outcome"]:
+            waiting = ", ".join(t.bpmn_id for t in ready_tasks(workflow))
+            raise ScenarioFailed(f"終了状態: 期待 {expect['outcome']}、実際 {actual or '未終了'}"
+                                 + (f"（実行可能: {waiting}）" if waiting else ""))
+    if "data" in expect:
+        problem = _subset_mismatch(expect["data"], case_data(workflow), "data")
+        if problem:
+            raise ScenarioFailed(f"終了時のデータ: {problem}")
+    for absent in expect.get("absent", []):
+        if absent in case_data(workflow):
+            raise ScenarioFailed(f"終了時のデータ: {absent} があってはなりません")
+
+
+def run_bundle(bundle: Bundle, process_ids: list[str] | None = None) -> list[ScenarioResult]:
+    """Runs the scenarios of each process; a process that does not compile fails with its problems."""
+    results = []
+    for process_id in process_ids or bundle.process_ids():
+        scenarios = bundle.scenarios(process_id)
+        try:
+            process = compile_process(bundle, process_id)
+        except DefinitionError as error:
+            results.append(ScenarioResult(process_id, f"{process_id}/{process_id}.bpmn", "定義の検証", failure=str(error)))
+            continue
+        for file_name, content in sorted(scenarios.items()):
+            try:
+                scenario = json.loads(content)
+            except json.JSONDecodeError as error:
+                results.append(ScenarioResult(process_id, file_name, file_name, failure=f"JSON として読めません: {error}"))
+                continue
+            results.append(run_scenario(process, file_name, scenario))
+    return results
