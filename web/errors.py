@@ -19,7 +19,7 @@ from engine.errors import (
     TaskConflictError,
     WorkflowFailure,
 )
-from engine.accounts.identity import AccountError, SignInThrottledError
+from engine.accounts import AccountError, SignInThrottledError
 
 STATUS = {
     NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
 
-from engine.accounts.views import Person
+from engine.accounts import Person
 
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from engine.accounts.service import UserInput
+from engine.accounts import UserInput
 from engine.errors import FormDataError
 from web.admin import Search, accounts, admins_only, bp, issued_page, partners_only
 from web.engine_access import actor

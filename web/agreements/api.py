@@ -12,8 +12,8 @@ from functools import cache
 
 from flask import Blueprint, g, jsonify, request
 
-from engine.agreements.views import AgreementDetail, AgreementRow, NoticeView, RegisterFilter
-from engine.agreements.service import AgreementRegister
+from engine.agreements import AgreementDetail, AgreementRow, NoticeView, RegisterFilter
+from engine.agreements import AgreementRegister
 from web.engine_access import engine
 
 bp = Blueprint("agreements", __name__)

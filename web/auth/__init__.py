@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from engine.accounts.identity import SignInThrottledError
+from engine.accounts import SignInThrottledError
 from web.engine_access import engine
 from web.extensions import SignedIn
 

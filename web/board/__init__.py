@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask_login import login_required
 
-from engine.board.filters import SORTS, BoardQuery, parse_query
-from engine.board.listing import fiscal_year_label
-from engine.board.service import Board
-from engine.board.steps import COLUMNS, OVERDUE_AFTER
+from engine.board import SORTS, BoardQuery, parse_query
+from engine.board import fiscal_year_label
+from engine.board import Board
+from engine.board import COLUMNS, OVERDUE_AFTER
 from engine.errors import FormDataError
 from web import navigation
 from web.board import charts, exports

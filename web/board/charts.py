@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.board.listing import fiscal_year_label
-from engine.board.views import Figures
+from engine.board import fiscal_year_label
+from engine.board import Figures
 
 WIDTH = 720
 LEFT = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from engine.cases.inbox import Inbox
+from engine.cases import Inbox
 from web.engine_access import actor, engine
 
 bp = Blueprint("home", __name__)

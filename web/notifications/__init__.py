@@ -14,8 +14,8 @@ from flask_login import login_required
 
 from engine.access import Role
 from engine.errors import FormDataError
-from engine.notifications.mail import Mailer, SmtpSettings
-from engine.notifications.service import Kind, Notifications
+from engine.notifications import Mailer, SmtpSettings
+from engine.notifications import Kind, Notifications
 from web import navigation
 from web.engine_access import actor, engine
 

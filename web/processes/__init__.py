@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine.library.drafts import DraftService
+from engine.library import DraftService
 from engine.errors import FormDataError
 from web.engine_access import actor, engine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.library.migration import MigrationRefusedError, MigrationService
+from engine.library import MigrationRefusedError, MigrationService
 from web.engine_access import actor, engine
 from web.processes import bp
 

@@ -11,9 +11,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from engine.access import Actor, Role
-from engine.accounts.service import AccountService, RegistrationInput, manages_partners
+from engine.accounts import AccountService, RegistrationInput, manages_partners
 from engine.errors import FormDataError, NotAllowedError
-from engine.accounts.registration import PROPOSAL_PROCESS, RegistrationThrottledError
+from engine.accounts import PROPOSAL_PROCESS, RegistrationThrottledError
 from web import navigation
 from web.engine_access import actor, engine
 from web.extensions import SignedIn

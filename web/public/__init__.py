@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint, Response, render_template
 
-from engine.agreements.public_register import PUBLIC_FIELDS, PublicRegister
+from engine.agreements import PUBLIC_FIELDS, PublicRegister
 from web.engine_access import engine
 
 bp = Blueprint("public", __name__, url_prefix="/public")

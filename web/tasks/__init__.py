@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.errors import NotAllowedError, TaskConflictError
-from engine.cases.task_view import TaskPage, TaskPages
+from engine.cases import TaskPage, TaskPages
 from web.engine_access import actor, engine
 from web.tasks.form_input import apply_row_action, parse_form
 from web.tasks.form_view import FormView

@@ -16,8 +16,8 @@ from typing import Any
 from markupsafe import Markup
 
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
-from engine.forms.definition import CHOICE_TYPES
-from engine.forms.feel import FeelSyntaxError, compile_feel
+from engine.forms import CHOICE_TYPES
+from engine.forms import FeelSyntaxError, compile_feel
 from web.tasks.form_input import FieldName, field_id, field_labels
 from web.tasks.markup import render_text
 
