@@ -25,7 +25,8 @@ from engine.access import Actor, Role
 from engine.csv_export import csv_text
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import FormDataError, NotAllowedError, RenkeiError
-from engine.persistence.models import AuditEvent, Case, UserAccount
+from engine.persistence.base import utcnow
+from engine.persistence.models import AuditEvent, Case, HumanTask, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -86,10 +87,17 @@ def install_guards() -> None:
             event.listen(target, name, listener)
 
 
-def record(session: Session, actor: Actor, action: str, at: datetime | None = None, case_id: int | None = None,
-           **detail: Any) -> None:
-    """Adds one audit record (for features outside the case operations, e.g. account changes)."""
-    session.add(AuditEvent(at=at, actor_id=actor.user_id, case_id=case_id, action=action, detail=detail))
+def record(session: Session, actor: Actor | None, action: str, at: datetime | None = None,
+           case_id: int | None = None, task: HumanTask | None = None, **detail: Any) -> None:
+    """Adds one audit record: the one writer of the trail (case operations, deployments, drafts, migrations,
+    timers, accounts). ``actor`` None is the engine itself (a timer); a task names the case, step and lane."""
+    if task is not None:
+        case_id = task.case_id if case_id is None else case_id
+    session.add(AuditEvent(
+        at=utcnow() if at is None else at, actor_id=actor.user_id if actor else None, case_id=case_id,
+        action=action, detail=detail,
+        task_id=task.id if task else None, step=task.name if task else None, lane=task.lane if task else None,
+    ))
 
 
 @dataclass(frozen=True)

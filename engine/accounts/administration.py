@@ -26,7 +26,6 @@ from engine.audit import record
 from engine.errors import NotAllowedError, NotFoundError
 from engine.accounts.identity import actor_for, create_department, create_organisation, next_department_code
 from engine.persistence.models import (
-    AuditEvent,
     Case,
     Department,
     HumanTask,
@@ -288,9 +287,8 @@ def release_claims(session: Session, actor: Actor, now: datetime, user: UserAcco
             continue
         task.claimed_by_id, task.claimed_at = None, None
         task.case.updated_at = now
-        session.add(AuditEvent(at=now, actor_id=actor.user_id, case_id=task.case_id, task_id=task.id,
-                               action="task_released", step=task.name, lane=task.lane,
-                               detail={"reason": "担当者の役割・所属の変更または無効化", "user_id": user.id}))
+        record(session, actor, "task_released", now, task=task, reason="担当者の役割・所属の変更または無効化",
+                     user_id=user.id)
         released += 1
     return released
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from SpiffWorkflow.bpmn.util import BpmnEvent
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
+from engine.cases import service as cases
 from engine.agreements.detail import agreement_detail, may_act, running_period
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.scope import meeting_departments
@@ -29,14 +27,12 @@ from engine.agreements.views import (
     RegisterPage,
 )
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
-from engine.errors import CaseStateError, FormDataError, NotAllowedError, WorkflowFailure
+from engine.errors import CaseStateError, FormDataError, NotAllowedError
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.domain.japan_time import japan_date
-from engine.persistence.models import Agreement, AuditEvent, Case, Department, PartnershipMeeting
+from engine.persistence.models import Agreement, Case, Department, PartnershipMeeting
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.partnership_meeting import GENERAL
-from engine.cases.projection import sync_case
-from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, load_workflow
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -178,26 +174,6 @@ def _deliver(
     now: datetime,
     not_waiting: str,
 ) -> None:
-    """Sends a BPMN message to the case, runs it to its next wait state and saves it, in this transaction."""
-    workflow = load_workflow(case.workflow.state)
-    try:
-        workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload))
-    except WorkflowException:
-        raise CaseStateError(not_waiting) from None
-    try:
-        workflow.do_engine_steps()
-    except SpiffWorkflowException as error:
-        raise WorkflowFailure(f"プロセスの実行中にエラーが発生しました: {error}") from error
-    case.workflow.state = dump_workflow(workflow)
-    case.workflow.serializer_version, case.workflow.spiff_version = SERIALIZER_VERSION, SPIFF_VERSION
-    case.workflow.updated_at = now
-    session.add(
-        AuditEvent(
-            at=now,
-            actor_id=actor.user_id,
-            case_id=case.id,
-            action=f"message_{message}",
-            detail={k: v for k, v in payload.items() if k != "decided_by_id"},
-        )
-    )
-    sync_case(session, case, workflow, now)
+    """Sends a BPMN message to the case (the case operation every message goes through), in this transaction."""
+    if not cases.deliver(session, actor, case, message, payload, now):
+        raise CaseStateError(not_waiting)

@@ -18,13 +18,11 @@ from sqlalchemy.orm import Session
 
 from engine.board import columns as board_columns
 from engine.domain.due_dates import task_due_at
-from engine.domain.guideline import Lane
 from engine.domain.validity import initial_period
-from engine.errors import WorkflowFailure
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
-from engine.persistence.models.department import coordinator_among
+from engine.cases.routing import Directory, route
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.workflow.runner import ReadyTask, active_element_ids, case_data, next_timer_due, outcome, ready_tasks
 
@@ -51,14 +49,13 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
     projects = _project_rows(session, case) if _touches_projects(data, step) else None
     was_open = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)
                                     .order_by(HumanTask.created_at)))
-    by_code = {d.code: d for d in departments}
+    directory = Directory(departments)
     if projects is not None:
-        _projects_from(session, case, step, projects, by_code)
+        _projects_from(session, case, step, projects, directory.by_code)
         _feasible(projects, data)
         _counted(projects, data)
         _agreements(session, case, data, step, projects, now)
-    created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, by_code,
-                                coordinator_among(departments), now)
+    created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, directory, now)
     _case_row(session, case, workflow, data, open_rows, now)
     listed = [p for p in projects.values() if not p.removed] if projects is not None else None
     board_columns.refresh(case, workflow, open_rows, listed, now)
@@ -155,26 +152,8 @@ def _record_signing(session: Session, case: Case, agreement: Agreement, now: dat
     publish(session, AgreementSigned(now, case.id, agreement.id))
 
 
-def _route(task: ReadyTask, case: Case, departments: dict[str, Department], coordinating: Department | None):
-    """(organisation_id, department_id) the task is routed to, by its lane."""
-    if task.lane is Lane.ORGANISATION:
-        return case.organisation_id, None
-    if task.lane is Lane.COORDINATOR:
-        if coordinating is None:
-            raise WorkflowFailure("総合政策課（調整担当の課）が登録されていません")
-        return None, coordinating.id
-    if task.lane is Lane.DEPARTMENT:
-        department = departments.get(task.department or "")
-        if department is None:
-            project = (task.project or {}).get("id", "?")
-            raise WorkflowFailure(f"{task.name}（{task.bpmn_id}）: 事業 {project} の担当課が決まっていません")
-        return None, department.id
-    raise WorkflowFailure(f"{task.name}（{task.bpmn_id}）は役割のレーンにありません")
-
-
 def _tasks(session: Session, case: Case, ready: list[ReadyTask], was_open: list[HumanTask],
-           departments: dict[str, Department], coordinating: Department | None,
-           now: datetime) -> tuple[list[HumanTask], list[HumanTask]]:
+           directory: Directory, now: datetime) -> tuple[list[HumanTask], list[HumanTask]]:
     """Routes the newly ready tasks and cancels rows the workflow no longer has; returns (new, all open)."""
     existing = {t.id: t for t in was_open}
     ready_ids = {str(task.id) for task in ready}
@@ -189,11 +168,11 @@ def _tasks(session: Session, case: Case, ready: list[ReadyTask], was_open: list[
     for task in ready:
         if str(task.id) in existing:
             continue
-        organisation_id, department_id = _route(task, case, departments, coordinating)
+        routed = route(task, case, directory)
         row = HumanTask(
             id=str(task.id), case_id=case.id, process_id=task.process_id, bpmn_id=task.bpmn_id, name=task.name,
-            lane=task.lane.value, form_ref=task.form_ref, organisation_id=organisation_id,
-            department_id=department_id, project_key=(task.project or {}).get("id"),
+            lane=task.lane.value, form_ref=task.form_ref, organisation_id=routed.organisation_id,
+            department_id=routed.department_id, project_key=(task.project or {}).get("id"),
             project_title=(task.project or {}).get("title"), state=READY, created_at=now,
             due_at=task_due_at(task.data, task.bpmn_id),
         )

@@ -16,6 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
+
+from engine import audit
 from engine.access import Actor, Role, acts_in_lane, may_see_task
 from engine.library.deployment import compiled_version
 from engine.domain.wareki import era_of
@@ -30,12 +33,19 @@ from engine.errors import (
 from engine.accounts.identity import actor_for
 from engine.events import CaseStarted, TaskCompleted, TaskReassigned, TimerFired, publish
 from engine.forms.submission import options_from_data, validate_submission
-from engine.persistence.models import AuditEvent, Case, HumanTask, Organisation, UserAccount, WorkflowState
+from engine.persistence.models import Case, HumanTask, Organisation, ProcessVersion, UserAccount, WorkflowState
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.human_task import CANCELLED, COMPLETED, READY
 from engine.persistence.models.process_version import latest
 from engine.cases.projection import StepInput, sync_case
-from engine.workflow.runner import assign_project_ids, complete_task, find_ready_task, fire_timers, start_workflow
+from engine.workflow.runner import (
+    assign_project_ids,
+    complete_task,
+    deliver_message,
+    find_ready_task,
+    fire_timers,
+    start_workflow,
+)
 from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, load_workflow
 
 
@@ -54,12 +64,9 @@ def form_options(session: Session):
     return options
 
 
-def _audit(session: Session, actor: Actor, action: str, case: Case | None = None, task: HumanTask | None = None,
+def _audit(session: Session, actor: Actor, action: str, case: Case, task: HumanTask | None = None,
            at: datetime | None = None, **detail: Any) -> None:
-    session.add(AuditEvent(
-        at=at, actor_id=actor.user_id, case_id=case.id if case else None, task_id=task.id if task else None,
-        action=action, step=task.name if task else None, lane=task.lane if task else None, detail=detail,
-    ))
+    audit.record(session, actor, action, at, case.id, task, **detail)
 
 
 def start_case(session: Session, actor: Actor, process_id: str, organisation_id: int, initiated_by: str,
@@ -89,8 +96,7 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
     session.flush()
     era, year = era_of(now.date())
     case.number = f"{'R' if era == '令和' else era}{year}-{case.id:04d}"
-    session.add(WorkflowState(case_id=case.id, state=dump_workflow(workflow), serializer_version=SERIALIZER_VERSION,
-                              spiff_version=SPIFF_VERSION, updated_at=now))
+    save_workflow(case, workflow, now)
     publish(session, CaseStarted(now, case.id))
     sync_case(session, case, workflow, now)
     _audit(session, actor, "case_started", case, at=now, process_id=process_id, version=version.version,
@@ -149,7 +155,7 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     finished = subworkflow.data if subworkflow is not workflow and subworkflow.is_completed() else None
     row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
     row.claimed_by_id = row.claimed_by_id or actor.user_id
-    _save(case, workflow, now)
+    save_workflow(case, workflow, now)
     _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
     # The case's version is checked before the step writes anything of its own: of two completions that
     # read the same case, the second stops here with a conflict, before it adds projects or tasks.
@@ -167,11 +173,35 @@ def _touch(case: Case, now: datetime) -> None:
     flag_modified(case, "updated_at")
 
 
-def _save(case: Case, workflow, now: datetime) -> None:
-    case.workflow.state = dump_workflow(workflow)
-    case.workflow.serializer_version = SERIALIZER_VERSION
-    case.workflow.spiff_version = SPIFF_VERSION
-    case.workflow.updated_at = now
+def save_workflow(case: Case, workflow: BpmnWorkflow | str, now: datetime, version: ProcessVersion | None = None,
+                  serializer: str = SERIALIZER_VERSION) -> str:
+    """The one way a case's workflow is stored, whatever drove it (a task, a timer, a message, a migration):
+    the state, the serializer and SpiffWorkflow versions it was written with, and the version it runs on.
+    A stored state (a migration's revert) keeps the serializer version it was written with. Returns the state."""
+    state = workflow if isinstance(workflow, str) else dump_workflow(workflow)
+    if case.workflow is None:
+        case.workflow = WorkflowState(state=state, serializer_version=serializer, spiff_version=SPIFF_VERSION,
+                                      updated_at=now)
+    else:
+        case.workflow.state, case.workflow.serializer_version = state, serializer
+        case.workflow.spiff_version, case.workflow.updated_at = SPIFF_VERSION, now
+    if version is not None:
+        case.process_version_id, case.process_version = version.id, version
+    return state
+
+
+def deliver(session: Session, actor: Actor, case: Case, message: str, payload: Mapping[str, Any],
+            now: datetime) -> bool:
+    """A BPMN message reaches the case (e.g. an agreement's 終了の申出): run, saved, audited and projected like a
+    completed task. False, with nothing changed, if the case is not waiting for that message."""
+    workflow = load_workflow(case.workflow.state)
+    if not deliver_message(workflow, message, payload):
+        return False
+    save_workflow(case, workflow, now)
+    _audit(session, actor, f"message_{message}", case, at=now,
+           **{key: value for key, value in payload.items() if key != "decided_by_id"})
+    sync_case(session, case, workflow, now)
+    return True
 
 
 def claim(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanTask:
@@ -230,7 +260,7 @@ def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datet
         raise CaseStateError("取り下げの理由を入力してください")
     workflow = load_workflow(case.workflow.state)
     workflow.cancel()
-    _save(case, workflow, now)
+    save_workflow(case, workflow, now)
     for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)):
         row.state, row.completed_at = CANCELLED, now
     case.status, case.outcome, case.ended_at, case.cancel_reason = "cancelled", "withdrawn", now, reason.strip()
@@ -242,7 +272,7 @@ def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datet
 def fire_case_timers(session: Session, actor: Actor, case: Case, now: datetime) -> None:
     workflow = load_workflow(case.workflow.state)
     fire_timers(workflow)
-    _save(case, workflow, now)
+    save_workflow(case, workflow, now)
     sync_case(session, case, workflow, now)
     _audit(session, actor, "timer_fired", case, at=now)
     publish(session, TimerFired(now, case.id))

@@ -21,9 +21,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.cases import service as cases
+from engine import audit
 from engine.access import SYSTEM
 from engine.errors import TaskConflictError
-from engine.persistence.models import AuditEvent, Case
+from engine.persistence.models import Case
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -105,15 +106,5 @@ def _mark_failed(session: Session, case: Case, message: str, now: datetime) -> N
     case.timer_attempts = (case.timer_attempts or 0) + 1
     case.timer_error = message
     case.timer_retry_at = now + retry_delay(case.timer_attempts)
-    session.add(
-        AuditEvent(
-            at=now,
-            case_id=case.id,
-            action="timer_failed",
-            detail={
-                "error": message,
-                "attempt": case.timer_attempts,
-                "retry_at": case.timer_retry_at.isoformat(),
-            },
-        )
-    )
+    audit.record(session, None, "timer_failed", now, case.id, error=message, attempt=case.timer_attempts,
+                 retry_at=case.timer_retry_at.isoformat())

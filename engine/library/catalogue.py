@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine import audit as engine_audit
 from engine.access import Actor, Role
 from engine.definitions.archive import safe_path
 from engine.errors import CaseStateError, FormDataError, NotAllowedError, NotFoundError
-from engine.persistence.models import AuditEvent, Case, ProcessDraft, ProcessVersion, UserAccount
+from engine.persistence.models import Case, ProcessDraft, ProcessVersion, UserAccount
 from engine.persistence.models.process_draft import OPEN
 from engine.persistence.models.process_version import latest
 
@@ -275,13 +276,8 @@ def touch(found: ProcessDraft, actor: Actor, now: datetime) -> None:
 
 
 def audit(session: Session, actor: Actor, action: str, found: ProcessDraft, **detail: Any) -> None:
-    session.add(
-        AuditEvent(
-            actor_id=actor.user_id,
-            action=action,
-            detail={"process_id": found.process_id, "draft_id": found.id, "title": found.title, **detail},
-        )
-    )
+    engine_audit.record(session, actor, action, process_id=found.process_id, draft_id=found.id, title=found.title,
+                        **detail)
 
 
 def _file(path: str) -> DraftFile:

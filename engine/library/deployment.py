@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from engine import audit
 from engine.access import Actor
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import CompiledProcess, called_process_ids, compile_process
 from engine.errors import DefinitionError
-from engine.persistence.models import AuditEvent, ProcessVersion
+from engine.persistence.models import ProcessVersion
 from engine.persistence.models.process_version import latest, next_number
 
 
@@ -58,9 +59,8 @@ def _store(session: Session, process: CompiledProcess, actor: Actor, comment: st
     )
     session.add(version)
     session.flush()
-    session.add(AuditEvent(actor_id=actor.user_id, action="definition_deployed",
-                           detail={"process_id": version.process_id, "version": version.version,
-                                   "content_hash": content_hash, "comment": comment}))
+    audit.record(session, actor, "definition_deployed", process_id=version.process_id, version=version.version,
+                 content_hash=content_hash, comment=comment)
     return DeployResult(process.process_id, version.version, created=True)
 
 

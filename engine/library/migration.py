@@ -23,13 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.library import catalogue as library
+from engine import audit
 from engine.access import Actor
 from engine.definitions.compiler import CompiledProcess
 from engine.library.deployment import compiled_version
-from engine.domain.guideline import Lane
 from engine.errors import CaseStateError, NotFoundError
 from engine.persistence.models import (
-    AuditEvent,
     Case,
     CaseMigration,
     Department,
@@ -37,12 +36,13 @@ from engine.persistence.models import (
     ProcessVersion,
     UserAccount,
 )
-from engine.persistence.models.department import coordinator
+from engine.cases.routing import Directory, RoutingError, route
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.persistence.models.process_version import latest
 from engine.cases.projection import sync_case
+from engine.cases.service import save_workflow
 from engine.workflow.runner import ready_tasks
-from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, library_serializer, load_workflow
+from engine.workflow.serialization import library_serializer, load_workflow
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -227,14 +227,10 @@ class MigrationService:
         if preview and not reasons:
             try:
                 migrate_in_memory(workflow, compiled)
-                waiting = _waiting(session, case, workflow)
+                waiting, unrouted = _waiting(session, case, workflow)
+                reasons += unrouted
             except CaseStateError as error:
                 reasons = [str(error)]
-            reasons += [
-                f"移行後の「{w.name}」（事業 {w.project}）の担当課が決まっていません"
-                for w in waiting
-                if not w.routed_to
-            ]
         return CaseCheck(
             case.id,
             case.number or "",
@@ -253,8 +249,8 @@ class MigrationService:
         previous_serializer = case.workflow.serializer_version
         workflow = load_workflow(previous)
         migrate_in_memory(workflow, compiled_version(target))
-        state = dump_workflow(workflow)
-        _save(case, state, target, now)
+        state = save_workflow(case, workflow, now, target)
+        case.updated_at = now
         sync_case(session, case, workflow, now)
         session.add(
             CaseMigration(
@@ -275,7 +271,8 @@ class MigrationService:
         previous_version = session.get(ProcessVersion, record.from_version_id)
         to_version = case.process_version.version
         workflow = load_workflow(record.previous_state)
-        _save(case, record.previous_state, previous_version, now, record.previous_serializer_version)
+        save_workflow(case, record.previous_state, now, previous_version, record.previous_serializer_version)
+        case.updated_at = now
         ready = {str(task.id) for task in ready_tasks(workflow)}
         for row in session.scalars(
             select(HumanTask).where(
@@ -297,63 +294,26 @@ class MigrationService:
         )
 
 
-def _audit(
-    session: Session,
-    actor: Actor,
-    case: Case,
-    action: str,
-    now: datetime,
-    from_version: int,
-    to_version: int,
-    **detail: int,
-) -> None:
-    session.add(
-        AuditEvent(
-            at=now,
-            actor_id=actor.user_id,
-            case_id=case.id,
-            action=action,
-            detail={
-                "process_id": case.process_id,
-                "from_version": from_version,
-                "to_version": to_version,
-                **detail,
-            },
-        )
-    )
+def _audit(session: Session, actor: Actor, case: Case, action: str, now: datetime, from_version: int,
+           to_version: int, **detail: int) -> None:
+    audit.record(session, actor, action, now, case.id, process_id=case.process_id, from_version=from_version,
+                 to_version=to_version, **detail)
 
 
-def _save(
-    case: Case, state: str, version: ProcessVersion, now: datetime, serializer: str = SERIALIZER_VERSION
-) -> None:
-    case.workflow.state, case.workflow.serializer_version = state, serializer
-    case.workflow.spiff_version, case.workflow.updated_at = SPIFF_VERSION, now
-    case.process_version_id, case.process_version = version.id, version
-    case.updated_at = now
-
-
-def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> list[WaitingTask]:
-    departments = {d.code: d.name for d in session.scalars(select(Department))}
-    coordinating = coordinator(session)
-    found = []
+def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> tuple[list[WaitingTask], list[str]]:
+    """The tasks the case would wait on, routed by the projection's own rule, and why any has nowhere to go."""
+    directory = Directory(session.scalars(select(Department)))
+    found, problems = [], []
     for task in ready_tasks(workflow):
-        if task.lane is Lane.ORGANISATION:
-            routed = case.organisation.name
-        elif task.lane is Lane.COORDINATOR:
-            routed = coordinating.name if coordinating else ""
-        else:
-            routed = departments.get(task.department or "", "")
+        try:
+            holder = route(task, case, directory).holder
+        except RoutingError as error:
+            holder = ""
+            problems.append(f"移行後に{error}")
         project = task.project or {}
-        found.append(
-            WaitingTask(
-                task.name,
-                task.lane.value if task.lane else "",
-                routed,
-                project.get("id"),
-                project.get("title"),
-            )
-        )
-    return found
+        found.append(WaitingTask(task.name, task.lane.value if task.lane else "", holder, project.get("id"),
+                                 project.get("title")))
+    return found, problems
 
 
 def _target(session: Session, process_id: str) -> ProcessVersion:

@@ -15,9 +15,11 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
 from engine.definitions.compiler import CompiledProcess
 from engine.domain.guideline import Lane
@@ -142,6 +144,16 @@ def fire_timers(workflow: BpmnWorkflow) -> None:
     """refresh_timers makes due timers READY; the engine steps then run them (notes §5)."""
     workflow.refresh_timers()
     _step(workflow)
+
+
+def deliver_message(workflow: BpmnWorkflow, message: str, payload: Mapping[str, Any]) -> bool:
+    """Sends a BPMN message and runs the process on to its next wait state; False if nothing waits for it."""
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=dict(payload)))
+    except WorkflowException:
+        return False
+    _step(workflow)
+    return True
 
 
 def _describe_failure(error: SpiffWorkflowException) -> str:
