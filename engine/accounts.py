@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine import administration, directory, invitations, registration
-from engine.access import Actor, Role
+from engine.access import Actor, Role, manages_partners, manages_people
 from engine.administration import UserInput
 from engine.directory import (
     AuditRecord,
@@ -31,7 +31,8 @@ from engine.views import Person
 if TYPE_CHECKING:
     from engine.service import CaseEngine
 
-__all__ = ["AccountService", "AdminOverview", "Registration", "RegistrationInput", "UserForm", "UserInput"]
+__all__ = ["AccountService", "AdminOverview", "Registration", "RegistrationInput", "UserForm", "UserInput",
+           "manages_partners", "manages_people"]  # the rules live in engine.access
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,6 @@ class Registration:
     case_id: int
     case_number: str
     task_id: str  # ① 連携事業の提案, where the contact goes next
-
-
-def manages_partners(actor: Actor) -> bool:
-    """総合政策課 and administrators: organisations, their verification and their contacts."""
-    return actor.role is Role.ADMIN or actor.is_coordinator
-
-
-def manages_people(actor: Actor) -> bool:
-    """Administrators only: departments, staff and every account."""
-    return actor.role is Role.ADMIN
 
 
 def _require(allowed: bool) -> None:

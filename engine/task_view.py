@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import queries
-from engine.access import Actor, acts_in_lane
+from engine.access import Actor, acts_in_lane, may_reassign
 from engine.cases import visible_task
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
 from engine.identity import actor_for
@@ -83,7 +83,7 @@ def form_data(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any
 
 
 def _assignees(session: Session, actor: Actor, task_id: str) -> list[Assignee]:
-    if not actor.may_reassign:
+    if not may_reassign(actor):
         return []
     row = visible_task(session, actor, task_id)
     if row.state != "ready":

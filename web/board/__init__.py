@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask_login import login_required
 
+from engine.access import may_read_overview
 from engine.board.filters import SORTS, BoardQuery, parse_query
 from engine.board.listing import fiscal_year_label
 from engine.board.service import Board
@@ -127,7 +128,7 @@ def processes():
 
 
 def _reads_everything(person) -> bool:
-    return person.actor.reads_everything
+    return may_read_overview(person.actor)
 
 
 def init_app(app: Flask) -> None:
