@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, may_complete, may_read_case, routed_to
+from engine.access import Actor, may_complete, may_read_case, may_release, routed_to
 from engine.cases import form_options, visible_task
 from engine.deployment import compiled_version
 from engine.errors import CaseNotFoundError
@@ -152,6 +152,7 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
         may_complete=row.state == READY and may_complete(actor, row)
         and row.claimed_by_id in (None, actor.user_id),
         case_version=case.version_id,
+        may_release=row.state == READY and row.claimed_by_id is not None and may_release(actor, row),
     )
 
 

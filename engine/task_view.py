@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -103,8 +103,7 @@ def _submitted(session: Session, task_id: str) -> dict[str, Any]:
 def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
     data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
-    detail = TaskDetail(detail.summary, detail.form, form_data(detail.form, data), detail.options,
-                        detail.may_complete, detail.case_version)
+    detail = replace(detail, data=form_data(detail.form, data))
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)
     except NotFoundError:

@@ -1,4 +1,4 @@
-"""Who may start a proposal (R-5.1), asked by the engine before it writes anything: a refusal keeps nothing."""
+"""Who may start a proposal (R-5.1), asked by the engine first; a refusal keeps nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from engine.persistence.models import AuditEvent, Case, HumanTask
 
 def counts(engine) -> tuple[int, int, int]:
     with engine.unit_of_work() as session:
-        return tuple(session.scalar(select(func.count()).select_from(table)) for table in (Case, HumanTask, AuditEvent))
+        tables = (Case, HumanTask, AuditEvent)
+        return tuple(session.scalar(select(func.count()).select_from(table)) for table in tables)
 
 
 @pytest.mark.parametrize(("username", "initiated_by"), [
@@ -35,7 +36,8 @@ def test_a_refused_start_commits_nothing(engine, username, initiated_by):
 def test_a_partner_starts_its_own_proposal_and_the_city_one_on_its_behalf(engine):
     shonan = engine.actor("shonan")
     own = engine.start_case(shonan, "comprehensive_agreement", shonan.organisation_id, "organisation")
-    city = engine.start_case(engine.actor("seisaku"), "comprehensive_agreement", shonan.organisation_id, "city")
+    seisaku = engine.actor("seisaku")
+    city = engine.start_case(seisaku, "comprehensive_agreement", shonan.organisation_id, "city")
     assert (own.initiated_by, city.initiated_by) == ("organisation", "city")
 
 
@@ -46,6 +48,6 @@ def test_a_start_whose_starter_could_not_read_the_case_keeps_nothing(engine, mon
     assert access.start_refusal(engine.actor("bosai"), 1, "organisation") is not None  # the real rule refuses
     before = counts(engine)
     with pytest.raises(CaseNotFoundError):
-        engine.start_case(engine.actor("bosai"), "comprehensive_agreement", engine.actor("shonan").organisation_id,
-                          "organisation")
+        engine.start_case(engine.actor("bosai"), "comprehensive_agreement",
+                          engine.actor("shonan").organisation_id, "organisation")
     assert counts(engine) == before

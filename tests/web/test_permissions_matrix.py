@@ -29,7 +29,8 @@ from tests.web.conftest import csrf_token, sign_in
 from tests.web.test_agreements_register import TODAY
 from web import create_app
 
-ROLES = ("shonan", "mirai", "kankyo", "bosai", "seisaku", "kanri", "process", "admin", None)  # None: anonymous
+# None: anonymous
+ROLES = ("shonan", "mirai", "kankyo", "bosai", "seisaku", "kanri", "process", "admin", None)
 EVERYONE = set(ROLES) - {None}
 
 # The rule table: who is allowed. The case belongs to shonan; its project P3 (the task) is kankyo's; bosai has
@@ -102,13 +103,13 @@ class World:
 
 
 def _allowed(response, page: bool) -> bool:
-    """Allowed: 2xx, or a page's redirect anywhere but the sign-in. Refused: the answers below, nothing else."""
+    """Allowed: 2xx, or a page's redirect anywhere but the sign-in. Refused: the answers below only."""
     location = response.headers.get("Location", "")
     if page and response.status_code == 302:
         return not location.startswith("/login")
     if 200 <= response.status_code < 300:
         return True
-    assert response.status_code in (400, 401, 403, 404), (response.status_code, response.get_data(as_text=True))
+    assert response.status_code in (400, 401, 403, 404), response.get_data(as_text=True)
     return False
 
 
@@ -134,7 +135,7 @@ def _page(world: World, p: Prepared, username: str | None, action: str):
 
 
 def _api(world: World, p: Prepared, username: str | None, action: str):
-    """The JSON API; an agreement has no action there yet, so that row goes through the engine (the CLI's way)."""
+    """The JSON API. It has no agreement action yet: that row goes through the engine (as the CLI would)."""
     headers = world.headers
     me = world.engine.actor(username) if username else None
     client = world.client
@@ -205,14 +206,16 @@ def test_the_page_and_the_api_give_the_same_answer_and_a_refusal_changes_nothing
 
 
 @pytest.mark.parametrize("username", ["kankyo", "process", "kanri", "bosai"])
-def test_the_api_refuses_city_staff_a_proposal_as_an_organisation_and_keeps_no_case(prepared, tmp_path, username):
-    """The page never offered it; the API used to start the case (and answer a 担当課 404 after keeping it)."""
+def test_the_api_refuses_city_staff_a_proposal_as_an_organisation_and_keeps_no_case(
+        prepared, tmp_path, username):
+    """The page never offered it; the API started the case (and answered a 担当課 404 after keeping it)."""
     world = World(prepared, tmp_path)
     try:
         world.bearer(username)
         before = world.fingerprint()
         response = world.client.post("/api/cases", headers=world.headers,
-                                     json={"organisation_id": prepared.shonan_org, "initiated_by": "organisation"})
+                                     json={"organisation_id": prepared.shonan_org,
+                                           "initiated_by": "organisation"})
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "forbidden"
         assert world.fingerprint() == before
