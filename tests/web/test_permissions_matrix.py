@@ -221,3 +221,17 @@ def test_the_api_refuses_city_staff_a_proposal_as_an_organisation_and_keeps_no_c
         assert world.fingerprint() == before
     finally:
         world.engine.database.dispose()
+
+
+def test_the_release_button_is_shown_only_to_those_the_engine_lets_release(prepared, tmp_path):
+    """総合政策課 hands tasks over, but only within its own lanes: a 担当課's claim is not its to return."""
+    world = World(prepared, tmp_path)
+    try:
+        world.engine.claim(world.engine.actor("kankyo"), prepared.task_id)
+        for username, shown in (("kankyo", True), ("seisaku", False), ("kanri", False)):
+            client = world.app.test_client()
+            assert sign_in(client, username).status_code == 302
+            page = client.get(f"/tasks/{prepared.task_id}").get_data(as_text=True)
+            assert ("担当を外す" in page) is shown, username
+    finally:
+        world.engine.database.dispose()
