@@ -1,18 +1,33 @@
-"""Who may see and do what: lane → role routing (issue #2 item 6) and the read-only manager.
+"""Who may see and do what (issue #11 item 3): the one home of every permission rule.
 
-Visibility and permission are decided here, from the task row alone, so the inbox query and the
-single-task checks cannot drift apart. A task a caller may not see is reported as not found.
+Every entry point — the pages, the JSON API, the CLI — reaches a rule through an engine service, and the
+service asks a function here before it writes anything, so a refused request changes nothing and the page
+and the API cannot give different answers. Each rule has a Python form (one row) and, where a listing
+needs it, an SQL form next to it, so a listing and a single-item check cannot drift apart.
+A task, case or agreement a caller may not read is reported as not found.
+
+The rules, in the guideline's words:
+- starting a case (R-5.1): a 企業等 contact proposes for its own organisation (企業等からの提案);
+  総合政策課 (and administrators) start one on an organisation's behalf (市からの提案);
+- a task is read by the party its lane names and by those who read everything (manager, 総合政策課,
+  process owner, administrator); it is claimed, released and completed only by the party its lane names,
+  and never by the read-only manager; 総合政策課 and administrators hand tasks over;
+- a case is read by its 企業等, by the 担当課 with a project or task in it, and by those who read everything;
+- the agreement register is the city's ledger: every city account reads every agreement, a 企業等 its own;
+  総合政策課 (and administrators) act on an agreement (R-8.2 全体会議, R-9.2 解除). What a lifecycle task
+  records (申出, meetings, 実績, R-9.1) is a task completion and follows the task rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from engine.domain.guideline import Lane
-from engine.persistence.models import HumanTask
+from engine.persistence.models import Agreement, Case, HumanTask, Project
 
 
 class Role(StrEnum):
@@ -64,7 +79,78 @@ class Actor:
 
 SYSTEM = Actor(user_id=None, role=Role.ADMIN, display_name="システム")
 
+CITY, ORGANISATION = "city", "organisation"  # who a case's proposal comes from (Case.initiated_by)
 
+
+def _coordinates(actor: Actor) -> bool:
+    """総合政策課 or an administrator: the city's side of a partnership as a whole."""
+    return actor.is_coordinator or actor.role is Role.ADMIN
+
+
+# --- starting and withdrawing cases (R-5.1) -----------------------------------------------------------
+def may_propose(actor: Actor) -> bool:
+    """Whether this person starts cases at all (the 新しい提案 page and its menu entry)."""
+    return actor.role is Role.ORGANISATION or (actor.may_change_cases and _coordinates(actor))
+
+
+def proposes_as(actor: Actor) -> str:
+    """Whose proposal a case this person starts is: a 企業等 contact's own, or the city's."""
+    return ORGANISATION if actor.role is Role.ORGANISATION else CITY
+
+
+def start_refusal(actor: Actor, organisation_id: int, initiated_by: str) -> str | None:
+    """Why this person may not start a case for this organisation, or None when they may."""
+    if not actor.may_change_cases:
+        return "閲覧のみの権限では案件を開始できません"
+    if actor.role is Role.ORGANISATION:
+        if actor.organisation_id != organisation_id or initiated_by != ORGANISATION:
+            return "自分の団体の提案のみ開始できます"
+        return None
+    if not _coordinates(actor):
+        return "新しい提案を始められるのは総合政策課の職員と企業等の担当者です"
+    if initiated_by != CITY:
+        return "市の職員が開始する案件は市からの提案（initiated_by: city）です"
+    return None
+
+
+def may_start_case(actor: Actor, organisation_id: int, initiated_by: str) -> bool:
+    return start_refusal(actor, organisation_id, initiated_by) is None
+
+
+def may_cancel_case(actor: Actor, organisation_id: int) -> bool:
+    """取り下げ: 総合政策課, administrators, and the case's own 企業等."""
+    if actor.role is Role.ORGANISATION:
+        return actor.organisation_id == organisation_id
+    return _coordinates(actor) and actor.may_change_cases
+
+
+# --- reading cases ------------------------------------------------------------------------------------
+def may_read_case(actor: Actor, organisation_id: int, department_ids: set[int]) -> bool:
+    """A 企業等 reads its own cases; a 担当課 cases with one of its projects or tasks; the rest read all."""
+    if actor.reads_everything:
+        return True
+    if actor.role is Role.ORGANISATION:
+        return organisation_id == actor.organisation_id
+    return bool(department_ids & actor.department_ids)
+
+
+may_see_case = may_read_case  # the earlier name
+
+
+def readable_cases(actor: Actor) -> ColumnElement[bool]:
+    """SQL form of ``may_read_case`` over ``case`` rows (the board, GET /api/cases, the case page)."""
+    if actor.reads_everything:
+        return true()
+    if actor.role is Role.ORGANISATION:
+        return Case.organisation_id == actor.organisation_id
+    if not actor.department_ids:
+        return false()
+    ids = list(actor.department_ids)
+    return or_(Case.id.in_(select(Project.case_id).where(Project.department_id.in_(ids))),
+               Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id.in_(ids))))
+
+
+# --- tasks --------------------------------------------------------------------------------------------
 def acts_in_lane(actor: Actor, task: HumanTask) -> bool:
     """The task is routed to this person's organisation or department."""
     if actor.role is Role.MANAGER:
@@ -74,8 +160,31 @@ def acts_in_lane(actor: Actor, task: HumanTask) -> bool:
     return task.department_id is not None and task.department_id in actor.department_ids
 
 
-def may_see_task(actor: Actor, task: HumanTask) -> bool:
+def may_read_task(actor: Actor, task: HumanTask) -> bool:
     return actor.reads_everything or acts_in_lane(actor, task)
+
+
+may_see_task = may_read_task  # the earlier name
+
+
+def may_claim(actor: Actor, task: HumanTask) -> bool:
+    """Whether the task is this person's to work on; that it is still open and not someone else's is a
+    conflict (409), not a permission."""
+    return actor.may_change_cases and acts_in_lane(actor, task)
+
+
+def may_complete(actor: Actor, task: HumanTask) -> bool:
+    return may_claim(actor, task)
+
+
+def may_release(actor: Actor, task: HumanTask) -> bool:
+    """One's own claim; 総合政策課 and administrators may also return anyone's claim to the group."""
+    return may_claim(actor, task) and (task.claimed_by_id in (None, actor.user_id) or may_reassign(actor))
+
+
+def may_reassign(actor: Actor) -> bool:
+    """Handing a task to another person of its lane (担当者の変更)."""
+    return actor.may_reassign
 
 
 def routed_to(actor: Actor) -> ColumnElement[bool]:
@@ -89,13 +198,71 @@ def routed_to(actor: Actor) -> ColumnElement[bool]:
     return and_(HumanTask.lane != Lane.ORGANISATION.value, HumanTask.department_id.in_(actor.department_ids))
 
 
-def may_see_case(actor: Actor, organisation_id: int, department_ids: set[int]) -> bool:
-    """A 企業等 sees its own cases; a 担当課 sees cases with one of its projects; 総合政策課 and managers see all."""
-    if actor.reads_everything:
-        return True
-    if actor.role is Role.ORGANISATION:
-        return organisation_id == actor.organisation_id
-    return bool(department_ids & actor.department_ids)
+def lists_lane(actor: Actor, lane: str) -> bool:
+    """An agreement's page lists its open lifecycle tasks: a 企業等 those of its own lane (the 申出),
+    city staff all of them (names and dates only; opening one follows ``may_read_task``)."""
+    return actor.role is not Role.ORGANISATION or lane == Lane.ORGANISATION.value
 
 
-__all__ = ["Actor", "Role", "SYSTEM", "acts_in_lane", "may_see_case", "may_see_task", "routed_to"]
+# --- agreements (協定台帳) ------------------------------------------------------------------------------
+AgreementAction = Literal["read", "call_general_meeting", "report_requirements_not_met"]
+
+
+def may_act_on_agreement(actor: Actor, agreement: Agreement, action: AgreementAction) -> bool:
+    if action == "read":
+        return actor.role is not Role.ORGANISATION or agreement.organisation_id == actor.organisation_id
+    # 総合政策課 owns every 包括連携協定 (R-1): it calls the 全体会議 (R-8.2) and reports R-9.2
+    return actor.may_change_cases and _coordinates(actor)
+
+
+def readable_agreements(actor: Actor) -> ColumnElement[bool]:
+    """SQL form of ``may_act_on_agreement(actor, agreement, "read")``."""
+    return Agreement.organisation_id == actor.organisation_id if actor.role is Role.ORGANISATION else true()
+
+
+# --- the rest of the city's screens -------------------------------------------------------------------
+def is_city_staff(actor: Actor) -> bool:
+    """Everyone but a 企業等 contact (e.g. a timer's failure is the city's to look into)."""
+    return actor.role is not Role.ORGANISATION
+
+
+def may_read_overview(actor: Actor) -> bool:
+    """集計 and the process heat map: managers, 総合政策課, process owners, administrators."""
+    return actor.reads_everything
+
+
+def may_read_audit(actor: Actor) -> bool:
+    return _coordinates(actor)
+
+
+def manages_partners(actor: Actor) -> bool:
+    """総合政策課 and administrators: organisations, their verification and their contacts."""
+    return _coordinates(actor)
+
+
+def manages_people(actor: Actor) -> bool:
+    """Administrators only: departments, staff and every account."""
+    return actor.role is Role.ADMIN
+
+
+def may_read_processes(actor: Actor) -> bool:
+    """The process library: process owners, administrators and the read-only manager."""
+    return actor.role in (Role.PROCESS_OWNER, Role.ADMIN, Role.MANAGER)
+
+
+def may_edit_processes(actor: Actor) -> bool:
+    return actor.role in (Role.PROCESS_OWNER, Role.ADMIN)
+
+
+def may_read_mail_outbox(actor: Actor) -> bool:
+    return actor.role is Role.ADMIN
+
+
+__all__ = [
+    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane", "is_city_staff",
+    "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_cancel_case",
+    "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
+    "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
+    "may_release", "may_see_case", "may_see_task", "may_start_case", "proposes_as", "readable_agreements",
+    "readable_cases", "routed_to", "start_refusal",
+]

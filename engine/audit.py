@@ -21,7 +21,7 @@ from sqlalchemy import Engine, Select, event, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.domain.japan_time import JAPAN
-from engine.access import Actor, Role
+from engine.access import Actor, may_read_audit
 from engine.csv_export import csv_text
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import FormDataError, NotAllowedError, RenkeiError
@@ -156,7 +156,7 @@ class AuditTrail:
 
     @staticmethod
     def _require_reader(actor: Actor) -> None:
-        if not (actor.is_coordinator or actor.role is Role.ADMIN):
+        if not may_read_audit(actor):
             raise NotAllowedError("監査記録は総合政策課とシステム管理者のみ閲覧できます")
 
     def _query(self, wanted: AuditFilter) -> Select:

@@ -78,10 +78,14 @@ class CaseEngine:
     # --- cases and tasks ----------------------------------------------------------------------------
     def start_case(self, actor: Actor, process_id: str, organisation_id: int, initiated_by: str = "organisation",
                    data: Mapping[str, Any] | None = None) -> CaseStatus:
+        """Refusals (NotAllowedError, NotFoundError) come before anything is written, and the answer is read
+        in the same unit of work: no request commits a case and then answers that it cannot be seen."""
         with self.unit_of_work() as session:
             case = cases.start_case(session, actor, process_id, organisation_id, initiated_by, self.clock(), data)
+            # the starter reads what they started, or nothing is kept
+            queries.visible_case(session, actor, case.id)
             case_id = case.id
-        return self.case_status(actor if actor.may_change_cases else SYSTEM, case_id)
+        return self.case_status(actor, case_id)
 
     def list_tasks(self, actor: Actor, view: InboxView = "group") -> list[TaskSummary]:
         with self.unit_of_work() as session:

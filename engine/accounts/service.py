@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.accounts import administration
-
 from engine.accounts import directory
-
 from engine.accounts import invitations
-
 from engine.accounts import registration
-from engine.access import Actor, Role
+from engine.access import Actor, Role, manages_partners, manages_people
 from engine.accounts.administration import UserInput
 from engine.accounts.directory import (
     AuditRecord,
@@ -38,7 +35,8 @@ from engine.accounts.views import Person
 if TYPE_CHECKING:
     from engine.context import Context
 
-__all__ = ["AccountService", "AdminOverview", "Registration", "RegistrationInput", "UserForm", "UserInput"]
+__all__ = ["AccountService", "AdminOverview", "Registration", "RegistrationInput", "UserForm", "UserInput",
+           "manages_partners", "manages_people"]  # the rules live in engine.access
 
 
 @dataclass(frozen=True)
@@ -71,16 +69,6 @@ class Registration:
     case_id: int
     case_number: str
     task_id: str  # ① 連携事業の提案, where the contact goes next
-
-
-def manages_partners(actor: Actor) -> bool:
-    """総合政策課 and administrators: organisations, their verification and their contacts."""
-    return actor.role is Role.ADMIN or actor.is_coordinator
-
-
-def manages_people(actor: Actor) -> bool:
-    """Administrators only: departments, staff and every account."""
-    return actor.role is Role.ADMIN
 
 
 def _require(allowed: bool) -> None:

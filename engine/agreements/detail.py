@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, Role
+from engine.access import Actor, lists_lane, may_act_on_agreement
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,
@@ -23,7 +23,6 @@ from engine.agreements.views import (
     TerminationView,
     TimerProblem,
 )
-from engine.domain.guideline import Lane
 from engine.domain.lifecycle_schedule import fiscal_year_label
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.persistence.models import (
@@ -42,11 +41,6 @@ from engine.persistence.models import (
 )
 from engine.persistence.models.human_task import READY
 from engine.persistence.models.partnership_meeting import GENERAL
-
-
-def may_act(actor: Actor) -> bool:
-    """総合政策課 owns every 包括連携協定 (R-1): it calls 全体会議 and reports R-9.2."""
-    return actor.is_coordinator or actor.role is Role.ADMIN
 
 
 def _notices(session: Session, agreement_id: int):
@@ -171,9 +165,7 @@ def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> 
         .where(HumanTask.case_id == case_id, HumanTask.state == READY)
         .order_by(HumanTask.due_at, HumanTask.created_at)
     )
-    if actor.role is Role.ORGANISATION:
-        query = query.where(HumanTask.lane == Lane.ORGANISATION.value)
-    rows = session.execute(query)
+    rows = [(t, name) for t, name in session.execute(query) if lists_lane(actor, t.lane)]
     return [
         LifecycleTask(
             t.id,
@@ -219,7 +211,9 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         linked_cases=_linked(session, agreement.id),
         lifecycle_case_id=case.id if case is not None else None,
         timer_problem=problem,
-        may_act=may_act(actor) and agreement.status in OPEN_STATUSES and case is not None,
+        may_act=may_act_on_agreement(actor, agreement, "call_general_meeting")
+        and agreement.status in OPEN_STATUSES
+        and case is not None,
         general_meeting_open=general_open,
         open_tasks=_open_tasks(session, actor, case.id, now) if case is not None else [],
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, Role
+from engine.access import Actor, readable_agreements
 from engine.agreements.views import (
     AgreementRow,
     NoticeView,
@@ -43,7 +43,7 @@ from engine.persistence.models.agreement import COMPREHENSIVE
 
 
 def visible_to(actor: Actor) -> ColumnElement[bool]:
-    return Agreement.organisation_id == actor.organisation_id if actor.role is Role.ORGANISATION else true()
+    return readable_agreements(actor)
 
 
 def visible_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:

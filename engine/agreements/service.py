@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor
 from engine.cases import service as cases
-from engine.agreements.detail import agreement_detail, may_act, running_period
+from engine.access import Actor, AgreementAction, may_act_on_agreement
+from engine.agreements.detail import agreement_detail, running_period
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.scope import meeting_departments
 from engine.agreements.views import (
@@ -73,7 +73,7 @@ class AgreementRegister:
             errors["reason"] = f"解除の理由は{TEXT_LIMIT}文字以内で入力してください"
         now = self.context.clock()
         with self.context.unit_of_work() as session:
-            case = self._lifecycle_case(session, actor, agreement_id)
+            case = self._lifecycle_case(session, actor, agreement_id, "report_requirements_not_met")
             if errors:
                 raise FormDataError(errors)
             payload = {
@@ -98,7 +98,7 @@ class AgreementRegister:
         now = self.context.clock()
         errors, day = _general_meeting_errors(agenda, planned_on, japan_date(now))
         with self.context.unit_of_work() as session:
-            case = self._lifecycle_case(session, actor, agreement_id)
+            case = self._lifecycle_case(session, actor, agreement_id, "call_general_meeting")
             if errors:
                 raise FormDataError(errors)
             agreement = session.get(Agreement, agreement_id)
@@ -137,9 +137,12 @@ class AgreementRegister:
                 "前回招集した全体会議の記録がまだです。総合政策課のタスク「全体会議（R-8.2）」を完了してから招集してください",
             )
 
-    def _lifecycle_case(self, session: Session, actor: Actor, agreement_id: int) -> Case:
+    def _lifecycle_case(
+        self, session: Session, actor: Actor, agreement_id: int, action: AgreementAction
+    ) -> Case:
+        """The agreement's running lifecycle case, once the caller may read the agreement and act on it."""
         agreement = visible_agreement(session, actor, agreement_id)
-        if not may_act(actor) or not actor.may_change_cases:
+        if not may_act_on_agreement(actor, agreement, action):
             raise NotAllowedError("全体会議の招集と要件非該当の報告は総合政策課が行います")
         period = running_period(session, agreement.id)
         case = session.get(Case, period.case_id) if period is not None else None

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, literal, or_, select
 
-from engine.access import Actor, Role
+from engine.access import Actor, readable_cases
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
 from engine.domain.guideline import Lane
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, Project
@@ -102,16 +102,8 @@ def parse_query(params: Mapping[str, str]) -> tuple[BoardQuery, dict[str, str]]:
 
 
 def visible(actor: Actor) -> ColumnElement[bool]:
-    """SQL form of engine.access.may_see_case: 企業等 their own, 担当課 cases with their projects or tasks."""
-    if actor.reads_everything:
-        return true()
-    if actor.role is Role.ORGANISATION:
-        return Case.organisation_id == actor.organisation_id
-    if not actor.department_ids:
-        return false()
-    ids = list(actor.department_ids)
-    return or_(Case.id.in_(select(Project.case_id).where(Project.department_id.in_(ids))),
-               Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id.in_(ids))))
+    """The cases this person may read (engine.access.readable_cases)."""
+    return readable_cases(actor)
 
 
 def proposals() -> ColumnElement[bool]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, Role
+from engine.access import Actor, is_city_staff
 from engine.board.filters import BoardQuery, column_of, conditions, ordering, visible
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
@@ -40,7 +40,7 @@ def rows(session: Session, actor: Actor, query: BoardQuery, now: datetime,
         statement = statement.limit(limit)
     found = session.execute(statement).all()
     waiting = _waiting(session, [case.id for case, _ in found])
-    staff = actor.role is not Role.ORGANISATION  # a timer's failure is the city's to look into
+    staff = is_city_staff(actor)  # a timer's failure is the city's to look into
     return [_row(case, organisation, waiting.get(case.id, []), now, staff) for case, organisation in found]
 
 
@@ -110,7 +110,7 @@ def options(session: Session, actor: Actor) -> BoardOptions:
         select(ProcessVersion.process_id, func.max(ProcessVersion.name)).where(
             ProcessVersion.process_id.in_(select(Case.process_id).where(visible(actor)).distinct()))
         .group_by(ProcessVersion.process_id).order_by(ProcessVersion.process_id)).all()
-    departments = [] if actor.role is Role.ORGANISATION else session.execute(
+    departments = [] if not is_city_staff(actor) else session.execute(
         select(Department.code, Department.name).where(Department.active).order_by(Department.id)).all()
     return BoardOptions(
         steps=[Option(key, label) for key, label in COLUMNS.items()],

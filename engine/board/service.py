@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor
+from engine.access import Actor, may_read_overview
 from engine.board import diagram, figures, listing
 from engine.board.filters import ANY_PROCESS, BoardQuery
 from engine.board.views import BoardPage, BoardRow, CaseDetail, Figures, HeatStep, HeatView, Option
@@ -88,7 +88,7 @@ class Board:
 
 
 def _overview_only(actor: Actor) -> None:
-    if not actor.reads_everything:
+    if not may_read_overview(actor):
         raise NotAllowedError("集計と工程図は管理職・総合政策課・管理者のみ閲覧できます")
 
 

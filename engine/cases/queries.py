@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, acts_in_lane, may_see_case, routed_to
+from engine.access import Actor, may_complete, may_read_case, may_release, routed_to
 from engine.cases.service import form_options, visible_task
 from engine.library.deployment import compiled_version
 from engine.errors import CaseNotFoundError
@@ -149,9 +149,10 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
     return TaskDetail(
         summary=_summary_of(session, row.id), form=form, data=data,
         options=_resolved_options(form, data, form_options(session)),
-        may_complete=row.state == READY and actor.may_change_cases and acts_in_lane(actor, row)
+        may_complete=row.state == READY and may_complete(actor, row)
         and row.claimed_by_id in (None, actor.user_id),
         case_version=case.version_id,
+        may_release=row.state == READY and row.claimed_by_id is not None and may_release(actor, row),
     )
 
 
@@ -163,7 +164,7 @@ def _case_departments(session: Session, case_id: int) -> set[int]:
 
 def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
     case = session.get(Case, case_id)
-    if case is None or not may_see_case(actor, case.organisation_id, _case_departments(session, case_id)):
+    if case is None or not may_read_case(actor, case.organisation_id, _case_departments(session, case_id)):
         raise CaseNotFoundError(case_id)
     return case
 

@@ -17,9 +17,17 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-
 from engine import audit
-from engine.access import Actor, Role, acts_in_lane, may_see_task
+from engine.access import (
+    Actor,
+    acts_in_lane,
+    may_cancel_case,
+    may_claim,
+    may_read_task,
+    may_reassign,
+    may_release,
+    start_refusal,
+)
 from engine.library.deployment import compiled_version
 from engine.domain.wareki import era_of
 from engine.errors import (
@@ -30,9 +38,9 @@ from engine.errors import (
     TaskConflictError,
     TaskNotFoundError,
 )
-from engine.accounts.identity import actor_for
 from engine.events import CaseStarted, TaskCompleted, TaskReassigned, TimerFired, publish
 from engine.forms.submission import options_from_data, validate_submission
+from engine.accounts.identity import actor_for
 from engine.persistence.models import Case, HumanTask, Organisation, ProcessVersion, UserAccount, WorkflowState
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.human_task import CANCELLED, COMPLETED, READY
@@ -71,13 +79,12 @@ def _audit(session: Session, actor: Actor, action: str, case: Case, task: HumanT
 
 def start_case(session: Session, actor: Actor, process_id: str, organisation_id: int, initiated_by: str,
                now: datetime, data: Mapping[str, Any] | None = None, by_engine: bool = False) -> Case:
-    """``by_engine``: the engine starts a process people cannot (starts_cases false), e.g. the lifecycle."""
-    if not actor.may_change_cases:
-        raise NotAllowedError("閲覧のみの権限では案件を開始できません")
-    if actor.role is Role.ORGANISATION and (actor.organisation_id != organisation_id or initiated_by != "organisation"):
-        raise NotAllowedError("自分の団体の提案のみ開始できます")
-    if initiated_by == "city" and not (actor.is_coordinator or actor.role is Role.ADMIN):
-        raise NotAllowedError("市からの提案は総合政策課が開始します")
+    """``by_engine``: the engine starts a process people cannot (starts_cases false), e.g. the lifecycle.
+
+    Who may start is asked (engine.access) before anything is read or written: a refusal changes nothing."""
+    refusal = start_refusal(actor, organisation_id, initiated_by)
+    if refusal is not None:
+        raise NotAllowedError(refusal)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or not organisation.active:
         raise NotFoundError(f"企業等 {organisation_id} は見つかりません")
@@ -112,7 +119,7 @@ def visible_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
         joinedload(HumanTask.case).joinedload(Case.workflow),
         joinedload(HumanTask.case).joinedload(Case.organisation),
     ]) if _is_uuid(task_id) else None
-    if row is None or not may_see_task(actor, row):
+    if row is None or not may_read_task(actor, row):
         raise TaskNotFoundError(task_id)
     return row
 
@@ -127,10 +134,9 @@ def _is_uuid(text: str) -> bool:
 
 def _actionable(session: Session, actor: Actor, task_id: str) -> HumanTask:
     row = visible_task(session, actor, task_id)
-    if not actor.may_change_cases:
-        raise NotAllowedError("閲覧のみの権限ではタスクを処理できません")
-    if not acts_in_lane(actor, row):
-        raise NotAllowedError("このタスクはあなたの担当ではありません")
+    if not may_claim(actor, row):  # claiming, releasing and completing share one rule (engine.access)
+        raise NotAllowedError("閲覧のみの権限ではタスクを処理できません" if not actor.may_change_cases
+                              else "このタスクはあなたの担当ではありません")
     if row.state != READY:
         raise TaskConflictError("このタスクは既に完了しています。受信箱を開き直してください")
     return row
@@ -216,7 +222,7 @@ def claim(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanT
 
 def release(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanTask:
     row = _actionable(session, actor, task_id)
-    if row.claimed_by_id != actor.user_id and not actor.may_reassign:
+    if not may_release(actor, row):
         raise NotAllowedError("自分が担当しているタスクのみ戻せます")
     row.claimed_by_id, row.claimed_at = None, None
     _touch(row.case, now)
@@ -226,7 +232,7 @@ def release(session: Session, actor: Actor, task_id: str, now: datetime) -> Huma
 
 def reassign(session: Session, actor: Actor, task_id: str, assignee_id: int, now: datetime) -> HumanTask:
     row = visible_task(session, actor, task_id)
-    if not actor.may_reassign:
+    if not may_reassign(actor):
         raise NotAllowedError("担当者の変更は総合政策課または管理者のみ行えます")
     if row.state != READY:
         raise TaskConflictError("このタスクは既に完了しています")
@@ -249,8 +255,7 @@ def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datet
     case = session.get(Case, case_id)
     if case is None:
         raise CaseNotFoundError(case_id)
-    if not (actor.is_coordinator or actor.role is Role.ADMIN
-            or (actor.role is Role.ORGANISATION and actor.organisation_id == case.organisation_id)):
+    if not may_cancel_case(actor, case.organisation_id):
         raise NotAllowedError("案件を取り下げられるのは総合政策課・管理者・当該企業等のみです")
     if case.status != "running":
         raise CaseStateError("この案件は既に終了しています")

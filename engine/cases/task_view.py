@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases import queries
-from engine.access import Actor, acts_in_lane
+from engine.access import Actor, acts_in_lane, may_reassign
 from engine.cases import service as cases
 from engine.cases.service import visible_task
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
@@ -84,7 +84,7 @@ def form_data(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any
 
 
 def _assignees(session: Session, actor: Actor, task_id: str) -> list[Assignee]:
-    if not actor.may_reassign:
+    if not may_reassign(actor):
         return []
     row = visible_task(session, actor, task_id)
     if row.state != "ready":
@@ -104,8 +104,7 @@ def _submitted(session: Session, task_id: str) -> dict[str, Any]:
 def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
     data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
-    detail = TaskDetail(detail.summary, detail.form, form_data(detail.form, data), detail.options,
-                        detail.may_complete, detail.case_version)
+    detail = replace(detail, data=form_data(detail.form, data))
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)
     except NotFoundError:

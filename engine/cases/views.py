@@ -37,6 +37,7 @@ class TaskDetail:
     options: dict[str, list[dict[str, Any]]]  # resolved choice lists for ``valuesKey`` fields
     may_complete: bool
     case_version: int
+    may_release: bool = False  # the claim may be returned to the group (engine.access.may_release)
 
 
 @dataclass(frozen=True)

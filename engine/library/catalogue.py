@@ -16,25 +16,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit as engine_audit
-from engine.access import Actor, Role
+from engine.access import Actor, may_edit_processes, may_read_processes
 from engine.definitions.archive import safe_path
 from engine.errors import CaseStateError, FormDataError, NotAllowedError, NotFoundError
 from engine.persistence.models import Case, ProcessDraft, ProcessVersion, UserAccount
 from engine.persistence.models.process_draft import OPEN
 from engine.persistence.models.process_version import latest
 
-READERS = (Role.PROCESS_OWNER, Role.ADMIN, Role.MANAGER)
-EDITORS = (Role.PROCESS_OWNER, Role.ADMIN)
 FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,80}$")
 
 
 def require_reader(actor: Actor) -> None:
-    if actor.role not in READERS:
+    if not may_read_processes(actor):
         raise NotAllowedError("プロセス定義を閲覧できるのは、プロセス管理者・システム管理者・管理職のみです")
 
 
 def require_editor(actor: Actor) -> None:
-    if actor.role not in EDITORS:
+    if not may_edit_processes(actor):
         raise NotAllowedError("プロセス定義を変更できるのは、プロセス管理者とシステム管理者のみです")
 
 
@@ -315,6 +313,6 @@ def detail(session: Session, actor: Actor, found: ProcessDraft) -> DraftDetail:
         ),
         current_version=current.version if current else None,
         stale=found.status == OPEN and current is not None and current.id != found.base_version_id,
-        may_edit=found.status == OPEN and actor.role in EDITORS,
+        may_edit=found.status == OPEN and may_edit_processes(actor),
         deployed_version=deployed.version if deployed else None,
     )

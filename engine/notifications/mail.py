@@ -28,7 +28,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.domain.japan_time import JAPAN
-from engine.access import Actor, Role
+from engine.access import Actor, may_read_mail_outbox
 from engine.domain.wareki import format_wareki
 from engine.errors import NotAllowedError, NotFoundError, RenkeiError
 from engine.notifications.kinds import Kind
@@ -271,7 +271,7 @@ class Mailer:
     # --- the administrators' view ---------------------------------------------------------------------
     @staticmethod
     def _require_admin(actor: Actor) -> None:
-        if actor.role is not Role.ADMIN:
+        if not may_read_mail_outbox(actor):
             raise NotAllowedError("メールの送信状況はシステム管理者のみ確認できます")
 
     def outbox(self, actor: Actor, problems_only: bool = True, limit: int = 200) -> list[OutboxEntry]:

@@ -24,6 +24,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from engine.accounts import ApiTokens
+from engine.access import CITY, ORGANISATION, proposes_as
 from engine.errors import FormDataError
 from engine.cases import VIEWS, Inbox
 from engine.cases import TaskPages
@@ -34,7 +35,7 @@ from web.extensions import SignedIn, csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC = {"api.login"}
-INITIATORS = ("organisation", "city")
+INITIATORS = (ORGANISATION, CITY)
 
 
 def _error(status: int, code: str, message: str, fields: dict[str, str] | None = None):
@@ -137,7 +138,7 @@ def _start_request(body: dict[str, Any]) -> tuple[str, int, str]:
     me, fields = _me(), {}
     process_id = body.get("process_id", "comprehensive_agreement")
     organisation_id = body.get("organisation_id", me.organisation_id)
-    initiated_by = body.get("initiated_by", "organisation" if me.organisation_id else "city")
+    initiated_by = body.get("initiated_by", proposes_as(me))
     for unknown in sorted(set(body) - {"process_id", "organisation_id", "initiated_by"}):
         fields[unknown] = "この項目は指定できません"
     if not isinstance(process_id, str) or not process_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, render_template, request, url_for
 from flask_login import login_required
 
-from engine.access import Role
+from engine.access import may_read_audit
 from engine.audit import AuditFilter, AuditTrail
 from engine.errors import FormDataError
 from web import navigation
@@ -54,7 +54,7 @@ def export():
 
 
 def _may_read(person) -> bool:
-    return person.actor.is_coordinator or person.actor.role is Role.ADMIN
+    return may_read_audit(person.actor)
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ from engine.board import SORTS, BoardQuery, parse_query
 from engine.board import fiscal_year_label
 from engine.board import Board
 from engine.board import COLUMNS, OVERDUE_AFTER
+from engine.access import may_read_overview
 from engine.errors import FormDataError
 from web import navigation
 from web.board import charts, exports
@@ -127,7 +128,7 @@ def processes():
 
 
 def _reads_everything(person) -> bool:
-    return person.actor.reads_everything
+    return may_read_overview(person.actor)
 
 
 def init_app(app: Flask) -> None:

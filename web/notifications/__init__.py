@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.access import Role
+from engine.access import may_read_mail_outbox
 from engine.errors import FormDataError
 from engine.notifications import Mailer, SmtpSettings
 from engine.notifications import Kind, Notifications
@@ -43,7 +43,7 @@ def index():
     unread_only = request.args.get("show") == "unread"
     listing = _notifications().list(actor(), unread_only=unread_only)
     return render_template("notifications/index.html", listing=listing, unread_only=unread_only,
-                           is_admin=actor().role is Role.ADMIN)
+                           is_admin=may_read_mail_outbox(actor()))
 
 
 @bp.post("/<int:notification_id>/open")

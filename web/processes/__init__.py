@@ -21,6 +21,7 @@ from flask import (
 from flask_login import login_required
 
 from engine.library import DraftService
+from engine.access import may_read_processes
 from engine.errors import FormDataError
 from web.engine_access import actor, engine
 
@@ -39,7 +40,7 @@ def drafts() -> DraftService:
 
 
 def may_read(person) -> bool:
-    return person.role in ("process_owner", "admin", "manager")
+    return may_read_processes(person.actor)
 
 
 def _zip(name: str, content: bytes) -> Response:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
-from engine.access import Actor, Role
-from engine.accounts import AccountService, RegistrationInput, manages_partners
+from engine.access import CITY, ORGANISATION, Actor, may_propose, proposes_as
+from engine.accounts import AccountService, RegistrationInput
 from engine.errors import FormDataError, NotAllowedError
 from engine.accounts import PROPOSAL_PROCESS, RegistrationThrottledError
 from web import navigation
@@ -32,7 +32,7 @@ def task_url(task_id: str) -> str:
 def register():
     if current_user.is_authenticated:
         flash("ログイン中は新規登録できません。別の団体として登録する場合はログアウトしてください。", "info")
-        return redirect(url_for("proposals.new" if _may_propose(current_user.person.actor) else "home.index"))
+        return redirect(url_for("proposals.new" if may_propose(current_user.person.actor) else "home.index"))
     if request.method == "GET":
         return render_template("proposals/register.html", values={}, errors={}, throttled=None)
     form = RegistrationInput(**{name: request.form.get(name, "") for name in FIELDS})
@@ -50,20 +50,16 @@ def register():
     return redirect(task_url(registered.task_id))
 
 
-def _may_propose(me: Actor) -> bool:
-    """総合政策課 (and administrators) propose for an organisation; a 企業等 contact for its own."""
-    return me.role is Role.ORGANISATION or manages_partners(me)
-
-
 def _proposer() -> Actor:
+    """The rule is engine.access's (the engine applies it again when the case starts)."""
     me = actor()
-    if not _may_propose(me):
+    if not may_propose(me):
         raise NotAllowedError("新しい提案を始められるのは総合政策課の職員と企業等の担当者です")
     return me
 
 
 def _form(me: Actor, errors: dict, status: int = 200):
-    city = me.role is not Role.ORGANISATION
+    city = proposes_as(me) == CITY
     choices = AccountService(engine()).organisation_choices(me) if city else []
     return render_template("proposals/new.html", city=city, organisations=choices, errors=errors), status
 
@@ -78,12 +74,12 @@ def new():
 @login_required
 def start():
     me = _proposer()
-    if me.role is Role.ORGANISATION:
-        return _start(me, me.organisation_id, "organisation")
+    if proposes_as(me) == ORGANISATION:
+        return _start(me, me.organisation_id, ORGANISATION)
     organisation_id = request.form.get("organisation_id", type=int)
     if organisation_id is None:
         return _form(me, {"organisation_id": "提案先の団体を選択してください"}, 422)
-    return _start(me, organisation_id, "city")
+    return _start(me, organisation_id, CITY)
 
 
 def _start(me: Actor, organisation_id: int, initiated_by: str):
@@ -98,4 +94,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     navigation.register(app, navigation.NavItem(
         "proposals.new", "新しい提案",
-        visible=lambda person: _may_propose(person.actor), order=20))
+        visible=lambda person: may_propose(person.actor), order=20))
