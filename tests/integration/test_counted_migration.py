@@ -1,4 +1,4 @@
-"""Revision 0010 recounts existing cases by the one rule (R-3.3/R-3.4/R-3.6), as the engine does on each step."""
+"""Revision 0010 recounts existing cases by the one rule (R-3.3/R-3.4/R-3.6), as the engine does each step."""
 
 from __future__ import annotations
 
