@@ -25,6 +25,7 @@ from engine.agreement_views import (
 )
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.lifecycle_schedule import fiscal_year_label
+from engine.domain.projects import categories_spanned
 from engine.errors import NotFoundError
 from engine.lifecycle import STATUS_LABELS
 from engine.persistence.models import (
@@ -138,9 +139,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 case_id=agreement.case_id,
                 case_number=case_number or "",
                 period_number=renewals[agreement_id][-1].number if renewals.get(agreement_id) else None,
-                categories=[
-                    CATEGORIES[c] for c in sorted({p.category for p in scoped if p.category in CATEGORIES})
-                ],
+                categories=[CATEGORIES[c] for c in categories_spanned(p.category for p in scoped)],
                 projects=scoped,
                 records=records.get(agreement_id, []),
                 renewals=renewals.get(agreement_id, []),

@@ -4,7 +4,7 @@ Only the fields listed in ``PUBLIC_FIELDS`` ever leave this module, and each is 
 column, never from case data: nothing of the deliberation (exclusion checklists, judgements, notes,
 consultation records, personal names) can reach the public by accident. An agreement lists the projects
 the internal register lists (engine.agreement_queries.under_agreement): partnership projects only
-(engine.domain.projects: 実施する at ⑤ and not excluded under R-3.6), of its case and of cases started under it.
+(engine.domain.projects: 実施する at ⑤, not excluded under R-3.6), of its case and of cases started under it.
 The column list is documented in docs/open-data.md; a column is only ever added, never renamed.
 """
 
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from engine.agreement_queries import under_agreement
 from engine.csv_export import csv_text
 from engine.domain.guideline import CATEGORIES
+from engine.domain.projects import categories_spanned
 from engine.domain.wareki import format_wareki
 from engine.persistence.models import Agreement, AgreementTermination, Department, Organisation, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
@@ -115,7 +116,8 @@ class PublicRegister:
                 agreement_id=row.id, partner_name=row.name, title=row.title, signed_on=row.signed_on,
                 valid_from=row.valid_from, valid_until=row.valid_until,
                 status=STATUS_LABELS.get(row.status, "その他"), **_ending(row),
-                categories=sorted({CATEGORIES[p.category] for p in projects.get(row.id, []) if p.category}),
+                categories=[CATEGORIES[c] for c in
+                            categories_spanned(p.category for p in projects.get(row.id, []))],
                 projects=[PublicProject(p.title, CATEGORIES.get(p.category or "", ""), p.department, p.fiscal_year)
                           for p in projects.get(row.id, [])],
             )

@@ -73,7 +73,13 @@ def counted_projects(projects: Iterable[P]) -> list[P]:
 
 def counted_categories(projects: Iterable[ProjectRecord]) -> list[str]:
     """The R-4 categories ("1".."7") the partnership projects span, sorted."""
-    return sorted({p.category for p in counted_projects(projects) if p.category in CATEGORIES})
+    return categories_spanned(p.category for p in counted_projects(projects))
+
+
+def categories_spanned(categories: Iterable[str | None]) -> list[str]:
+    """R-3.4's "categories": each of R-4's seven once, sorted; for lists already limited to partnership
+    projects (the agreement registers select ``project.counted`` in SQL)."""
+    return sorted({c for c in categories if c in CATEGORIES})
 
 
 def tally(projects: Iterable[ProjectRecord]) -> Tally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.domain.projects import (
     DecidedProject,
     Tally,
+    categories_spanned,
     counted_categories,
     counted_projects,
     decided,
@@ -75,3 +76,7 @@ def test_the_diagram_script_that_feeds_the_eligibility_decision_calls_the_rule()
     SCRIPT_ENGINE.environment.execute(script, data)
     assert (data["partnership_projects"], data["project_count"], data["category_count"]) == (["P1"], 1, 1)
     assert "tally_partnership_projects" not in data  # functions never leak into case data
+
+
+def test_the_registers_name_each_of_the_seven_categories_once_in_order():
+    assert categories_spanned(["5", "1", "5", None, "", "8"]) == ["1", "5"]
