@@ -2,8 +2,9 @@
 
 Only the fields listed in ``PUBLIC_FIELDS`` ever leave this module, and each is read from a named
 column, never from case data: nothing of the deliberation (exclusion checklists, judgements, notes,
-consultation records, personal names) can reach the public by accident. A project is listed only when
-it became a partnership project (``project.counted``: implemented and not excluded under R-3.6).
+consultation records, personal names) can reach the public by accident. An agreement lists the projects
+the internal register lists (engine.agreement_queries.under_agreement): partnership projects only
+(engine.domain.projects: 実施する at ⑤, not excluded under R-3.6), of its case and of cases started under it.
 The column list is documented in docs/open-data.md; a column is only ever added, never renamed.
 """
 
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from engine.agreements.queries import under_agreement
 from engine.csv_export import csv_text
 from engine.domain.guideline import CATEGORIES
+from engine.domain.projects import categories_spanned
 from engine.domain.wareki import format_wareki
 from engine.persistence.models import Agreement, AgreementTermination, Department, Organisation, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
@@ -107,30 +110,33 @@ class PublicRegister:
                 .outerjoin(AgreementTermination, AgreementTermination.agreement_id == Agreement.id)
                 .where(Agreement.kind == COMPREHENSIVE).order_by(Agreement.signed_on.desc(), Agreement.id.desc())
             ).all()
-            projects = self._projects(session, {row.case_id for row in signed})
+            projects = self._projects(session, [row.id for row in signed])
         found = [
             PublicAgreement(
                 agreement_id=row.id, partner_name=row.name, title=row.title, signed_on=row.signed_on,
                 valid_from=row.valid_from, valid_until=row.valid_until,
                 status=STATUS_LABELS.get(row.status, "その他"), **_ending(row),
-                categories=sorted({CATEGORIES[p.category] for p in projects.get(row.case_id, []) if p.category}),
+                categories=[CATEGORIES[c] for c in
+                            categories_spanned(p.category for p in projects.get(row.id, []))],
                 projects=[PublicProject(p.title, CATEGORIES.get(p.category or "", ""), p.department, p.fiscal_year)
-                          for p in projects.get(row.case_id, [])],
+                          for p in projects.get(row.id, [])],
             )
             for row in signed
         ]
         return sorted(found, key=lambda a: a.ended)  # stable: keeps the signing order inside each group
 
     @staticmethod
-    def _projects(session, case_ids: set[int]) -> dict[int, list]:
+    def _projects(session, agreement_ids: list[int]) -> dict[int, list]:
+        """By agreement id: the projects the internal register lists for it, in the same order."""
         rows = session.execute(
-            select(Project.case_id, Project.title, Project.category, Project.fiscal_year, Department.name)
+            select(Agreement.id, Project.title, Project.category, Project.fiscal_year, Department.name)
+            .select_from(Agreement).join(Project, under_agreement())
             .outerjoin(Department, Project.department_id == Department.id)
-            .where(Project.case_id.in_(case_ids), Project.counted.is_(True), Project.removed.is_(False))
-            .order_by(Project.case_id, Project.id))
+            .where(Agreement.id.in_(agreement_ids))
+            .order_by(Agreement.id, Project.case_id, Project.id))
         found: dict[int, list] = {}
         for row in rows:
-            found.setdefault(row.case_id, []).append(_ProjectRow(row.title, row.category, row.fiscal_year,
+            found.setdefault(row.id, []).append(_ProjectRow(row.title, row.category, row.fiscal_year,
                                                                  row.name or ""))
         return found
 

@@ -25,6 +25,7 @@ from engine.agreements.views import (
 )
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.lifecycle_schedule import fiscal_year_label
+from engine.domain.projects import categories_spanned
 from engine.errors import NotFoundError
 from engine.agreements.lifecycle import STATUS_LABELS
 from engine.persistence.models import (
@@ -53,14 +54,15 @@ def visible_agreement(session: Session, actor: Actor, agreement_id: int) -> Agre
     return agreement
 
 
-def _under(agreement_table=Agreement) -> ColumnElement[bool]:
-    """SQL form of engine.agreement_scope.projects_under, correlated to the agreement row."""
+def under_agreement(agreement_table=Agreement) -> ColumnElement[bool]:
+    """SQL form of engine.agreement_scope.projects_under, correlated to the agreement row: the partnership
+    projects (``project.counted``, engine.domain.projects) of its case and of the cases started under it;
+    an individual agreement's own project."""
     linked = select(AgreementCaseLink.case_id).where(AgreementCaseLink.agreement_id == agreement_table.id)
-    own = and_(
-        agreement_table.kind == COMPREHENSIVE, Project.case_id == agreement_table.case_id, Project.counted
-    )
-    from_links = and_(Project.case_id.in_(linked), Project.implementation == "implement")
-    return and_(~Project.removed, or_(own, from_links, Project.id == agreement_table.project_id))
+    own = and_(agreement_table.kind == COMPREHENSIVE, Project.case_id == agreement_table.case_id)
+    from_links = Project.case_id.in_(linked)
+    return and_(~Project.removed, or_(and_(Project.counted, or_(own, from_links)),
+                                      Project.id == agreement_table.project_id))
 
 
 def _search_condition(filters: RegisterFilter) -> list[ColumnElement[bool]]:
@@ -74,7 +76,7 @@ def _search_condition(filters: RegisterFilter) -> list[ColumnElement[bool]]:
             exists(
                 select(Project.id)
                 .join(Department, Project.department_id == Department.id)
-                .where(_under(), Department.code == filters.department)
+                .where(under_agreement(), Department.code == filters.department)
             )
         )
     if filters.q.strip():
@@ -86,7 +88,7 @@ def _search_condition(filters: RegisterFilter) -> list[ColumnElement[bool]]:
                     Agreement.title.ilike(like),
                     Organisation.name.ilike(like),
                     Case.number.ilike(like),
-                    exists(select(Project.id).where(_under(), Project.title.ilike(like))),
+                    exists(select(Project.id).where(under_agreement(), Project.title.ilike(like))),
                 )
             )
     return conditions
@@ -137,9 +139,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 case_id=agreement.case_id,
                 case_number=case_number or "",
                 period_number=renewals[agreement_id][-1].number if renewals.get(agreement_id) else None,
-                categories=[
-                    CATEGORIES[c] for c in sorted({p.category for p in scoped if p.category in CATEGORIES})
-                ],
+                categories=[CATEGORIES[c] for c in categories_spanned(p.category for p in scoped)],
                 projects=scoped,
                 records=records.get(agreement_id, []),
                 renewals=renewals.get(agreement_id, []),
@@ -153,7 +153,7 @@ def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[
     rows = session.execute(
         select(Agreement.id, Project, Department.name, Case.number)
         .select_from(Agreement)
-        .join(Project, _under())
+        .join(Project, under_agreement())
         .join(Case, Project.case_id == Case.id)
         .outerjoin(Department, Project.department_id == Department.id)
         .where(Agreement.id.in_(agreement_ids))
@@ -161,17 +161,10 @@ def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[
     )
     found: dict[int, list[ProjectRow]] = defaultdict(list)
     for agreement_id, project, department_name, case_number in rows:
-        if not (project.exclusions or []):
-            found[agreement_id].append(
-                ProjectRow(
-                    project.id,
-                    project.title,
-                    project.category,
-                    department_name,
-                    project.case_id,
-                    case_number or "",
-                )
-            )
+        found[agreement_id].append(
+            ProjectRow(project.id, project.title, project.category, department_name, project.case_id,
+                       case_number or "")
+        )
     return found
 
 

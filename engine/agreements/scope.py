@@ -1,8 +1,13 @@
 """What falls under an agreement: its partnership projects (with their 担当課) and its 実績 per fiscal year.
 
-A 包括連携協定's projects are those its own case counted (R-3.3/R-3.6) plus the projects decided for
-implementation in cases started under it (new proposals from its 個別定例会議, R-8.1). The lifecycle asks
-each of those 担当課 for a yearly meeting, and the register lists them; both read this one definition.
+A 包括連携協定's projects are the partnership projects of its own case plus those of cases started under it
+(new proposals from its 個別定例会議, R-8.1): in both, a project judged 実施する at ⑤ with no R-3.6 exclusion
+(engine.domain.projects, stored as ``project.counted``). The lifecycle asks each of those 担当課 for a
+yearly meeting, and the register lists them; both read this one definition.
+
+A project judged 実施する but excluded under R-3.6 "is not a partnership project at all": the register
+neither lists it among an agreement's 連携事業 nor counts its category among the 連携分野, and no 個別定例会議
+is asked about it. It stays on its case page, marked as excluded (the case is where that judgement lives).
 """
 
 from __future__ import annotations
@@ -33,21 +38,15 @@ def projects_under(session: Session, agreement: Agreement) -> list[ScopedProject
         if project is None:
             return []
         return [ScopedProject(project, session.get(Department, project.department_id))]
-    own = (Project.case_id == agreement.case_id) & Project.counted & ~Project.removed
-    linked = (
-        Project.case_id.in_(_linked_case_ids(session, agreement.id))
-        & ~Project.removed
-        & (Project.implementation == "implement")
-    )
+    own = Project.case_id == agreement.case_id
+    linked = Project.case_id.in_(_linked_case_ids(session, agreement.id))
     rows = session.execute(
         select(Project, Department)
         .outerjoin(Department, Project.department_id == Department.id)
-        .where(or_(own, linked))
+        .where(or_(own, linked), Project.counted)
         .order_by(Project.case_id, Project.id)
     )
-    return [
-        ScopedProject(project, department) for project, department in rows if not (project.exclusions or [])
-    ]
+    return [ScopedProject(project, department) for project, department in rows]
 
 
 def meeting_departments(session: Session, agreement: Agreement) -> dict[str, dict]:

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from engine.domain.japan_time import JAPAN
 from engine.board.steps import INDIVIDUAL, INDIVIDUAL_PROCESS, OTHER, WAITING, step_of
+from engine.domain.projects import tally
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, HumanTask, Project
 
@@ -24,12 +25,13 @@ _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 def refresh(case: Case, workflow: BpmnWorkflow, open_tasks: list[HumanTask], projects: list[Project] | None,
             now: datetime) -> None:
     """``open_tasks``: the case's ready task rows, oldest first; ``projects``: its projects not removed,
-    or None when the step changed none (the counts stand)."""
+    or None when the step changed none (the counts stand). ``project_count``/``category_count`` are the
+    partnership projects of R-3.3/R-3.4 (engine.domain.projects), the figures ⑥ shows."""
     if case.fiscal_year is None:
         case.fiscal_year = fiscal_year(case.started_at.astimezone(JAPAN).date())
     if projects is not None:
-        case.project_count = len(projects)
-        case.category_count = len({p.category for p in projects if p.category})
+        counted = tally(projects)  # R-3.3/R-3.4: the numbers ⑥ shows, not the proposals
+        case.project_count, case.category_count = counted.project_count, counted.category_count
     if case.status != "running":
         case.board_step, case.waiting_lane, case.parallel_done, case.parallel_total = None, None, None, None
         return

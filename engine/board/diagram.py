@@ -22,6 +22,7 @@ from engine.board.views import DataField, Diagram, ElementState, HistoryItem
 from engine.definitions.compiler import CompiledProcess, called_process_ids
 from engine.definitions.lint import NS
 from engine.domain.guideline import CATEGORIES, Lane
+from engine.domain.projects import is_counted
 from engine.persistence.models import AuditEvent, Case, Department, HumanTask, Project, UserAccount
 from engine.workflow.serialization import load_workflow
 
@@ -148,7 +149,8 @@ def projects(session: Session, case: Case) -> list[dict[str, str | bool | None]]
     departments = {d.id: d.name for d in session.scalars(select(Department))}
     return [{"key": p.key, "title": p.title, "category": CATEGORIES.get(p.category or "", ""),
              "department": departments.get(p.department_id), "removed": p.removed,
-             "implementation": IMPLEMENTATION.get(p.implementation or ""), "counted": p.counted}
+             "implementation": IMPLEMENTATION.get(p.implementation or ""), "counted": is_counted(p),
+             "excluded": bool(p.exclusions)}
             for p in session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))]
 
 

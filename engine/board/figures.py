@@ -98,23 +98,25 @@ def _mark_order(name: str) -> int:
 
 
 def _project_counts(session: Session, group, year: int | None):
-    implemented = func.sum(case((Project.implementation == "implement", 1), else_=0))
+    """(group, proposed, counted): ``project.counted`` is engine.domain.projects' rule as the projection
+    stored it (a project judged 実施する but excluded under R-3.6 is no partnership project, R-3.3/R-3.4)."""
+    counted = func.sum(case((Project.counted.is_(True), 1), else_=0))
     return session.execute(
-        select(group, func.count(), implemented).join(Case, Project.case_id == Case.id)
+        select(group, func.count(), counted).join(Case, Project.case_id == Case.id)
         .where(Project.removed.is_(False), *([Case.fiscal_year == year] if year else []))
         .group_by(group)).all()
 
 
 def per_category(session: Session, year: int | None = None) -> list[CountRow]:
-    counts = {category: (proposed, implemented or 0)
-              for category, proposed, implemented in _project_counts(session, Project.category, year)}
+    counts = {category: (proposed, counted or 0)
+              for category, proposed, counted in _project_counts(session, Project.category, year)}
     return [CountRow(key, label, *counts.get(key, (0, 0))) for key, label in CATEGORIES.items()]
 
 
 def per_department(session: Session, year: int | None = None) -> list[CountRow]:
     names = {d.id: (d.code, d.name) for d in session.scalars(select(Department).order_by(Department.id))}
-    counts = {department: (proposed, implemented or 0)
-              for department, proposed, implemented in _project_counts(session, Project.department_id, year)}
+    counts = {department: (proposed, counted or 0)
+              for department, proposed, counted in _project_counts(session, Project.department_id, year)}
     found = [CountRow(code, name, *counts[key]) for key, (code, name) in names.items() if key in counts]
     if None in counts:
         found.append(CountRow("", "担当課未定", *counts[None]))

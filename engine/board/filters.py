@@ -21,7 +21,7 @@ from engine.persistence.models.human_task import READY
 
 SORTS: dict[str, str] = {
     "number": "案件番号", "organisation": "企業等", "step": "工程", "waiting_since": "待ち始め",
-    "started_at": "開始日", "projects": "事業数", "fiscal_year": "年度",
+    "started_at": "開始日", "projects": "連携事業数", "fiscal_year": "年度",
 }
 VIEWS = ("table", "kanban")
 ANY_PROCESS = "*"  # for the engine's own lists (a case page, the heat view): every process, not only proposals

@@ -110,7 +110,7 @@ class CountRow:
     key: str
     label: str
     proposed: int
-    implemented: int
+    counted: int  # partnership projects: 実施する at ⑤ and not excluded under R-3.6 (engine.domain.projects)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Lists, inboxes, boards and registers read these rows and never workflow JSON. What is read from the
 process data is the contract of docs/process-data.md: ``projects``, ``feasibility``,
-``project_decision``, ``partnership_projects``, ``comprehensive_agreement`` and ``individual_result``.
+``project_decision``, ``comprehensive_agreement`` and ``individual_result``. Whether a project counts
+(R-3.3/R-3.4/R-3.6) is decided from its row by engine.domain.projects, never read back from a script.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.board import columns as board_columns
 from engine.domain.due_dates import task_due_at
+from engine.domain.projects import is_counted
 from engine.domain.validity import initial_period
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
@@ -53,7 +55,7 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
     if projects is not None:
         _projects_from(session, case, step, projects, directory.by_code)
         _feasible(projects, data)
-        _counted(projects, data)
+        _counted(projects)
         _agreements(session, case, data, step, projects, now)
     created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, directory, now)
     _case_row(session, case, workflow, data, open_rows, now)
@@ -68,7 +70,6 @@ def _touches_projects(data: Mapping[str, Any], step: StepInput) -> bool:
     submitted = step.submitted or {}
     return (any(key in submitted for key in ("projects", "project_decision"))
             or isinstance(data.get("feasibility"), list)
-            or isinstance(data.get("partnership_projects"), list)
             or isinstance(data.get("comprehensive_agreement"), Mapping)
             or step.finished_subprocess is not None)
 
@@ -113,11 +114,12 @@ def _feasible(projects: dict[str, Project], data: Mapping[str, Any]) -> None:
             projects[item["id"]].feasible = item.get("feasible") == "yes"  # the same value writes nothing
 
 
-def _counted(projects: dict[str, Project], data: Mapping[str, Any]) -> None:
-    counted = data.get("partnership_projects")
-    if isinstance(counted, list):
-        for key, project in projects.items():
-            project.counted = key in counted
+def _counted(projects: dict[str, Project]) -> None:
+    """``project.counted`` is the stored result of the one rule (engine.domain.projects), for SQL readers
+    (集計, the agreement register, the public register); it follows the row's own ⑤ decision, so it holds
+    from the moment a project is judged, whatever a diagram's scripts call their variables."""
+    for project in projects.values():
+        project.counted = is_counted(project)  # the same value writes nothing
 
 
 def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: StepInput,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from engine.access import Actor, may_complete, may_read_case, may_release, routed_to
 from engine.cases.service import form_options, visible_task
 from engine.library.deployment import compiled_version
+from engine.domain.projects import is_counted, tally
 from engine.errors import CaseNotFoundError
 from engine.forms.definition import CHOICE_TYPES
 from engine.persistence.models import (
@@ -182,14 +183,16 @@ def history(session: Session, case_id: int) -> list[HistoryEntry]:
 def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
     case = visible_case(session, actor, case_id)
     departments = {d.id: d.name for d in session.scalars(select(Department))}
-    projects = session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))
+    projects = list(session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id)))
     agreements = session.scalars(select(Agreement).where(Agreement.case_id == case.id).order_by(Agreement.id))
     project_keys = {}
     project_views = []
     for p in projects:
         project_keys[p.id] = p.key
         project_views.append(ProjectView(p.key, p.title, p.category, p.fiscal_year, departments.get(p.department_id),
-                                         p.removed, p.feasible, p.implementation, list(p.exclusions or []), p.counted))
+                                         p.removed, p.feasible, p.implementation, list(p.exclusions or []),
+                                         is_counted(p)))
+    counted = tally(projects)
     open_tasks = _summaries(session.execute(
         _task_query().where(HumanTask.case_id == case.id, HumanTask.state == READY).order_by(HumanTask.created_at)))
     active = sorted(active_element_ids(load_workflow(case.workflow.state))) if case.status == "running" else []
@@ -202,4 +205,5 @@ def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
         agreements=[AgreementView(a.id, a.kind, a.title, a.signed_on, a.valid_from, a.valid_until, a.notice_deadline,
                                   a.status, project_keys.get(a.project_id)) for a in agreements],
         history=history(session, case.id), version=case.version_id,
+        project_count=counted.project_count, category_count=counted.category_count,
     )

@@ -51,7 +51,7 @@ class ProjectView:
     feasible: bool | None
     implementation: str | None
     exclusions: list[str]
-    counted: bool
+    counted: bool  # a partnership project (engine.domain.projects.is_counted)
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,9 @@ class CaseStatus:
     agreements: list[AgreementView]
     history: list[HistoryEntry] = field(default_factory=list)
     version: int = 0
+    # over ``projects`` (engine.domain.projects): the numbers ⑥ shows 総合政策課
+    project_count: int = 0
+    category_count: int = 0
 
 
 @dataclass(frozen=True)

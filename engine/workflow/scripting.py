@@ -25,6 +25,7 @@ from RestrictedPython.Guards import (
 )
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from engine.domain import projects as partnership
 from engine.domain.validity import initial_period
 
 SCRIPT_FILENAME = "<string>"  # the name SpiffWorkflow looks for when it reports a script's error line
@@ -38,6 +39,13 @@ def validity_period(signed_on: str) -> dict[str, str]:
     """R-6.1/R-6.2 for scripts: the first validity period of an agreement signed on an ISO date."""
     day = date.fromisoformat(signed_on)
     return initial_period(day).as_dict(signed_on=day)
+
+
+def tally_partnership_projects(projects: list, project_decisions: dict | None) -> tuple[list[str], int, int]:
+    """R-3.3/R-3.4/R-3.6 for scripts, through engine.domain.projects (the rule every surface reads):
+    (ids of the partnership projects, their number, the number of R-4 categories they span)."""
+    counted = partnership.counted_projects(partnership.decided(projects, project_decisions))
+    return [p.key for p in counted], len(counted), len(partnership.counted_categories(counted))
 
 
 def _inplace(op: str, left: Any, right: Any) -> Any:
@@ -76,6 +84,7 @@ RESTRICTED_GLOBALS: dict[str, Any] = {
     "_inplacevar_": _inplace,
     # Domain functions (docs/process-data.md): single functions, never modules.
     "validity_period": validity_period,
+    "tally_partnership_projects": tally_partnership_projects,
 }
 
 

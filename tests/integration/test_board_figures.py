@@ -57,9 +57,9 @@ def test_projects_per_category_and_per_department(engine):
     concluded(engine)  # 4 projects: ① ② ⑤ ⑤, all implemented
     at_step_5(engine)  # 3 projects: ① ① ⑤, P1 implemented so far
     figures = Board(engine).figures(engine.actor("kanri"))
-    categories = {row.key: (row.proposed, row.implemented) for row in figures.categories}
+    categories = {row.key: (row.proposed, row.counted) for row in figures.categories}
     assert categories == {"1": (3, 2), "2": (1, 1), "3": (0, 0), "4": (0, 0), "5": (3, 2), "6": (0, 0), "7": (0, 0)}
-    departments = {row.label: (row.proposed, row.implemented) for row in figures.departments}
+    departments = {row.label: (row.proposed, row.counted) for row in figures.departments}
     assert departments == {"こども育成相談課": (3, 2), "市民自治推進課": (1, 1), "環境政策課": (3, 2)}
 
 

@@ -29,7 +29,8 @@ def test_a_case_in_step_5_shows_how_many_parallel_decisions_are_done_and_whom_it
     assert row.active_steps == ["⑤ 個別協議・事業実施の判断"]
     assert sorted((w.lane, w.party, w.tasks) for w in row.waiting) == [
         ("担当課", "こども育成相談課", 1), ("担当課", "環境政策課", 1)]
-    assert (row.project_count, row.category_count, row.fiscal_year) == (3, 2, 2025)
+    # as ⑥ will count them: only P1 has been judged 実施する so far (3 proposed, 2 categories)
+    assert (row.project_count, row.category_count, row.fiscal_year) == (1, 1, 2025)
 
 
 def test_a_claimed_task_names_the_person_the_case_waits_for(engine):

@@ -33,7 +33,8 @@ def test_the_board_exports_to_csv_with_japanese_headings_and_the_current_filters
     by_number = {row[0]: dict(zip(heading, row, strict=True)) for row in rows}
     assert set(by_number) == {cases["step5"].status().number, cases["step2"].status().number}
     step5 = by_number[cases["step5"].status().number]
-    assert (step5["工程"], step5["並行の進み具合"], step5["事業数"]) == ("⑤ 個別協議・実施判断", "3件中1件完了", "3")
+    # only P1 has been judged 実施する so far: 1 partnership project, as ⑥ will count it
+    assert (step5["工程"], step5["並行の進み具合"], step5["連携事業数"]) == ("⑤ 個別協議・実施判断", "3件中1件完了", "1")
     assert "担当課：こども育成相談課" in step5["待ち先"] and step5["開始日"].startswith("令和")
 
 
@@ -43,7 +44,7 @@ def test_the_board_exports_to_xlsx_that_excel_reads(as_user, cases):
     rows = list(sheet.values)
     assert rows[0][:4] == ("案件番号", "提案名", "企業等", "工程")
     assert {row[0] for row in rows[1:]} == {cases["step5"].status().number, cases["done"].status().number}
-    assert all(isinstance(row[15], int) for row in rows[1:])  # 事業数 stays a number
+    assert all(isinstance(row[15], int) for row in rows[1:])  # 連携事業数 stays a number
 
 
 def test_a_value_starting_with_equals_is_text_in_both_formats(as_user, engine):

@@ -71,4 +71,5 @@ def case_json(case: CaseStatus) -> dict[str, Any]:
         "projects": [_project(project) for project in case.projects],
         "agreements": [_agreement(agreement) for agreement in case.agreements],
         "history": [_history(entry) for entry in case.history], "version": case.version,
+        "project_count": case.project_count, "category_count": case.category_count,
     }

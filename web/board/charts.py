@@ -97,11 +97,11 @@ def for_figures(figures: Figures) -> list[Chart]:
         ]),
         bar_chart("categories", "分類別の連携事業数（R-4）", "件", [c.label for c in figures.categories], [
             Series("提案された事業", "chart-bar--1", [c.proposed for c in figures.categories]),
-            Series("実施する事業", "chart-bar--2", [c.implemented for c in figures.categories]),
+            Series("連携事業として計上", "chart-bar--2", [c.counted for c in figures.categories]),
         ]),
         bar_chart("departments", "担当課別の連携事業数", "件", [d.label for d in figures.departments], [
             Series("提案された事業", "chart-bar--1", [d.proposed for d in figures.departments]),
-            Series("実施する事業", "chart-bar--2", [d.implemented for d in figures.departments]),
+            Series("連携事業として計上", "chart-bar--2", [d.counted for d in figures.departments]),
         ]),
     ]
     return charts

@@ -47,7 +47,7 @@ def _days(moment: datetime | None, now: datetime) -> int | None:
 def board_table(rows: list[BoardRow], now: datetime | None = None) -> Table:
     now = now or datetime.now().astimezone()
     headings = ["案件番号", "提案名", "企業等", "工程", "進行中の手順", "並行の進み具合", "待ち先", "待ち始め", "待ち日数",
-                "滞留", "開始日", "終了日", "状態", "結果", "年度", "事業数", "分類数", "自動処理の失敗"]
+                "滞留", "開始日", "終了日", "状態", "結果", "年度", "連携事業数", "分類数", "自動処理の失敗"]
     body = [[
         row.number, row.title, row.organisation_name, row.column_label, "、".join(row.active_steps),
         f"{row.parallel_total}件中{row.parallel_done}件完了" if row.parallel_total else "",
@@ -72,10 +72,10 @@ def figure_tables(figures: Figures) -> list[Table]:
         Table("steps", "手順別の所要日数", ["手順", "完了件数", "中央値（日）", "最長（日）"],
               [[s.step, s.completed, _days_text(s.median_seconds), _days_text(s.longest_seconds)]
                for s in figures.steps]),
-        Table("categories", "分類別の連携事業数", ["分類", "提案された事業", "実施する事業"],
-              [[c.label, c.proposed, c.implemented] for c in figures.categories]),
-        Table("departments", "担当課別の連携事業数", ["担当課", "提案された事業", "実施する事業"],
-              [[d.label, d.proposed, d.implemented] for d in figures.departments]),
+        Table("categories", "分類別の連携事業数", ["分類", "提案された事業", "連携事業として計上"],
+              [[c.label, c.proposed, c.counted] for c in figures.categories]),
+        Table("departments", "担当課別の連携事業数", ["担当課", "提案された事業", "連携事業として計上"],
+              [[d.label, d.proposed, d.counted] for d in figures.departments]),
     ]
 
 
