@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -21,7 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, Select, event, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from engine import audit_details
 from engine.access import Actor, Role
+from engine.board.views import DataField
 from engine.csv_export import csv_text
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import FormDataError, NotAllowedError, RenkeiError
@@ -48,6 +50,7 @@ ACTION_LABELS: dict[str, str] = {
     "department_reactivated": "課の再有効化", "agreement_signed": "協定の締結", "agreement_renewed": "協定の更新",
     "agreement_terminated": "協定の解除", "invitation_issued": "招待リンクの発行", "password_set": "パスワードの設定",
     "organisation_registered": "企業等の新規登録（公開ページ）",
+    "message_requirements_not_met": "要件非該当の報告による協定の解除", "message_general_meeting_called": "全体会議の招集",
 }
 
 
@@ -117,7 +120,8 @@ class AuditRow:
     step: str | None
     lane: str | None
     task_id: str | None
-    detail: dict[str, Any]
+    detail: dict[str, Any]  # as stored (the CSV export)
+    fields: list[DataField] = field(default_factory=list)  # as people read it (the page)
 
 
 @dataclass(frozen=True)
@@ -182,8 +186,9 @@ class AuditTrail:
         query = self._query(wanted)
         with self.engine.unit_of_work() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = self._rows(session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                              .limit(limit).offset(offset)))
+            found = session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                    .limit(limit).offset(offset)).all()
+            rows = self._rows(found, audit_details.details(session, [event for event, *_ in found]))
             people = [(u, n) for u, n in session.execute(
                 select(UserAccount.username, UserAccount.display_name)
                 .where(UserAccount.id.in_(select(AuditEvent.actor_id))).order_by(UserAccount.username))]
@@ -203,9 +208,10 @@ class AuditTrail:
              json.dumps(r.detail, ensure_ascii=False, sort_keys=True)) for r in rows))
 
     @staticmethod
-    def _rows(result) -> list[AuditRow]:
+    def _rows(result, fields: dict[int, list[DataField]] | None = None) -> list[AuditRow]:
         return [AuditRow(e.id, e.at, e.action, ACTION_LABELS.get(e.action, e.action), name, username, e.case_id,
-                         number, e.step, e.lane, e.task_id, e.detail or {}) for e, name, username, number in result]
+                         number, e.step, e.lane, e.task_id, e.detail or {}, (fields or {}).get(e.id, []))
+                for e, name, username, number in result]
 
 
 def _wareki_time(moment: datetime) -> str:
