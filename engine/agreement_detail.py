@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, Role
+from engine.access import Actor, Role, may_see_task
+from engine.agreement_links import CaseLinks
 from engine.agreement_queries import agreement_row, notice_view, visible_agreement
 from engine.agreement_views import (
     REQUIREMENT_ITEMS,
@@ -184,6 +185,7 @@ def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> 
             t.created_at,
             t.due_at,
             t.due_at is not None and t.due_at < now,
+            may_see_task(actor, t),
         )
         for t, name in rows
     ]
@@ -216,7 +218,7 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         meetings=_meetings(session, agreement.id),
         reviews=_reviews(session, agreement.id),
         termination=_termination(session, agreement.id),
-        linked_cases=_linked(session, agreement.id),
+        linked_cases=CaseLinks(session, actor).linked(_linked(session, agreement.id)),
         lifecycle_case_id=case.id if case is not None else None,
         timer_problem=problem,
         may_act=may_act(actor) and agreement.status in OPEN_STATUSES and case is not None,
