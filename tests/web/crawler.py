@@ -206,10 +206,7 @@ class Crawl:
             self._problem(url, referrer, f"HTTP 500 ({type(error).__name__}: {error})")
             return []
         status, ctype = response.status_code, response.mimetype
-        if status >= 500:
-            self._problem(url, referrer, f"HTTP {status}")
-        elif status in (403, 404) and how != "start":
-            self._problem(url, referrer, f"HTTP {status} for a {how} shown to this user")
+        self._check_status(url, referrer, how, status)
         if 300 <= status < 400:
             return [(response.headers["Location"], "redirect")]
         if status >= 400:
@@ -225,6 +222,12 @@ class Crawl:
         for problem in raw_identifiers(page):
             self._problem(url, referrer, problem)
         return [(link, "link") for link in page.links] + [(form, "GET form") for form in page.forms]
+
+    def _check_status(self, url: str, referrer: str, how: str, status: int) -> None:
+        if status >= 500:
+            self._problem(url, referrer, f"HTTP {status}")
+        elif status in (403, 404) and how != "start":
+            self._problem(url, referrer, f"HTTP {status} for a {how} shown to this user")
 
     def _problem(self, url: str, referrer: str, problem: str) -> None:
         self.problems.append(Problem(self.who, url, referrer, problem))
