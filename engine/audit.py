@@ -1,35 +1,29 @@
-"""The audit trail (透明性: who decided what, when and why must be traceable): append-only, and its search.
+"""The audit trail (透明性: who decided what, when and why must be traceable): append-only, written in one place.
 
 Append-only is enforced in three places, so no code path can rewrite history: the ORM refuses to flush a
 changed or deleted AuditEvent, refuses bulk ``update()``/``delete()`` statements against it, and every
 connection refuses SQL text that updates or deletes ``audit_event``. Rows are only ever added (by the
 case operations, deployments and account changes).
 
-``AuditTrail`` is the search for 総合政策課 and administrators: by case, person, action and date
-(Japan time), newest first, and the same selection as CSV.
+``record`` is the one writer of the trail; its search is ``engine.board.audit_trail.AuditTrail``.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Select, event, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
-from engine.domain.japan_time import JAPAN
-from engine.access import Actor, may_read_audit
-from engine.csv_export import csv_text
-from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
-from engine.errors import FormDataError, NotAllowedError, RenkeiError
+from engine.access import Actor
+from engine.errors import RenkeiError
 from engine.persistence.base import utcnow
-from engine.persistence.models import AuditEvent, Case, HumanTask, UserAccount
+from engine.persistence.models import AuditEvent, HumanTask
 
 if TYPE_CHECKING:
-    from engine.context import Context
+    pass
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -48,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
     "department_reactivated": "課の再有効化", "agreement_signed": "協定の締結", "agreement_renewed": "協定の更新",
     "agreement_terminated": "協定の解除", "invitation_issued": "招待リンクの発行", "password_set": "パスワードの設定",
     "organisation_registered": "企業等の新規登録（公開ページ）",
+    "message_requirements_not_met": "要件非該当の報告による協定の解除", "message_general_meeting_called": "全体会議の招集",
 }
 
 
@@ -98,123 +93,3 @@ def record(session: Session, actor: Actor | None, action: str, at: datetime | No
         action=action, detail=detail,
         task_id=task.id if task else None, step=task.name if task else None, lane=task.lane if task else None,
     ))
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    """What the clerk typed; ``AuditTrail`` checks it and says which field is wrong."""
-
-    case: str = ""  # a case number (R7-0001) or id
-    person: str = ""  # a username
-    action: str = ""
-    date_from: str = ""  # any date a clerk types (令和7年5月1日, 2025/5/1, …), Japan time
-    date_to: str = ""
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: datetime
-    action: str
-    action_label: str
-    person: str | None
-    username: str | None
-    case_id: int | None
-    case_number: str | None
-    step: str | None
-    lane: str | None
-    task_id: str | None
-    detail: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    rows: list[AuditRow]
-    total: int
-    people: list[tuple[str, str]]  # (username, display name) of everyone in the trail
-    actions: dict[str, str]  # every action in the trail, with its Japanese label
-
-
-CSV_COLUMNS = ("日時", "日時（ISO）", "操作", "操作コード", "実行者", "利用者名", "案件番号", "手順", "レーン",
-               "タスクID", "詳細（JSON）")
-
-
-def _day_start(text: str, field: str, errors: dict[str, str], label: str) -> datetime | None:
-    if not text.strip():
-        return None
-    try:
-        day = parse_date_input(text)
-    except DateInputError:
-        errors[field] = f"{label}は 令和7年5月1日 や 2025-05-01 のように入力してください"
-        return None
-    return datetime.combine(day, time(0), JAPAN)
-
-
-class AuditTrail:
-    def __init__(self, context: Context) -> None:
-        self.context = context
-
-    @staticmethod
-    def _require_reader(actor: Actor) -> None:
-        if not may_read_audit(actor):
-            raise NotAllowedError("監査記録は総合政策課とシステム管理者のみ閲覧できます")
-
-    def _query(self, wanted: AuditFilter) -> Select:
-        errors: dict[str, str] = {}
-        start = _day_start(wanted.date_from, "date_from", errors, "開始日")
-        end = _day_start(wanted.date_to, "date_to", errors, "終了日")
-        if start and end and end < start:
-            errors["date_to"] = "終了日は開始日以降の日付にしてください"
-        if errors:
-            raise FormDataError(errors)
-        person = aliased(UserAccount)
-        query = (select(AuditEvent, person.display_name, person.username, Case.number)
-                 .outerjoin(person, AuditEvent.actor_id == person.id).outerjoin(Case, AuditEvent.case_id == Case.id))
-        case = wanted.case.strip()
-        if case:
-            query = query.where(or_(Case.number == case.upper(), AuditEvent.case_id == int(case))
-                                if case.isdigit() else Case.number == case.upper())
-        if wanted.person.strip():
-            query = query.where(person.username == wanted.person.strip())
-        if wanted.action:
-            query = query.where(AuditEvent.action == wanted.action)
-        if start:
-            query = query.where(AuditEvent.at >= start)
-        if end:
-            query = query.where(AuditEvent.at < end + timedelta(days=1))
-        return query
-
-    def search(self, actor: Actor, wanted: AuditFilter, limit: int = 100, offset: int = 0) -> AuditPage:
-        self._require_reader(actor)
-        query = self._query(wanted)
-        with self.context.unit_of_work() as session:
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = self._rows(session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                              .limit(limit).offset(offset)))
-            people = [(u, n) for u, n in session.execute(
-                select(UserAccount.username, UserAccount.display_name)
-                .where(UserAccount.id.in_(select(AuditEvent.actor_id))).order_by(UserAccount.username))]
-            actions = {code: ACTION_LABELS.get(code, code) for code in sorted(session.scalars(
-                select(AuditEvent.action).distinct()))}
-            return AuditPage(rows, total, people, actions)
-
-    def export_csv(self, actor: Actor, wanted: AuditFilter, limit: int = 100_000) -> str:
-        """The whole selection (oldest first, as a record is read), with dates in 令和 and ISO."""
-        self._require_reader(actor)
-        query = self._query(wanted)
-        with self.context.unit_of_work() as session:
-            rows = self._rows(session.execute(query.order_by(AuditEvent.at, AuditEvent.id).limit(limit)))
-        return csv_text(CSV_COLUMNS, (
-            (_wareki_time(r.at), r.at.astimezone(JAPAN).isoformat(), r.action_label, r.action, r.person or "システム",
-             r.username or "", r.case_number or "", r.step or "", r.lane or "", r.task_id or "",
-             json.dumps(r.detail, ensure_ascii=False, sort_keys=True)) for r in rows))
-
-    @staticmethod
-    def _rows(result) -> list[AuditRow]:
-        return [AuditRow(e.id, e.at, e.action, ACTION_LABELS.get(e.action, e.action), name, username, e.case_id,
-                         number, e.step, e.lane, e.task_id, e.detail or {}) for e, name, username, number in result]
-
-
-def _wareki_time(moment: datetime) -> str:
-    local = moment.astimezone(JAPAN)
-    return f"{format_wareki(local.date())} {local:%H:%M}"

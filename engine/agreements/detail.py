@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, lists_lane, may_act_on_agreement
+from engine.access import Actor, lists_lane, may_act_on_agreement, may_see_task
+from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,
@@ -176,6 +177,7 @@ def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> 
             t.created_at,
             t.due_at,
             t.due_at is not None and t.due_at < now,
+            may_see_task(actor, t),
         )
         for t, name in rows
     ]
@@ -208,7 +210,7 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         meetings=_meetings(session, agreement.id),
         reviews=_reviews(session, agreement.id),
         termination=_termination(session, agreement.id),
-        linked_cases=_linked(session, agreement.id),
+        linked_cases=CaseLinks(session, actor).linked(_linked(session, agreement.id)),
         lifecycle_case_id=case.id if case is not None else None,
         timer_problem=problem,
         may_act=may_act_on_agreement(actor, agreement, "call_general_meeting")

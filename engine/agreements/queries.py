@@ -15,6 +15,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, readable_agreements
+from engine.agreements.links import CaseLinks
 from engine.agreements.views import (
     AgreementRow,
     NoticeView,
@@ -103,7 +104,8 @@ def search(session: Session, actor: Actor, filters: RegisterFilter, limit: int =
         .order_by(Agreement.signed_on.desc(), Agreement.id.desc())
         .limit(limit)
     )
-    return rows_for(session, list(session.scalars(query)))
+    links = CaseLinks(session, actor)
+    return [links.row(row) for row in rows_for(session, list(session.scalars(query)))]
 
 
 def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRow]:
@@ -238,4 +240,4 @@ def _late_notices(session: Session, agreement_ids: Sequence[int]) -> dict[int, N
 
 def agreement_row(session: Session, actor: Actor, agreement_id: int) -> AgreementRow:
     visible_agreement(session, actor, agreement_id)
-    return rows_for(session, [agreement_id])[0]
+    return CaseLinks(session, actor).row(rows_for(session, [agreement_id])[0])

@@ -51,7 +51,7 @@ class ProjectRow:
     title: str
     category: str | None
     department_name: str | None
-    case_id: int
+    case_id: int | None  # None: this person may not open that case
     case_number: str
 
 
@@ -90,7 +90,7 @@ class PeriodView:
     notice_deadline: date
     outcome: str | None
     outcome_label: str
-    case_id: int
+    case_id: int | None  # None: this person may not open that case
     case_number: str
 
 
@@ -108,7 +108,7 @@ class AgreementRow:
     notice_deadline: date | None
     status: str
     status_label: str
-    case_id: int
+    case_id: int | None  # None: this person may not open that case
     case_number: str
     period_number: int | None
     categories: list[str]
@@ -188,6 +188,7 @@ class LifecycleTask:
     created_at: datetime
     due_at: datetime | None
     overdue: bool
+    may_open: bool = True  # the task page would answer this person 404 (another lane's task)
 
 
 @dataclass(frozen=True)

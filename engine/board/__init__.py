@@ -5,6 +5,8 @@ from __future__ import annotations
 from engine.front import front
 
 PUBLIC = {
+    "AuditFilter": "engine.board.audit_trail",
+    "AuditTrail": "engine.board.audit_trail",
     "Board": "engine.board.service",
     "BoardQuery": "engine.board.filters",
     "BoardRow": "engine.board.views",

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.audit import ACTION_LABELS
 from engine.board.labels import readable
 from engine.board.views import DataField, Diagram, ElementState, HistoryItem
 from engine.definitions.compiler import CompiledProcess, called_process_ids
@@ -30,19 +31,40 @@ _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 ACTIONS = {
     "case_started": "案件を開始", "task_completed": "完了", "task_claimed": "担当する",
     "task_released": "担当を外す", "task_reassigned": "担当者を変更", "timer_fired": "期限（タイマー）の到来",
-    "case_cancelled": "取り下げ",
+    "case_cancelled": "取り下げ", "organisation_registered": "企業等の新規登録（公開ページ）",
 }
 TASK_ACTIONS = {"task_completed", "task_claimed", "task_released", "task_reassigned"}
 IMPLEMENTATION = {"implement": "実施する", "not_implement": "実施しない"}
 
 
+def bpmn_file(files: Mapping[str, str], process_id: str) -> str:
+    """The file that holds the process: named after it, or (a called process drawn as a second pool, e.g.
+    agreement_period inside agreement_lifecycle.bpmn) whichever .bpmn file declares it."""
+    named = f"{process_id}/{process_id}.bpmn"
+    if named in files:
+        return named
+    for name, content in sorted(files.items()):
+        if name.endswith(".bpmn") and process_id in content:
+            root = etree.fromstring(content.encode("utf-8"))
+            if root.find(f".//bpmn:process[@id='{process_id}']", NS) is not None:
+                return name
+    raise KeyError(f"no .bpmn file holds the process {process_id!r}")
+
+
 def bpmn_xml(files: Mapping[str, str], process_id: str) -> str:
-    return files[f"{process_id}/{process_id}.bpmn"]
+    return files[bpmn_file(files, process_id)]
+
+
+# What an element without a name is called on the page (its id is for the process owner, not for people).
+UNNAMED = {"exclusiveGateway": "分岐", "inclusiveGateway": "分岐", "parallelGateway": "並行する手順の分岐・合流",
+           "eventBasedGateway": "イベントの待ち合わせ", "startEvent": "開始", "endEvent": "終了",
+           "intermediateCatchEvent": "待機", "intermediateThrowEvent": "通知", "boundaryEvent": "期限・割り込み",
+           "scriptTask": "自動処理", "serviceTask": "自動処理", "callActivity": "呼び出し", "subProcess": "サブプロセス"}
 
 
 def element_names(xml: str) -> dict[str, str]:
     root = etree.fromstring(xml.encode("utf-8"))
-    return {node.get("id"): node.get("name") or node.get("id")
+    return {node.get("id"): node.get("name") or UNNAMED.get(etree.QName(node).localname, "手順")
             for node in root.iterfind(".//bpmn:process//*[@id]", NS)}
 
 
@@ -77,25 +99,36 @@ def _element_progress(workflow: BpmnWorkflow) -> dict[tuple[str, str], dict[str,
 
 def diagrams(files: Mapping[str, str], process: CompiledProcess, workflow: BpmnWorkflow,
              history: list[HistoryItem]) -> list[Diagram]:
+    """One diagram per file: a called process in the caller's own file is drawn (and filled in) there."""
     progress = _element_progress(workflow)
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for process_id in called_process_ids(process.bundle, process.process_id):
+        by_file[bpmn_file(files, process_id)].append(process_id)
     shown = []
-    for index, process_id in enumerate(called_process_ids(process.bundle, process.process_id)):
-        entries = defaultdict(list)
-        for item in history:
-            if item.process_id == process_id and item.bpmn_id and item.action in TASK_ACTIONS:
-                entries[item.bpmn_id].append(item.index)
-        xml = bpmn_xml(files, process_id)
-        names = element_names(xml)
-        elements = {bpmn_id: ElementState(bpmn_id, names.get(bpmn_id, bpmn_id), p["completed"], p["active"],
-                                          p["done"], p["total"], entries.get(bpmn_id, []))
-                    for (owner, bpmn_id), p in progress.items() if owner == process_id}
-        for bpmn_id, indexes in entries.items():
-            elements.setdefault(bpmn_id, ElementState(bpmn_id, names.get(bpmn_id, bpmn_id), 0, 0, history=indexes))
+    for index, (file_name, process_ids) in enumerate(by_file.items()):
+        xml = files[file_name]
+        elements = _elements(xml, set(process_ids), progress, history)
         if index > 0 and not elements:
             continue  # a called process this case never entered
-        name = etree.fromstring(xml.encode("utf-8")).find(".//bpmn:process", NS).get("name") or process_id
-        shown.append(Diagram(process_id, name, xml, elements, called=index > 0))
+        name = etree.fromstring(xml.encode("utf-8")).find(
+            f".//bpmn:process[@id='{process_ids[0]}']", NS).get("name") or process_ids[0]
+        shown.append(Diagram(process_ids[0], name, xml, elements, called=index > 0))
     return shown
+
+
+def _elements(xml: str, process_ids: set[str], progress: Mapping[tuple[str, str], Mapping[str, int | None]],
+              history: list[HistoryItem]) -> dict[str, ElementState]:
+    entries = defaultdict(list)
+    for item in history:
+        if item.process_id in process_ids and item.bpmn_id and item.action in TASK_ACTIONS:
+            entries[item.bpmn_id].append(item.index)
+    names = element_names(xml)
+    elements = {bpmn_id: ElementState(bpmn_id, names.get(bpmn_id, bpmn_id), p["completed"], p["active"],
+                                      p["done"], p["total"], entries.get(bpmn_id, []))
+                for (owner, bpmn_id), p in progress.items() if owner in process_ids}
+    for bpmn_id, indexes in entries.items():
+        elements.setdefault(bpmn_id, ElementState(bpmn_id, names.get(bpmn_id, bpmn_id), 0, 0, history=indexes))
+    return elements
 
 
 def history(session: Session, case: Case, process: CompiledProcess) -> list[HistoryItem]:
@@ -118,12 +151,17 @@ def history(session: Session, case: Case, process: CompiledProcess) -> list[Hist
             party = case.organisation.name if task.lane == Lane.ORGANISATION.value else \
                 getattr(departments.get(task.department_id), "name", None)
         items.append(HistoryItem(
-            index=index, at=event.at, action=event.action, action_label=ACTIONS.get(event.action, event.action),
+            index=index, at=event.at, action=event.action, action_label=action_label(event.action),
             step=event.step, lane=event.lane, person=person or ("システム" if event.actor_id is None else None),
             party=party, process_id=task.process_id if task else None, bpmn_id=task.bpmn_id if task else None,
             project=task.project_title if task is not None and task.project_key else None,
             data=data, note=_note(event.action, detail, people)))
     return items
+
+
+def action_label(action: str) -> str:
+    """The case page's word for the action, else the audit trail's; never the stored key."""
+    return ACTIONS.get(action) or ACTION_LABELS.get(action) or "記録"
 
 
 def _people(session: Session, events: list[AuditEvent]) -> dict[int, str]:

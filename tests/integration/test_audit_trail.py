@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from engine.audit import AuditFilter, AuditTrail, AuditTrailImmutableError
+from engine.audit import AuditTrailImmutableError
+from engine.board.audit_trail import AuditFilter, AuditTrail
 from engine.errors import FormDataError, NotAllowedError
 from engine.persistence.models import AuditEvent
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, render_template, request, url_for
 from flask_login import login_required
 
 from engine.access import may_read_audit
-from engine.audit import AuditFilter, AuditTrail
+from engine.board import AuditFilter, AuditTrail
 from engine.errors import FormDataError
 from web import navigation
 from web.engine_access import actor, engine
