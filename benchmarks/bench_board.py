@@ -23,11 +23,11 @@ from sqlalchemy import func, insert, select
 from engine.board.filters import BoardQuery
 from engine.board.service import Board
 from engine.board.steps import END_COLUMNS
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.domain.guideline import Lane
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, Project
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 
 ROOT = Path(__file__).resolve().parent.parent

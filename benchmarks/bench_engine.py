@@ -21,14 +21,14 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from engine.access import SYSTEM
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.persistence.models import Case, HumanTask, WorkflowState
+from engine.service import CaseEngine
 from engine.workflow.runner import complete_task, ready_tasks
 from engine.workflow.scripting import SCRIPT_ENGINE
 from engine.workflow.serialization import dump_workflow, library_serializer, load_workflow
-from engine.bootstrap import bootstrap
-from engine.service import CaseEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = library_serializer()

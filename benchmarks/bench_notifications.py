@@ -25,14 +25,14 @@ from sqlalchemy import select, update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine.accounts.identity import create_user  # noqa: E402
+from engine.bootstrap import bootstrap  # noqa: E402
 from engine.definitions.bundle import Bundle  # noqa: E402
 from engine.demo import seed_people  # noqa: E402
-from engine.accounts.identity import create_user  # noqa: E402
 from engine.notifications.mail import Mailer  # noqa: E402
 from engine.notifications.service import Notifications  # noqa: E402
 from engine.persistence.base import utcnow  # noqa: E402
 from engine.persistence.models import HumanTask, MailOutbox  # noqa: E402
-from engine.bootstrap import bootstrap  # noqa: E402
 from engine.service import CaseEngine  # noqa: E402
 from tests.mail_server import MailServer, give_everyone_mail  # noqa: E402
 

@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import cases  # noqa: E402
+from engine.bootstrap import bootstrap  # noqa: E402
+from engine.cases.timers import TimerWorker  # noqa: E402
 from engine.definitions.bundle import Bundle  # noqa: E402
 from engine.demo import seed_people  # noqa: E402
 from engine.persistence.models import Case, WorkflowState  # noqa: E402
-from engine.bootstrap import bootstrap  # noqa: E402
 from engine.service import CaseEngine  # noqa: E402
-from engine.cases.timers import TimerWorker  # noqa: E402
 from tests.integration.test_comprehensive_flow import concluded_on  # noqa: E402
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

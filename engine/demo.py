@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from engine.access import SYSTEM
+from engine.accounts.identity import create_department, create_organisation, create_user, hash_password
 from engine.definitions.bundle import Bundle
 from engine.demo_data import DEPARTMENTS
 from engine.domain.guideline import Lane
-from engine.accounts.identity import create_department, create_organisation, create_user, hash_password
 from engine.persistence.models import Department, Organisation, UserAccount
 from engine.service import CaseEngine
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Flask
 
-from engine.config import Settings
 from engine.bootstrap import bootstrap
+from engine.config import Settings
 
 
 def _secret_key(app: Flask) -> str:

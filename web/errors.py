@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from engine.accounts import AccountError, SignInThrottledError
 from engine.errors import (
     CaseStateError,
     DefinitionError,
@@ -19,7 +20,6 @@ from engine.errors import (
     TaskConflictError,
     WorkflowFailure,
 )
-from engine.accounts import AccountError, SignInThrottledError
 
 STATUS = {
     NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,

@@ -6,10 +6,9 @@ from datetime import UTC, date, datetime
 
 from flask import Flask
 
-from engine.domain.japan_time import JAPAN
 from engine.domain.guideline import CATEGORIES, OUTCOMES
+from engine.domain.japan_time import JAPAN
 from engine.domain.wareki import format_wareki
-
 
 
 def wareki(value: date | datetime | str | None) -> str:

@@ -22,9 +22,9 @@ from engine.accounts.fields import (
     check_organisation_name,
     check_username,
 )
+from engine.accounts.identity import actor_for, create_department, create_organisation, next_department_code
 from engine.audit import record
 from engine.errors import NotAllowedError, NotFoundError
-from engine.accounts.identity import actor_for, create_department, create_organisation, next_department_code
 from engine.persistence.models import (
     Case,
     Department,

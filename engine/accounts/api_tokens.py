@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from engine.errors import NotFoundError, RenkeiError
-from engine.persistence.models import ApiToken, UserAccount
 from engine.accounts.identity import active_person
 from engine.accounts.views import Person
+from engine.errors import NotFoundError, RenkeiError
+from engine.persistence.models import ApiToken, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context

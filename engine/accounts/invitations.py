@@ -17,10 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
-from engine.accounts.fields import Problems, check_password
 from engine.accounts.administration import audit
-from engine.errors import RenkeiError
+from engine.accounts.fields import Problems, check_password
 from engine.accounts.identity import actor_for, hash_password
+from engine.errors import RenkeiError
 from engine.persistence.models import Invitation, UserAccount
 
 LIFETIME = timedelta(days=7)

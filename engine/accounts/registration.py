@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.cases import service as cases
 from engine.access import Role
+from engine.accounts.administration import audit
 from engine.accounts.fields import (
     Problems,
     check_email,
@@ -23,10 +23,10 @@ from engine.accounts.fields import (
     check_password,
     check_username,
 )
-from engine.accounts.administration import audit
+from engine.accounts.identity import actor_for, hash_password
+from engine.cases import service as cases
 from engine.domain.guideline import Lane
 from engine.errors import RenkeiError
-from engine.accounts.identity import actor_for, hash_password
 from engine.persistence.models import Case, HumanTask, Organisation, RegistrationAttempt, UserAccount
 from engine.persistence.models.human_task import READY
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.accounts import administration
-from engine.accounts import directory
-from engine.accounts import invitations
-from engine.accounts import registration
 from engine.access import Actor, Role, manages_partners, manages_people
+from engine.accounts import administration, directory, invitations, registration
 from engine.accounts.administration import UserInput
 from engine.accounts.directory import (
     AuditRecord,
@@ -25,12 +22,12 @@ from engine.accounts.directory import (
     Status,
     UserView,
 )
-from engine.errors import NotAllowedError, NotFoundError
-from engine.accounts.invitations import InvitationView, IssuedInvitation
-from engine.persistence.models import Department, Organisation, UserAccount
-from engine.accounts.registration import RegistrationInput
 from engine.accounts.identity import person_of
+from engine.accounts.invitations import InvitationView, IssuedInvitation
+from engine.accounts.registration import RegistrationInput
 from engine.accounts.views import Person
+from engine.errors import NotAllowedError, NotFoundError
+from engine.persistence.models import Department, Organisation, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, lists_lane, may_act_on_agreement, may_see_task
+from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
@@ -25,7 +26,6 @@ from engine.agreements.views import (
     TimerProblem,
 )
 from engine.domain.lifecycle_schedule import fiscal_year_label
-from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.persistence.models import (
     AgreementCaseLink,
     AgreementNotice,

@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases import service as cases
 from engine.access import SYSTEM
 from engine.agreements.scope import involved_departments, meeting_departments, results_by_year
-from engine.library.deployment import compiled_version
+from engine.cases import service as cases
 from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import ScheduleSettings, ScheduleSettingsError, period_schedule
 from engine.domain.validity import ValidityPeriod, fiscal_year, initial_period
 from engine.errors import WorkflowFailure
 from engine.events import AgreementSigned, CaseEnded, Event, TaskReady
+from engine.library.deployment import compiled_version
 from engine.notifications.service import notify_termination_proposed
 from engine.persistence.models import (
     Agreement,

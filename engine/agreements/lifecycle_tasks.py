@@ -19,15 +19,15 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases import service as cases
 from engine.access import SYSTEM
+from engine.agreements.lifecycle import ENDING, LIFECYCLE, period_of_case, validity
+from engine.cases import service as cases
+from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import period_schedule
 from engine.domain.validity import fiscal_year
 from engine.domain.wareki import format_wareki
 from engine.errors import CaseStateError, FormDataError
 from engine.events import Event, TaskCompleted
-from engine.agreements.lifecycle import ENDING, LIFECYCLE, period_of_case, validity
-from engine.domain.japan_time import japan_date
 from engine.persistence.models import (
     Agreement,
     AgreementCaseLink,

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor
 from engine.agreements.views import AgreementRow, LinkedCaseView
-from engine.errors import CaseNotFoundError
 from engine.cases.queries import visible_case
+from engine.errors import CaseNotFoundError
 
 
 class CaseLinks:

@@ -15,6 +15,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, readable_agreements
+from engine.agreements.lifecycle import STATUS_LABELS
 from engine.agreements.links import CaseLinks
 from engine.agreements.views import (
     AgreementRow,
@@ -28,7 +29,6 @@ from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.lifecycle_schedule import fiscal_year_label
 from engine.domain.projects import categories_spanned
 from engine.errors import NotFoundError
-from engine.agreements.lifecycle import STATUS_LABELS
 from engine.persistence.models import (
     Agreement,
     AgreementCaseLink,

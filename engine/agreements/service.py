@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases import service as cases
 from engine.access import Actor, AgreementAction, may_act_on_agreement
 from engine.agreements.detail import agreement_detail, running_period
+from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.scope import meeting_departments
 from engine.agreements.views import (
@@ -26,10 +26,10 @@ from engine.agreements.views import (
     RegisterFilter,
     RegisterPage,
 )
+from engine.cases import service as cases
+from engine.domain.japan_time import japan_date
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
-from engine.agreements.lifecycle import OPEN_STATUSES
-from engine.domain.japan_time import japan_date
 from engine.persistence.models import Agreement, Case, Department, PartnershipMeeting
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.partnership_meeting import GENERAL

@@ -18,8 +18,8 @@ from engine.access import Actor, may_read_audit
 from engine.audit import ACTION_LABELS
 from engine.board import audit_details
 from engine.board.views import DataField
-from engine.domain.japan_time import JAPAN
 from engine.csv_export import csv_text
+from engine.domain.japan_time import JAPAN
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import FormDataError, NotAllowedError
 from engine.persistence.models import AuditEvent, Case, UserAccount

@@ -13,8 +13,8 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from engine.domain.japan_time import JAPAN
 from engine.board.steps import INDIVIDUAL, INDIVIDUAL_PROCESS, OTHER, WAITING, step_of
+from engine.domain.japan_time import JAPAN
 from engine.domain.projects import tally
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, HumanTask, Project

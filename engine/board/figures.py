@@ -12,15 +12,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Float, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.domain.japan_time import JAPAN
 from engine.board.filters import proposals
 from engine.board.steps import MARKS
 from engine.board.views import CountRow, Figures, StepDuration, YearFigures
 from engine.domain.guideline import CATEGORIES
+from engine.domain.japan_time import JAPAN
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case, Department, HumanTask, Project
 from engine.persistence.models.human_task import COMPLETED
-
 
 
 def _fiscal_year_start(year: int) -> datetime:

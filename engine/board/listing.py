@@ -13,10 +13,10 @@ from engine.access import Actor, is_city_staff
 from engine.board.filters import BoardQuery, column_of, conditions, ordering, visible
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
+from engine.cases.views import TimerProblem
 from engine.domain.guideline import Lane
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import READY
-from engine.cases.views import TimerProblem
 
 KANBAN_CARDS = 20  # cards drawn per column; the column's count and a link to its full list show the rest
 _Claimant = aliased(UserAccount)

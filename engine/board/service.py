@@ -16,12 +16,12 @@ from engine.access import Actor, may_read_overview
 from engine.board import diagram, figures, listing
 from engine.board.filters import ANY_PROCESS, BoardQuery
 from engine.board.views import BoardPage, BoardRow, CaseDetail, Figures, HeatStep, HeatView, Option
-from engine.library.deployment import compiled_version
+from engine.cases.queries import visible_case
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
+from engine.library.deployment import compiled_version
 from engine.persistence.models import Case, HumanTask, ProcessVersion
 from engine.persistence.models.human_task import READY
 from engine.persistence.models.process_version import latest
-from engine.cases.queries import visible_case
 
 HEAT_LIST_LIMIT = 200
 

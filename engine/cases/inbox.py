@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.cases import queries
 from engine.access import Actor
-from engine.persistence.models import Case, HumanTask, Organisation
+from engine.cases import queries
 from engine.cases.queries import InboxView, TaskFilter
 from engine.cases.views import TaskSummary
+from engine.persistence.models import Case, HumanTask, Organisation
 
 if TYPE_CHECKING:
     from engine.context import Context

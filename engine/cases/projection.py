@@ -18,15 +18,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.board import columns as board_columns
+from engine.cases.routing import Directory, route
 from engine.domain.due_dates import task_due_at
 from engine.domain.projects import is_counted
 from engine.domain.validity import initial_period
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
-from engine.cases.routing import Directory, route
 from engine.persistence.models.human_task import CANCELLED, READY
-from engine.workflow.runner import ReadyTask, active_element_ids, case_data, next_timer_due, outcome, ready_tasks
+from engine.workflow.runner import (
+    ReadyTask,
+    active_element_ids,
+    case_data,
+    next_timer_due,
+    outcome,
+    ready_tasks,
+)
 
 
 @dataclass(frozen=True)

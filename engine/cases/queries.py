@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, may_complete, may_read_case, may_release, routed_to
 from engine.cases.service import form_options, visible_task
-from engine.library.deployment import compiled_version
+from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
 from engine.domain.projects import is_counted, tally
 from engine.errors import CaseNotFoundError
 from engine.forms.definition import CHOICE_TYPES
+from engine.library.deployment import compiled_version
 from engine.persistence.models import (
     Agreement,
     AuditEvent,
@@ -33,7 +34,6 @@ from engine.persistence.models import (
 from engine.persistence.models.human_task import COMPLETED, READY
 from engine.workflow.runner import active_element_ids, find_ready_task
 from engine.workflow.serialization import load_workflow
-from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
 
 InboxView = Literal["mine", "group", "completed"]
 _Claimant = aliased(UserAccount)

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from engine import audit
 from engine.access import (
     Actor,
@@ -28,7 +28,8 @@ from engine.access import (
     may_release,
     start_refusal,
 )
-from engine.library.deployment import compiled_version
+from engine.accounts.identity import actor_for
+from engine.cases.projection import StepInput, sync_case
 from engine.domain.wareki import era_of
 from engine.errors import (
     CaseNotFoundError,
@@ -40,12 +41,18 @@ from engine.errors import (
 )
 from engine.events import CaseStarted, TaskCompleted, TaskReassigned, TimerFired, publish
 from engine.forms.submission import options_from_data, validate_submission
-from engine.accounts.identity import actor_for
-from engine.persistence.models import Case, HumanTask, Organisation, ProcessVersion, UserAccount, WorkflowState
+from engine.library.deployment import compiled_version
+from engine.persistence.models import (
+    Case,
+    HumanTask,
+    Organisation,
+    ProcessVersion,
+    UserAccount,
+    WorkflowState,
+)
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.human_task import CANCELLED, COMPLETED, READY
 from engine.persistence.models.process_version import latest
-from engine.cases.projection import StepInput, sync_case
 from engine.workflow.runner import (
     assign_project_ids,
     complete_task,

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases import queries
 from engine.access import Actor, acts_in_lane, may_reassign
+from engine.accounts.identity import actor_for
+from engine.cases import queries
 from engine.cases import service as cases
 from engine.cases.service import visible_task
-from engine.errors import FormDataError, NotFoundError, TaskConflictError
-from engine.accounts.identity import actor_for
-from engine.persistence.models import AuditEvent, UserAccount
 from engine.cases.views import CaseStatus, TaskDetail
+from engine.errors import FormDataError, NotFoundError, TaskConflictError
+from engine.persistence.models import AuditEvent, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context

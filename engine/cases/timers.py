@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.cases import service as cases
 from engine import audit
 from engine.access import SYSTEM
+from engine.cases import service as cases
 from engine.errors import TaskConflictError
 from engine.persistence.models import Case
 

@@ -9,11 +9,11 @@ which every serializer config already keeps, so no custom converter is needed.
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.spiff.parser import VALIDATOR
 from SpiffWorkflow.spiff.parser.event_parsers import SpiffEndEventParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser, UserTaskParser
-from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask, UserTask
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
-from engine.domain.japan_time import JAPAN
 
+from engine.domain.japan_time import JAPAN
 
 
 def due_moment(day: date) -> datetime:

@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from engine.library import catalogue as library
 from engine.access import Actor
 from engine.definitions import archive
 from engine.definitions.diff import VersionDiff, diff_files
 from engine.definitions.scenario_files import SCENARIO_NAME, scenario_problems, user_tasks
+from engine.errors import CaseStateError, DefinitionError, FormDataError, NotFoundError
+from engine.library import catalogue as library
 from engine.library.deployment import deploy_bundle
 from engine.library.draft_checks import DryRun, ValidationReport, bundle_of, dry_run_files, validate_files
-from engine.errors import CaseStateError, DefinitionError, FormDataError, NotFoundError
+from engine.library.scenarios import ScenarioResult
 from engine.persistence.models import ProcessDraft, ProcessVersion
 from engine.persistence.models.process_draft import DEPLOYED, DISCARDED, OPEN
 from engine.persistence.models.process_version import latest
-from engine.library.scenarios import ScenarioResult
 
 if TYPE_CHECKING:
     from engine.context import Context

@@ -22,12 +22,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.library import catalogue as library
 from engine import audit
 from engine.access import Actor
+from engine.cases.projection import sync_case
+from engine.cases.routing import Directory, RoutingError, route
+from engine.cases.service import save_workflow
 from engine.definitions.compiler import CompiledProcess
-from engine.library.deployment import compiled_version
 from engine.errors import CaseStateError, NotFoundError
+from engine.library import catalogue as library
+from engine.library.deployment import compiled_version
 from engine.persistence.models import (
     Case,
     CaseMigration,
@@ -36,11 +39,8 @@ from engine.persistence.models import (
     ProcessVersion,
     UserAccount,
 )
-from engine.cases.routing import Directory, RoutingError, route
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.persistence.models.process_version import latest
-from engine.cases.projection import sync_case
-from engine.cases.service import save_workflow
 from engine.workflow.runner import ready_tasks
 from engine.workflow.serialization import library_serializer, load_workflow
 

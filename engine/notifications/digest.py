@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.notifications.kinds import Kind
 from engine.domain.japan_time import JAPAN
+from engine.notifications.kinds import Kind
 from engine.persistence.models import MailOutbox, Notification, UserAccount
 from engine.persistence.models.notification import MAIL_DIGEST
 

@@ -27,8 +27,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from engine.domain.japan_time import JAPAN
 from engine.access import Actor, may_read_mail_outbox
+from engine.domain.japan_time import JAPAN
 from engine.domain.wareki import format_wareki
 from engine.errors import NotAllowedError, NotFoundError, RenkeiError
 from engine.notifications.kinds import Kind

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import DEMO_PASSWORD, seed_people
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES, ROOT
 from web import create_app

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 

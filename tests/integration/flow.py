@@ -6,9 +6,9 @@ They follow docs/process-data.md, so the tests read as the guideline's steps ①
 from __future__ import annotations
 
 from engine.access import SYSTEM
+from engine.cases.views import TaskSummary
 from engine.demo_data import DEPARTMENTS
 from engine.service import CaseEngine
-from engine.cases.views import TaskSummary
 
 NOT_APPLIES = {f"r35_{n}": "not_applies" for n in range(1, 9)}
 

@@ -15,13 +15,13 @@ from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 
 from engine.access import SYSTEM
-from engine.agreements.views import AgreementDetail
 from engine.agreements.service import AgreementRegister
+from engine.agreements.views import AgreementDetail
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.demo_data import DEPARTMENTS
 from engine.domain.guideline import Lane
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow

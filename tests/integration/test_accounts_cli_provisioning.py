@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from engine.bootstrap import bootstrap
 from engine.cli import cli
 from engine.persistence.models import AuditEvent
-from engine.bootstrap import bootstrap
 
 
 @pytest.fixture

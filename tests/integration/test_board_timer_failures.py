@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from engine.board.filters import parse_query
 from engine.board.service import Board
-from engine.persistence.models import Case
 from engine.cases.timers import TimerWorker
+from engine.persistence.models import Case
 from tests.integration.lifecycle_steps import frozen_engine
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.integration.timer_process import timer_bundle

@@ -6,11 +6,11 @@ import threading
 
 from sqlalchemy import func, select
 
+from engine.accounts.identity import create_user
+from engine.bootstrap import bootstrap
 from engine.cases import service as case_operations
 from engine.errors import TaskConflictError
-from engine.accounts.identity import create_user
 from engine.persistence.models import AuditEvent, HumanTask
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 

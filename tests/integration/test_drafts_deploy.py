@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.definitions.archive import write_zip
-from engine.library.drafts import DraftService
 from engine.errors import CaseStateError, DefinitionError, FormDataError, NotAllowedError
+from engine.library.drafts import DraftService
 from engine.persistence.models import AuditEvent, ProcessVersion
 from tests.diagrams import tiny_bpmn
 from tests.integration.flow import Flow

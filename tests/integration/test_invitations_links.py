@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
+from engine.accounts.invitations import InvitationInvalidError, token_hash
 from engine.accounts.service import AccountService, UserInput
 from engine.errors import FormDataError
-from engine.accounts.invitations import InvitationInvalidError, token_hash
 from engine.persistence.models import AuditEvent, Invitation
 
 PASSWORD = "kaigan-seisou-2025"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from engine.bootstrap import bootstrap
 from engine.cli import cli
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
-from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES
 from tests.integration.flow import Flow
 from tests.mail_server import MailServer, give_everyone_mail

@@ -13,7 +13,13 @@ from engine.notifications.mail import Mailer, MailTemplates, mail_pass
 from engine.notifications.service import Kind, Notifications
 from engine.persistence.models import HumanTask, MailOutbox
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
-from tests.mail_server import MailServer, give_everyone_mail, password_check, self_signed_certificate, server_tls
+from tests.mail_server import (
+    MailServer,
+    give_everyone_mail,
+    password_check,
+    self_signed_certificate,
+    server_tls,
+)
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.notifications.mail import Mailer
-from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES, _reset_postgres
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.mail_server import MailServer, give_everyone_mail

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from engine.access import SYSTEM
-from engine.library.drafts import DraftService
 from engine.errors import CaseStateError, NotAllowedError
+from engine.library.drafts import DraftService
 from engine.library.migration import MigrationRefusedError, MigrationService
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.redrawn import PROCESS, redrawn_files

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import events
-from engine.errors import FormDataError, NotFoundError
 from engine.accounts.identity import create_user
+from engine.errors import FormDataError, NotFoundError
 from engine.notifications.mail import MailTemplates
 from engine.notifications.service import Kind, Notifications
 from engine.persistence.models import HumanTask, MailOutbox, Notification, UserAccount

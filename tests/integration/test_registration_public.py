@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.accounts.registration import RegistrationThrottledError
 from engine.accounts.service import AccountService, RegistrationInput
+from engine.bootstrap import bootstrap
 from engine.errors import FormDataError
 from engine.persistence.models import Case, Organisation, RegistrationAttempt, UserAccount
-from engine.accounts.registration import RegistrationThrottledError
-from engine.bootstrap import bootstrap
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from engine.cases.timers import TimerWorker, retry_delay
 from engine.cli import cli
 from engine.persistence.models import AuditEvent, Case
 from engine.service import CaseEngine
-from engine.cases.timers import TimerWorker, retry_delay
 from tests.integration.lifecycle_steps import frozen_engine
 from tests.integration.timer_process import timer_bundle
 

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.bootstrap import bootstrap
 from engine.demo import seed_people
 from engine.persistence.models import AuditEvent, Case
-from engine.bootstrap import bootstrap
 from tests.conftest import ROOT, _reset_postgres
 from tests.integration.timer_process import timer_bundle
 

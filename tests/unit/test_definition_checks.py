@@ -4,7 +4,7 @@ import pytest
 
 from engine.definitions.compiler import compile_process
 from engine.errors import DefinitionError
-from tests.diagrams import tiny_bundle, tiny_bpmn
+from tests.diagrams import tiny_bpmn, tiny_bundle
 
 
 def problems(**changes) -> list[str]:

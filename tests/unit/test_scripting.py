@@ -2,7 +2,12 @@
 
 import pytest
 
-from engine.workflow.scripting import RestrictedEnvironment, ScriptRefusedError, compile_expression, compile_script
+from engine.workflow.scripting import (
+    RestrictedEnvironment,
+    ScriptRefusedError,
+    compile_expression,
+    compile_script,
+)
 
 ATTACKS = [
     "import os",

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import DEMO_PASSWORD, seed_people
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 from web import create_app

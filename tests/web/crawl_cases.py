@@ -21,9 +21,9 @@ from freezegun import freeze_time
 from engine.access import SYSTEM
 from engine.accounts import AccountService, RegistrationInput
 from engine.agreements import AgreementRegister
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import DemoCase, run_demo_case, seed_people
-from engine.bootstrap import bootstrap
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.domain.validity import initial_period
 from engine.domain.wareki import format_wareki
-from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.web.test_api_contract import conforms

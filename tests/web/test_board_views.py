@@ -11,9 +11,8 @@ from engine.board.listing import fiscal_year_label
 from engine.domain.due_dates import JAPAN
 from engine.domain.validity import fiscal_year
 from engine.persistence.models import Case
-from web.filters import wareki
-
 from tests.integration.board_cases import at_step_2, at_step_5, concluded
+from web.filters import wareki
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.access import proposes_as
-from engine.agreements import AgreementRegister
 from engine.accounts.api_tokens import ApiTokens
+from engine.agreements import AgreementRegister
+from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.errors import NotAllowedError, NotFoundError
 from engine.persistence.models import AuditEvent, Case, HumanTask, PartnershipMeeting
-from engine.bootstrap import bootstrap
 from tests.conftest import PROCESSES
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.test_comprehensive_flow import concluded_on

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from engine.agreements.service import AgreementRegister
 from engine.agreements.public_register import PUBLIC_FIELDS
+from engine.agreements.service import AgreementRegister
 from tests.integration.flow import NOT_APPLIES, Flow, project
 
 PROJECTS = [

@@ -12,8 +12,7 @@ from functools import wraps
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_login import login_required
 
-from engine.accounts import AccountService, manages_partners, manages_people
-from engine.accounts import ADMIN_ACTIONS
+from engine.accounts import ADMIN_ACTIONS, AccountService, manages_partners, manages_people
 from engine.errors import NotAllowedError
 from web import navigation
 from web.engine_access import actor, engine

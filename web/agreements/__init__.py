@@ -12,10 +12,16 @@ from __future__ import annotations
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.agreements import KIND_LABELS, REQUIREMENT_ITEMS, AgreementRow, Choice, RegisterFilter
-from engine.agreements import AgreementRegister
+from engine.agreements import (
+    KIND_LABELS,
+    REQUIREMENT_ITEMS,
+    STATUS_LABELS,
+    AgreementRegister,
+    AgreementRow,
+    Choice,
+    RegisterFilter,
+)
 from engine.errors import FormDataError
-from engine.agreements import STATUS_LABELS
 from web import navigation
 from web.board.exports import Table, csv_response, xlsx_response
 from web.engine_access import actor, engine

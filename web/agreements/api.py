@@ -12,8 +12,7 @@ from functools import cache
 
 from flask import Blueprint, g, jsonify, request
 
-from engine.agreements import AgreementDetail, AgreementRow, NoticeView, RegisterFilter
-from engine.agreements import AgreementRegister
+from engine.agreements import AgreementDetail, AgreementRegister, AgreementRow, NoticeView, RegisterFilter
 from web.engine_access import engine
 
 bp = Blueprint("agreements", __name__)

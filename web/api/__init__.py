@@ -23,11 +23,10 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from engine.accounts import ApiTokens
 from engine.access import CITY, ORGANISATION, proposes_as
+from engine.accounts import ApiTokens
+from engine.cases import VIEWS, Inbox, TaskPages
 from engine.errors import FormDataError
-from engine.cases import VIEWS, Inbox
-from engine.cases import TaskPages
 from web.api.serialize import case_json, person_json, task_detail_json, task_json
 from web.engine_access import engine
 from web.errors import error_body

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from engine.cases import TaskPage
 from engine.accounts import Person
-from engine.cases import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskSummary
+from engine.cases import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskPage, TaskSummary
 
 
 def _when(value: date | datetime | None) -> str | None:

@@ -11,11 +11,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask_login import login_required
 
-from engine.board import SORTS, BoardQuery, parse_query
-from engine.board import fiscal_year_label
-from engine.board import Board
-from engine.board import COLUMNS, OVERDUE_AFTER
 from engine.access import may_read_overview
+from engine.board import COLUMNS, OVERDUE_AFTER, SORTS, Board, BoardQuery, fiscal_year_label, parse_query
 from engine.errors import FormDataError
 from web import navigation
 from web.board import charts, exports

@@ -11,9 +11,7 @@ from datetime import datetime
 
 from flask import Blueprint, g, jsonify, request
 
-from engine.board import parse_query
-from engine.board import Board
-from engine.board import BoardRow
+from engine.board import Board, BoardRow, parse_query
 from engine.errors import FormDataError
 from web.engine_access import engine
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.board import fiscal_year_label
-from engine.board import Figures
+from engine.board import Figures, fiscal_year_label
 
 WIDTH = 720
 LEFT = 8

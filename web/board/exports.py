@@ -18,9 +18,7 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from engine.board import fiscal_year_label
-from engine.board import STATUSES
-from engine.board import BoardRow, Figures
+from engine.board import STATUSES, BoardRow, Figures, fiscal_year_label
 from engine.csv_export import csv_text
 from engine.domain.guideline import OUTCOMES
 from web.filters import wareki, wareki_time

@@ -11,8 +11,7 @@ from dataclasses import asdict
 from flask import Blueprint, Flask, render_template
 from flask_login import login_required
 
-from engine.board import fiscal_year_label
-from engine.board import Board
+from engine.board import Board, fiscal_year_label
 from web.engine_access import actor, engine
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, render_template, request, url_for
 from flask_login import login_required
 
-from engine.cases import VIEWS, Inbox
-from engine.cases import SORT_COLUMNS, TaskFilter
+from engine.cases import SORT_COLUMNS, VIEWS, Inbox, TaskFilter
 from web import navigation
 from web.engine_access import actor, engine
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import login_user
 
-from engine.accounts import AccountService
+from engine.accounts import AccountService, InvitationInvalidError, InvitationView
 from engine.errors import FormDataError
-from engine.accounts import InvitationInvalidError, InvitationView
 from web.engine_access import engine
 from web.extensions import SignedIn
 

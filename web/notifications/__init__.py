@@ -14,8 +14,7 @@ from flask_login import login_required
 
 from engine.access import may_read_mail_outbox
 from engine.errors import FormDataError
-from engine.notifications import Mailer, SmtpSettings
-from engine.notifications import Kind, Notifications
+from engine.notifications import Kind, Mailer, Notifications, SmtpSettings
 from web import navigation
 from web.engine_access import actor, engine
 

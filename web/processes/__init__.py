@@ -20,9 +20,9 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine.library import DraftService
 from engine.access import may_read_processes
 from engine.errors import FormDataError
+from engine.library import DraftService
 from web.engine_access import actor, engine
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")

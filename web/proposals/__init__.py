@@ -11,9 +11,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from engine.access import CITY, ORGANISATION, Actor, may_propose, proposes_as
-from engine.accounts import AccountService, RegistrationInput
+from engine.accounts import PROPOSAL_PROCESS, AccountService, RegistrationInput, RegistrationThrottledError
 from engine.errors import FormDataError, NotAllowedError
-from engine.accounts import PROPOSAL_PROCESS, RegistrationThrottledError
 from web import navigation
 from web.engine_access import actor, engine
 from web.extensions import SignedIn

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.errors import NotAllowedError, TaskConflictError
 from engine.cases import TaskPage, TaskPages
+from engine.errors import NotAllowedError, TaskConflictError
 from web.engine_access import actor, engine
 from web.tasks.form_input import apply_row_action, parse_form
 from web.tasks.form_view import FormView

@@ -16,8 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
-from engine.forms import CHOICE_TYPES
-from engine.forms import FeelSyntaxError, compile_feel
+from engine.forms import CHOICE_TYPES, FeelSyntaxError, compile_feel
 from web.tasks.form_input import FieldName, field_id, field_labels
 from web.tasks.markup import render_text
 
