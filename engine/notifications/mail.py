@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from engine.context import Context
 
 log = logging.getLogger(__name__)
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "notifications"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "notifications"  # the shipped mail templates
 SECURITY = ("starttls", "ssl", "none")
 
 
