@@ -17,7 +17,7 @@ from engine.config import Settings
 from engine.definitions.bundle import Bundle
 from engine.errors import DefinitionError, RenkeiError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("engine.cli")  # the same name when run as ``python -m engine.cli``
 
 
 def _engine(settings: Settings):
@@ -333,7 +333,9 @@ def _passes(name: str, one_pass: Callable[[Callable[[], bool]], str], loop: bool
     if not loop:
         click.echo(one_pass(lambda: False))
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Renkei's own lines at INFO (a stop, a recovery); SpiffWorkflow's step-by-step chatter stays out.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("engine").setLevel(logging.INFO)
     worker_loop = WorkerLoop(one_pass, interval, name=name, report=click.echo)
     with worker_loop.stopping_on_signals():
         worker_loop.run()
