@@ -305,13 +305,16 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
+LOOP_HELP = "終了せずに一定間隔で実行し続けます（SIGTERM・SIGINT で、処理中の1件を終えてから終了）"
+
+
 @cli.group()
 def timers() -> None:
     """タイマーの実行"""
 
 
 @timers.command("run")
-@click.option("--loop", is_flag=True, help="終了せずに一定間隔で実行し続けます（SIGTERM で実行中の案件を終えてから終了）")
+@click.option("--loop", is_flag=True, help=LOOP_HELP)
 @click.option("--interval", type=float, help="--loop の間隔（秒）")
 @click.pass_obj
 def timers_run(settings: Settings, loop: bool, interval: float | None) -> None:
@@ -347,7 +350,7 @@ def mail() -> None:
 
 
 @mail.command("send")
-@click.option("--loop", is_flag=True, help="終了せずに一定間隔で実行し続けます")
+@click.option("--loop", is_flag=True, help=LOOP_HELP)
 @click.option("--interval", type=float, help="--loop の間隔（秒。既定: RENKEI_MAIL_INTERVAL）")
 @click.pass_obj
 def mail_send(settings: Settings, loop: bool, interval: float | None) -> None:

@@ -1,4 +1,4 @@
-"""The database goes away under running workers and comes back: they log, wait, and carry on (issue #14 item 5).
+"""The database goes away under running workers and comes back: they log, wait, carry on (issue #14 item 5).
 
 ``renkei timers run --loop`` and ``renkei mail send --loop`` run as real processes against a PostgreSQL server
 of this test's own (tests/own_postgres.py), which the test stops for a few seconds — the shared test server is
@@ -50,10 +50,22 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> float:
 
 
 def worker(url: str, smtp: MailServer, *command: str) -> subprocess.Popen:
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "RENKEI_DATABASE_URL": url,
-                   "RENKEI_SMTP_HOST": "127.0.0.1", "RENKEI_SMTP_PORT": str(smtp.port), "RENKEI_SMTP_TLS": "none"}
-    return subprocess.Popen([sys.executable, "-m", "engine.cli", *command, "--loop", "--interval", "0.2"],
-                            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RENKEI_DATABASE_URL": url,
+        "RENKEI_SMTP_HOST": "127.0.0.1",
+        "RENKEI_SMTP_PORT": str(smtp.port),
+        "RENKEI_SMTP_TLS": "none",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", *command, "--loop", "--interval", "0.2"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_timer_and_mail_workers_survive_a_database_outage_and_resume_after_the_restart(own_postgres):
@@ -67,7 +79,9 @@ def test_timer_and_mail_workers_survive_a_database_outage_and_resume_after_the_r
 
     def timed_cases(due: datetime, count: int) -> list[int]:
         engine.deploy(timer_bundle(f'"{due.isoformat()}"'))
-        return [engine.start_case(seisaku, "timed", organisation, "city", {"divisor": 1}).id for _ in range(count)]
+        return [
+            engine.start_case(seisaku, "timed", organisation, "city", {"divisor": 1}).id for _ in range(count)
+        ]
 
     def completed(ids: list[int]) -> bool:
         with engine.unit_of_work() as session:
@@ -83,12 +97,15 @@ def test_timer_and_mail_workers_survive_a_database_outage_and_resume_after_the_r
         engine.database.dispose()
         own_postgres.stop()
         time.sleep(OUTAGE)
-        assert [w.poll() for w in workers] == [None, None], "a worker left its loop when the database went away"
+        assert [w.poll() for w in workers] == [None, None], (
+            "a worker left its loop when the database went away"
+        )
         own_postgres.start()
         recovery = wait_for(lambda: completed(during), 90)
         Flow(engine).start()  # a new mail after the restart
         mail_recovery = wait_for(lambda: len(smtp.received) == 2, 90)
-        print(f"timers fired {recovery:.1f} s and new mail went out {recovery + mail_recovery:.1f} s after the restart")
+        mailed = recovery + mail_recovery
+        print(f"after the restart: timers fired in {recovery:.1f} s, new mail went out in {mailed:.1f} s")
         for process in workers:
             process.send_signal(signal.SIGTERM)
         outputs = [process.communicate(timeout=30) for process in workers]
