@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,6 +16,8 @@ import click
 from engine.config import Settings
 from engine.definitions.bundle import Bundle
 from engine.errors import DefinitionError, RenkeiError
+
+log = logging.getLogger("engine.cli")  # the same name when run as ``python -m engine.cli``
 
 
 def _engine(settings: Settings):
@@ -220,28 +226,122 @@ def _provision(settings: Settings, action, message) -> None:
     click.echo(message(created) if callable(message) else message)
 
 
+class WorkerLoop:
+    """The loop of ``renkei timers run --loop`` and ``renkei mail send --loop``: it ends only when told to.
+
+    A pass that fails — the database gone or refusing connections, or anything else — is logged in one line
+    the first time that kind of failure is seen (not on every retry), and the next pass comes after a back-off
+    that doubles from ``FIRST_BACKOFF`` up to ``longest_backoff``; the pool reconnects by itself once the
+    database is back, and the recovery is logged in one line too. ``stop`` (set by SIGTERM or SIGINT) is asked
+    before each item of a pass, so the item in hand is finished, never cut off.
+    """
+
+    FIRST_BACKOFF = 1.0
+
+    def __init__(self, one_pass: Callable[[Callable[[], bool]], object], interval: float, *,
+                 stop: threading.Event | None = None, name: str = "worker",
+                 report: Callable[[str], object] | None = None, longest_backoff: float = 60.0) -> None:
+        self.one_pass, self.interval, self.name = one_pass, interval, name
+        self.stop = stop or threading.Event()
+        self.report = report
+        self.longest_backoff = longest_backoff
+        self.passes = 0  # passes that ended normally
+        self.failures: dict[str, int] = {}  # failed passes by kind, for the operator and the tests
+
+    def run(self) -> None:
+        failing: str | None = None  # the kind of failure the last pass ended in
+        since, backoff = 0.0, self.FIRST_BACKOFF
+        while not self.stop.is_set():
+            try:
+                result = self.one_pass(self.stop.is_set)
+            except Exception as error:  # noqa: BLE001 - a worker outlives every failure of a pass
+                kind = _failure_kind(error)
+                self.failures[kind] = self.failures.get(kind, 0) + 1
+                if kind != failing:
+                    since = since if failing else time.monotonic()
+                    log.warning("%s: pass failed (%s), retrying with back-off up to %.0f s: %s", self.name,
+                                kind, self.longest_backoff, _first_line(error),
+                                exc_info=kind.startswith("error"))
+                failing = kind
+                self.stop.wait(backoff)
+                backoff = min(backoff * 2, self.longest_backoff)
+                continue
+            if failing:
+                log.warning("%s: working again after %.1f s (%s)", self.name, time.monotonic() - since,
+                            failing)
+                failing, backoff = None, self.FIRST_BACKOFF
+            self.passes += 1
+            if self.report and result is not None:
+                self.report(str(result))
+            self.stop.wait(self.interval)
+
+    @contextmanager
+    def stopping_on_signals(self) -> Iterator[None]:
+        """SIGTERM and SIGINT set ``stop``; a second signal ends the process at once."""
+        def told_to_stop(number: int, _frame) -> None:
+            if self.stop.is_set():
+                raise SystemExit(128 + number)
+            log.info("%s: %s received, stopping after the current item", self.name,
+                     signal.Signals(number).name)
+            self.stop.set()
+
+        previous = {number: signal.signal(number, told_to_stop) for number in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+
+def _failure_kind(error: Exception) -> str:
+    from engine.persistence.database import database_unavailable
+
+    if database_unavailable(error):
+        return "database unavailable"
+    return f"error {type(error).__name__}"
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
+LOOP_HELP = "終了せずに一定間隔で実行し続けます（SIGTERM・SIGINT で、処理中の1件を終えてから終了）"
+
+
 @cli.group()
 def timers() -> None:
     """タイマーの実行"""
 
 
 @timers.command("run")
-@click.option("--loop", is_flag=True, help="終了せずに一定間隔で実行し続けます")
+@click.option("--loop", is_flag=True, help=LOOP_HELP)
 @click.option("--interval", type=float, help="--loop の間隔（秒）")
 @click.pass_obj
 def timers_run(settings: Settings, loop: bool, interval: float | None) -> None:
     """期限が来たタイマーを一度ずつ実行します。"""
-    engine = _engine(settings)
-    _passes(lambda: f"{engine.fire_due_timers()} 件のタイマーを実行しました", loop, interval or settings.timer_interval)
+    from engine.cases.timers import TimerWorker
+
+    worker = TimerWorker(_engine(settings))
+
+    def one_pass(stopping: Callable[[], bool]) -> str:
+        run = worker.run(stopping)
+        failed = f"（失敗 {len(run.failed)} 件は後で再実行します）" if run.failed else ""
+        return f"{run.fired} 件のタイマーを実行しました{failed}"
+
+    _passes("timers", one_pass, loop, interval or settings.timer_interval)
 
 
-def _passes(one_pass: Callable[[], str], loop: bool, interval: float) -> None:
-    """A worker's pass, printed; with ``--loop`` repeated after each interval (the timer and mail workers)."""
-    while True:
-        click.echo(one_pass())
-        if not loop:
-            return
-        time.sleep(interval)
+def _passes(name: str, one_pass: Callable[[Callable[[], bool]], str], loop: bool, interval: float) -> None:
+    """One pass of a worker, printed; with ``--loop`` the worker loop, until SIGTERM or SIGINT."""
+    if not loop:
+        click.echo(one_pass(lambda: False))
+        return
+    # Renkei's own lines at INFO (a stop, a recovery); SpiffWorkflow's step-by-step chatter stays out.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("engine").setLevel(logging.INFO)
+    worker_loop = WorkerLoop(one_pass, interval, name=name, report=click.echo)
+    with worker_loop.stopping_on_signals():
+        worker_loop.run()
 
 
 @cli.group()
@@ -250,7 +350,7 @@ def mail() -> None:
 
 
 @mail.command("send")
-@click.option("--loop", is_flag=True, help="終了せずに一定間隔で実行し続けます")
+@click.option("--loop", is_flag=True, help=LOOP_HELP)
 @click.option("--interval", type=float, help="--loop の間隔（秒。既定: RENKEI_MAIL_INTERVAL）")
 @click.pass_obj
 def mail_send(settings: Settings, loop: bool, interval: float | None) -> None:
@@ -262,7 +362,9 @@ def mail_send(settings: Settings, loop: bool, interval: float | None) -> None:
     try:
         smtp = SmtpSettings.from_environment()
         notifications = Notifications(engine, NotificationSettings.from_environment())
-        _passes(lambda: mail_pass(notifications, Mailer(engine, smtp)), loop, interval or smtp.interval)
+        mailer = Mailer(engine, smtp)
+        _passes("mail", lambda stopping: mail_pass(notifications, mailer, stopping=stopping), loop,
+                interval or smtp.interval)
     except (MailConfigurationError, ValueError) as error:
         click.echo(f"エラー: {error}", err=True)
         sys.exit(1)

@@ -14,7 +14,7 @@ import logging
 import os
 import smtplib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.access import Actor, may_read_mail_outbox
@@ -39,8 +39,12 @@ if TYPE_CHECKING:
     from engine.context import Context
 
 log = logging.getLogger(__name__)
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "notifications"  # the shipped mail templates
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "notifications"  # the folder beside engine/
 SECURITY = ("starttls", "ssl", "none")
+
+
+def _never() -> bool:
+    return False
 
 
 class MailConfigurationError(RenkeiError):
@@ -178,8 +182,12 @@ class Mailer:
         self.templates = MailTemplates(self.settings.templates, self.settings.base_url)
         self.lease = lease
 
-    def send_due(self, limit: int = 100) -> SendResult:
-        """Claims up to ``limit`` due mails, sends them over one connection, records each outcome."""
+    def send_due(self, limit: int = 100, stopping: Callable[[], bool] = _never) -> SendResult:
+        """Claims up to ``limit`` due mails, sends them over one connection, records each outcome.
+
+        ``stopping`` is asked before each mail: a sender told to stop finishes the mail in hand and puts the
+        rest of its claim back in line, untouched.
+        """
         if not self.settings.host:
             raise MailConfigurationError("メールサーバー（RENKEI_SMTP_HOST）が設定されていません")
         claimed = self._claim(limit)
@@ -189,6 +197,8 @@ class Mailer:
         try:
             with smtp_connection(self.settings) as connection:
                 for row_id in claimed:
+                    if stopping():
+                        break
                     if self._deliver(connection, row_id):
                         sent += 1
                     else:
@@ -198,7 +208,22 @@ class Mailer:
             for row_id in undelivered:
                 self._record_failure(row_id, f"メールサーバーに接続できません: {error}")
             failed += len(undelivered)
+        self._give_back(claimed[sent + failed:])
         return SendResult(sent, failed)
+
+    def waiting(self) -> int:
+        """How many mails wait in the outbox to be sent (now or after a back-off)."""
+        with self.context.unit_of_work() as session:
+            return session.scalar(
+                select(func.count()).select_from(MailOutbox).where(MailOutbox.status == PENDING))
+
+    def _give_back(self, row_ids: list[int]) -> None:
+        """Claimed but not tried (the sender was told to stop): pending again, the attempt not counted."""
+        if not row_ids:
+            return
+        with self.context.unit_of_work() as session:
+            session.execute(update(MailOutbox).where(MailOutbox.id.in_(row_ids), MailOutbox.status == SENDING)
+                            .values(status=PENDING, locked_until=None, attempts=MailOutbox.attempts - 1))
 
     def _claim(self, limit: int) -> list[int]:
         now = self.context.clock()
@@ -215,8 +240,10 @@ class Mailer:
                     if taken.rowcount == 1:
                         claimed.append(row_id)
                 return claimed
-        except OperationalError as error:  # SQLite: another sender holds the write lock; try next pass
-            log.warning("mail outbox busy, nothing claimed this pass: %s", error)
+        except OperationalError as error:
+            if "database is locked" not in str(error.orig):
+                raise  # the database is unavailable: the worker loop backs off and comes back
+            log.warning("mail outbox busy (SQLite: another sender holds the write lock), nothing claimed")
             return []
 
     def _deliver(self, connection: smtplib.SMTP, row_id: int) -> bool:
@@ -302,19 +329,25 @@ def _kind_label(template: str) -> str:
     return Kind(template).label if template in {kind.value for kind in Kind} else template
 
 
-def mail_pass(notifications, mailer: Mailer, batch: int = 100) -> str:
-    """One pass of ``renkei mail send``: find due notices, queue digests, send until nothing is due."""
+def mail_pass(notifications, mailer: Mailer, batch: int = 100, stopping: Callable[[], bool] = _never) -> str:
+    """One pass of ``renkei mail send``: find due notices, queue digests, send until nothing is due.
+
+    Without a mail server (no RENKEI_SMTP_HOST) the notices are still made and the mails wait in the outbox.
+    """
     try:
         scanned = notifications.scan()
     except IntegrityError as error:  # another worker recorded the same notices first; they exist, go on
         log.info("notification scan raced another worker: %s", error.orig)
         scanned = None
+    made = f"お知らせ {scanned.notices} 件・まとめ {scanned.digests} 件を作成し、" if scanned else ""
+    if not mailer.settings.host:
+        return (f"{made}メールは送信待ちのままです（{mailer.waiting()} 通。"
+                f"メールサーバー RENKEI_SMTP_HOST が設定されていません）")
     sent = failed = 0
-    while True:
-        result = mailer.send_due(batch)
+    while not stopping():
+        result = mailer.send_due(batch, stopping)
         sent, failed = sent + result.sent, failed + result.failed
         if result.sent + result.failed < batch:
             break
-    made = f"お知らせ {scanned.notices} 件・まとめ {scanned.digests} 件を作成し、" if scanned else ""
     return (f"{made}"
             f"メール {sent} 通を送信しました（失敗 {failed} 通は後で再送します）")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -45,3 +46,14 @@ def _hold(session: Session, instance: object) -> None:
     held = session.info.setdefault("renkei.rows", [])
     if len(held) < HELD_ROWS:
         held.append(instance)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database could not be reached or dropped the connection (or, on SQLite,
+    stayed locked): something to wait out, not a fault of the work being done.
+
+    A connection cut mid-statement comes as a DBAPIError marked ``connection_invalidated``; a server that
+    refuses new connections, a deadlock or a lock timeout come as OperationalError.
+    """
+    return isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from engine.bootstrap import bootstrap
 from engine.cli import cli
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
+from engine.persistence.models import MailOutbox
 from tests.conftest import PROCESSES
 from tests.integration.flow import Flow
 from tests.mail_server import MailServer, give_everyone_mail
@@ -41,14 +43,18 @@ def test_one_pass_sends_the_waiting_mail_and_says_what_it_did(tmp_path, monkeypa
     assert mail["To"] == "shonan@example.jp" and "https://renkei.city.example.jp/tasks/" in mail.get_content()
 
 
-def test_without_a_mail_server_configured_it_says_so_and_exits_1(tmp_path, monkeypatch):
+def test_without_a_mail_server_the_mail_waits_in_the_outbox_and_the_pass_says_so(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'mail.sqlite3'}"
     started_case(url)
     monkeypatch.setenv("RENKEI_DATABASE_URL", url)
     monkeypatch.delenv("RENKEI_SMTP_HOST", raising=False)
     result = CliRunner().invoke(cli, ["mail", "send"])
-    assert result.exit_code == 1
-    assert "エラー: メールサーバー（RENKEI_SMTP_HOST）が設定されていません" in result.output
+    assert result.exit_code == 0, result.output
+    assert "メールは送信待ちのままです（1 通。メールサーバー RENKEI_SMTP_HOST が設定されていません）" in result.output
+    engine = bootstrap(url)
+    with engine.unit_of_work() as session:
+        assert [(row.status, row.attempts) for row in session.scalars(select(MailOutbox))] == [("pending", 0)]
+    engine.database.dispose()
 
 
 def test_a_wrong_tls_setting_is_named(tmp_path, monkeypatch):

@@ -27,6 +27,7 @@ CASES = 40
 WORKER = """
 import sys, time
 from freezegun import freeze_time
+from engine.bootstrap import bootstrap
 from engine.cases import service as cases
 
 fire = cases.fire_case_timers
