@@ -29,6 +29,13 @@ def _engine(settings: Settings):
 
 def _bundle(paths: tuple[str, ...], settings: Settings) -> tuple[Bundle, list[str] | None]:
     """A processes folder, or single process folders inside one (their parent is the bundle root)."""
+    try:
+        return _read_bundle(paths, settings)
+    except DefinitionError as error:  # e.g. a symbolic link: nothing is deployed or run
+        raise click.ClickException(str(error)) from None
+
+
+def _read_bundle(paths: tuple[str, ...], settings: Settings) -> tuple[Bundle, list[str] | None]:
     if not paths:
         return Bundle.from_folder(settings.processes_path), None
     roots = {Path(p).resolve() for p in paths}

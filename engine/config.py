@@ -14,6 +14,29 @@ DEFAULT_DATABASE = "sqlite:///instance/renkei.sqlite3"
 
 
 @dataclass(frozen=True)
+class UploadLimits:
+    """What a process owner's upload (a file or a zip bundle) and a JSON request body may hold.
+
+    Fixed rather than set per installation: they bound the memory and time one request may take, far above
+    any real definition (the three processes of ``processes/`` are 40 files and under 300 KB in all).
+    """
+
+    # entries a zip may list (folders and macOS extras included); read before anything is decompressed
+    zip_entries: int = 500
+    # definition files a zip may hold
+    files: int = 200
+    # bytes of one file as decompressed (also what an editor may save)
+    file_bytes: int = 2 * 1024 * 1024
+    # bytes of all files of a zip as decompressed, counted while they are read
+    total_bytes: int = 20 * 1024 * 1024
+    # arrays/objects inside one another in a JSON document (a form, a scenario, process.json, a request body)
+    json_depth: int = 64
+
+
+UPLOADS = UploadLimits()
+
+
+@dataclass(frozen=True)
 class Settings:
     # RENKEI_DATABASE_URL: any SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/dbname
     database_url: str = DEFAULT_DATABASE

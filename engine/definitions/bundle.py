@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.definitions.bounded_json import read_json
+from engine.errors import DefinitionError, DefinitionProblem
+
 DEFINITION_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
+_LINKED = "シンボリックリンク（またはフォルダの外を指すもの）は読み込めません。実体のファイルを置いてください"
 
 
 @dataclass(frozen=True)
@@ -21,13 +26,23 @@ class Bundle:
 
     @classmethod
     def from_folder(cls, root: Path) -> Bundle:
-        root = Path(root)
-        files = {
-            path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(root.rglob("*"))
-            if path.is_file() and path.suffix in DEFINITION_SUFFIXES
-        }
-        return cls(files)
+        """The definition files under ``root``. A symbolic link (to a file or a folder) is refused, never
+        followed: what it points to would be stored in a version, which every reader of the library may
+        download."""
+        root = Path(root).resolve()
+        files, problems = {}, []
+        for folder, folders, names in os.walk(root):
+            for name in sorted(folders + names):
+                path = Path(folder, name)
+                shown = path.relative_to(root).as_posix()
+                reads = name in folders or path.suffix in DEFINITION_SUFFIXES
+                if reads and (path.is_symlink() or not path.resolve().is_relative_to(root)):
+                    problems.append(DefinitionProblem(shown, _LINKED))
+                elif name in names and path.suffix in DEFINITION_SUFFIXES and path.is_file():
+                    files[shown] = path.read_bytes()
+        if problems:
+            raise DefinitionError(problems)
+        return cls(dict(sorted(files.items())))
 
     def process_ids(self) -> list[str]:
         """A process is a folder holding ``<folder>/<folder>.bpmn``."""
@@ -54,8 +69,17 @@ class Bundle:
         return {name: data for name, data in self.files.items() if name.startswith(prefix) and name.endswith(".json")}
 
     def metadata(self, process_id: str) -> dict:
-        raw = self.files.get(f"{process_id}/process.json")
-        return json.loads(raw) if raw else {}
+        name = f"{process_id}/process.json"
+        raw = self.files.get(name)
+        try:
+            found = read_json(raw) if raw else {}
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            line = getattr(error, "lineno", None)
+            problem = DefinitionProblem(name, f"JSON として読めません: {error}", line=line)
+            raise DefinitionError([problem]) from None
+        if not isinstance(found, dict):
+            raise DefinitionError([DefinitionProblem(name, "プロセス情報は { … } の形にしてください")])
+        return found
 
     def content_hash(self) -> str:
         """Identifies a version by content, so deploying unchanged files twice adds no version."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from engine.definitions.bounded_json import read_json
 from engine.definitions.lint import BPMN_NS, FLOW_NODES, NS
 from engine.definitions.parser import CAMUNDA_NS
 
@@ -177,7 +178,7 @@ def _file_changes(before: Mapping[str, str], after: Mapping[str, str], suffix: s
 
 def _same_json(first: str, second: str) -> bool:
     try:
-        return json.loads(first) == json.loads(second)
+        return read_json(first) == read_json(second)
     except json.JSONDecodeError:
         return first == second
 

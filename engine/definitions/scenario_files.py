@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from engine.definitions.bounded_json import read_json
 from engine.definitions.lint import NS
 from engine.domain.guideline import OUTCOMES
 
@@ -39,7 +40,7 @@ def user_tasks(files: Mapping[str, str]) -> dict[str, str]:
 def scenario_problems(text: str, tasks: Mapping[str, str]) -> list[str]:
     """Every problem of a scenario file, each naming the step it is in; empty when it can be saved."""
     try:
-        scenario = json.loads(text)
+        scenario = read_json(text)
     except json.JSONDecodeError as error:
         return [f"JSON として読めません（{error.lineno}行目 {error.colno}文字目）: {error.msg}"]
     if not isinstance(scenario, dict):

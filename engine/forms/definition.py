@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from engine.definitions.bounded_json import read_json
 from engine.errors import DefinitionError, DefinitionProblem
 from engine.forms.feel import Condition, FeelSyntaxError, compile_feel
 
@@ -83,7 +84,7 @@ def load_form(file_name: str, content: bytes | str) -> FormDefinition:
     """Parses and checks one ``.form`` file; raises DefinitionError listing every problem found."""
 
     try:
-        schema = json.loads(content)
+        schema = read_json(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
         raise DefinitionError([DefinitionProblem(file_name, f"JSON として読めません: {error}", line=line)]) from None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from engine import audit as engine_audit
 from engine.access import Actor, may_edit_processes, may_read_processes
 from engine.definitions.archive import safe_path
+from engine.definitions.bounded_json import read_json
 from engine.errors import CaseStateError, FormDataError, NotAllowedError, NotFoundError
 from engine.persistence.models import Case, ProcessDraft, ProcessVersion, UserAccount
 from engine.persistence.models.process_draft import OPEN
@@ -301,7 +302,7 @@ def detail(session: Session, actor: Actor, found: ProcessDraft) -> DraftDetail:
     numbers = {v.id: v.version for v in (base,) if v is not None}
     metadata = found.files.get(f"{found.process_id}/process.json")
     try:
-        name = json.loads(metadata).get("name") if metadata else None
+        name = read_json(metadata).get("name") if metadata else None
     except (json.JSONDecodeError, AttributeError):
         name = None
     return DraftDetail(

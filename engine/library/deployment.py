@@ -16,7 +16,8 @@ from engine import audit
 from engine.access import Actor
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import CompiledProcess, called_process_ids, compile_process
-from engine.errors import DefinitionError
+from engine.definitions.identifiers import process_id_problem
+from engine.errors import DefinitionError, DefinitionProblem
 from engine.persistence.models import ProcessVersion
 from engine.persistence.models.process_version import latest, next_number
 
@@ -33,6 +34,10 @@ def deploy_bundle(session: Session, bundle: Bundle, actor: Actor, comment: str |
     wanted = process_ids or bundle.process_ids()
     compiled, problems = [], []
     for process_id in wanted:
+        refusal = process_id_problem(process_id)
+        if refusal:  # a folder name becomes the name of every version's files and downloads
+            problems.append(DefinitionProblem(f"{process_id}/", refusal))
+            continue
         try:
             compiled.append(_compile_once(bundle, process_id))
         except DefinitionError as error:

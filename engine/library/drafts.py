@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
+from engine.config import UPLOADS
 from engine.definitions import archive
 from engine.definitions.diff import VersionDiff, diff_files
 from engine.definitions.scenario_files import SCENARIO_NAME, scenario_problems, user_tasks
@@ -30,9 +31,6 @@ from engine.persistence.models.process_version import latest
 
 if TYPE_CHECKING:
     from engine.context import Context
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class Deployed:
@@ -147,10 +145,9 @@ class DraftService:
         """What the modeler, the decision table and the form editor save: one file of the draft.
         Returns the draft's validation after the save, which the editor shows next to the diagram."""
         library.require_editor(actor)
-        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            raise FormDataError(
-                {"content": f"ファイルが大きすぎます（{MAX_FILE_BYTES // 1024 // 1024} MB まで）"}
-            )
+        if len(text.encode("utf-8")) > UPLOADS.file_bytes:
+            raise FormDataError({"content": _too_large()})
+        archive.check_json(path, text, field="content")
         with self.context.unit_of_work() as session:
             draft = library.open_draft(session, draft_id)
             library.check_path(draft, path)
@@ -403,11 +400,17 @@ def _title(title: str) -> str:
     return title
 
 
+def _too_large() -> str:
+    return f"ファイルが大きすぎます（{UPLOADS.file_bytes // 1024 // 1024} MB まで）"
+
+
 def _read_upload(file_name: str, content: bytes, process_id: str | None) -> tuple[str, dict[str, str]]:
     if not content:
         raise FormDataError({"file": "ファイルを選んでください"})
     if file_name.lower().endswith(".zip"):
         return archive.read_zip(content, process_id)
+    if len(content) > UPLOADS.file_bytes:
+        raise FormDataError({"file": _too_large()})
     text = archive.decode(file_name, content)
     found_process, path = archive.place_file(file_name, text, process_id)
     return found_process, {path: text}

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.definitions.bounded_json import read_json
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import CompiledProcess, compile_process
 from engine.demo_data import department_options
@@ -153,7 +154,7 @@ def run_bundle(bundle: Bundle, process_ids: list[str] | None = None) -> list[Sce
             continue
         for file_name, content in sorted(scenarios.items()):
             try:
-                scenario = json.loads(content)
+                scenario = read_json(content)
             except json.JSONDecodeError as error:
                 results.append(ScenarioResult(process_id, file_name, file_name, failure=f"JSON として読めません: {error}"))
                 continue

@@ -72,3 +72,18 @@ def test_demo_prints_its_users_and_creates_cases_at_different_steps(run):
     # case ids, not fixed numbers: signing also starts the agreement's lifecycle case (issue #5)
     assert re.search(r"案件 \d+: 締結済み", result.output) and re.search(r"案件 \d+: ⑤ 個別協議の途中", result.output)
     assert "デモデータは既にあります" in run("demo").output  # running it twice adds nothing
+
+
+def test_deploy_refuses_a_symbolic_link_naming_it_and_deploys_nothing(run, tmp_path):
+    copy = tmp_path / "processes"
+    shutil.copytree(PROCESSES, copy)
+    secret = tmp_path / "settings.json"
+    secret.write_text('{"password": "hunter2"}', encoding="utf-8")
+    (copy / "comprehensive_agreement" / "process.json").unlink()
+    (copy / "comprehensive_agreement" / "process.json").symlink_to(secret)
+    run("init-db")
+    result = run("deploy", str(copy))
+    assert result.exit_code == 1
+    assert "comprehensive_agreement/process.json: シンボリックリンク" in result.output
+    assert "hunter2" not in result.output
+    assert "バージョン" not in result.output

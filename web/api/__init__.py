@@ -31,6 +31,7 @@ from web.api.serialize import case_json, person_json, task_detail_json, task_jso
 from web.engine_access import engine
 from web.errors import error_body
 from web.extensions import SignedIn, csrf
+from web.json_body import json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC = {"api.login"}
@@ -64,7 +65,7 @@ def _me():
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    body = json_body()  # 400 when it is not JSON or past the JSON limits
     if not isinstance(body, dict):
         raise FormDataError({"(body)": "JSON オブジェクトで送信してください"})
     return body

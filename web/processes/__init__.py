@@ -6,6 +6,8 @@ engine (engine.library.catalogue). Each view parses the request, makes one engin
 
 from __future__ import annotations
 
+import io
+
 from flask import (
     Blueprint,
     Flask,
@@ -16,6 +18,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import login_required
@@ -24,6 +27,7 @@ from engine.access import may_read_processes
 from engine.errors import FormDataError
 from engine.library import DraftService
 from web.engine_access import actor, engine
+from web.json_body import json_body
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 
@@ -44,9 +48,9 @@ def may_read(person) -> bool:
 
 
 def _zip(name: str, content: bytes) -> Response:
-    return Response(
-        content, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    """werkzeug quotes the name (RFC 6266 ``filename*`` when it is not plain ASCII), so no name reaches the
+    header as written."""
+    return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True, download_name=name)
 
 
 def _draft_id(value: str | None) -> int | None:
@@ -189,8 +193,8 @@ def delete_file(draft_id: int):
 @login_required
 def save_file(draft_id: int):
     """The editors save with fetch (JSON), and get the draft's validation back to show beside the diagram."""
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body.get("path"), str) or not isinstance(body.get("content"), str):
+    body = json_body()
+    if not isinstance(body, dict) or not all(isinstance(body.get(key), str) for key in ("path", "content")):
         abort(400)
     report = drafts().save_file(actor(), draft_id, body["path"], body["content"])
     return jsonify({"saved": True, "problems": [_problem(p) for p in report.problems]})
