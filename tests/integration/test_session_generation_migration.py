@@ -20,8 +20,8 @@ def test_users_created_at_revision_0010_sign_in_after_0011_and_their_logout_ends
         connection.execute(text(
             "INSERT INTO user_account (username, display_name, role, password_hash, active, created_at) "
             "VALUES (:username, :username, :role, :hash, :active, :at)"), [
-            {"username": username, "role": role, "hash": generate_password_hash(DEMO_PASSWORD), "active": active,
-             "at": datetime(2025, 4, 1, tzinfo=UTC)}
+            {"username": username, "role": role, "hash": generate_password_hash(DEMO_PASSWORD),
+             "active": active, "at": datetime(2025, 4, 1, tzinfo=UTC)}
             for username, role, active in (("seisaku", "coordinator", True), ("admin", "admin", True),
                                            ("retired", "manager", False))])
     upgrade(database)  # to 0011
