@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.access import SYSTEM, Actor
-from engine.accounts.identity import active_person, actor_for, authenticate, person_of
+from engine.accounts.identity import active_person, actor_for, authenticate, end_sessions, person_of
 from engine.accounts.views import Person
 from engine.cases import queries
 from engine.cases import service as cases
@@ -57,10 +57,18 @@ class CaseEngine:
             user = authenticate(session, username, password, address, self.clock())
             return person_of(session, user) if user else None
 
-    def person(self, user_id: int) -> Person | None:
-        """The active user with this id (for the web session), or None if unknown or deactivated."""
+    def person(self, user_id: int, session_generation: int | None = None) -> Person | None:
+        """The active user with this id, or None if unknown or deactivated (or, given the web session's
+        generation, if that session was ended by logout or deactivation)."""
         with self.unit_of_work() as session:
-            return active_person(session, user_id)
+            return active_person(session, user_id, session_generation)
+
+    def end_sessions(self, user_id: int) -> None:
+        """Logout: every web session of this user ends, on every device (copied cookies included)."""
+        with self.unit_of_work() as session:
+            user = session.get(UserAccount, user_id)
+            if user is not None:
+                end_sessions(session, user)
 
     def actor(self, username: str) -> Actor:
         with self.unit_of_work() as session:

@@ -60,11 +60,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = app.config.get("RENKEI_ENGINE") or bootstrap(app.config["RENKEI_DATABASE_URL"])
     app.extensions["renkei.engine"] = engine
 
-    from web import assets, errors, extensions, filters, navigation
+    from web import assets, errors, extensions, filters, navigation, security
     from web.auth import bp as auth_bp
     from web.home import bp as home_bp
 
     extensions.init_app(app)
+    security.init_app(app)  # CSP, frame, sniffing and referrer headers on every response
     filters.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_login import LoginManager, UserMixin
+from flask import Flask, current_app
+from flask_login import LoginManager, UserMixin, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
 from engine.accounts import Person
@@ -13,11 +13,22 @@ csrf = CSRFProtect()
 
 
 class SignedIn(UserMixin):
-    """Flask-Login's user: the engine's Person, reloaded on every request (a deactivated user is out at once)."""
+    """Flask-Login's user: the engine's Person, reloaded on every request (a deactivated user is out at once).
+
+    The session keeps "<user id>:<session generation>": logout and deactivation count the generation up, so
+    every session signed in before, on any device and in any copied cookie, is refused from then on.
+    """
 
     def __init__(self, person: Person) -> None:
         self.person = person
-        self.id = str(person.id)
+        self.id = f"{person.id}:{person.session_generation}"
+
+
+def sign_out() -> None:
+    """Ends every web session of the signed-in user (not only this browser's), then this one."""
+    if current_user.is_authenticated:
+        current_app.extensions["renkei.engine"].end_sessions(current_user.person.id)
+    logout_user()
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +40,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> SignedIn | None:
-        person = app.extensions["renkei.engine"].person(int(user_id))
+    def load_user(session_id: str) -> SignedIn | None:
+        user_id, _, generation = session_id.partition(":")
+        if not (user_id.isdigit() and generation.isdigit()):
+            return None  # a session from before generations existed: sign in again
+        person = app.extensions["renkei.engine"].person(int(user_id), int(generation))
         return SignedIn(person) if person else None

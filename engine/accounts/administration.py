@@ -22,7 +22,13 @@ from engine.accounts.fields import (
     check_organisation_name,
     check_username,
 )
-from engine.accounts.identity import actor_for, create_department, create_organisation, next_department_code
+from engine.accounts.identity import (
+    actor_for,
+    create_department,
+    create_organisation,
+    end_sessions,
+    next_department_code,
+)
 from engine.audit import record
 from engine.errors import NotAllowedError, NotFoundError
 from engine.persistence.models import (
@@ -295,6 +301,7 @@ def release_claims(session: Session, actor: Actor, now: datetime, user: UserAcco
 
 def _deactivate(session: Session, actor: Actor, now: datetime, user: UserAccount) -> None:
     user.active = False
+    end_sessions(session, user)  # a copied session cookie must not come back with a reactivation
     release_claims(session, actor, now, user)
     for invitation in session.scalars(select(Invitation).where(Invitation.user_id == user.id,
                                                                Invitation.used_at.is_(None),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
+from math import ceil
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -120,30 +122,90 @@ class SignInThrottledError(RenkeiError):
     code = "too_many_attempts"
 
 
-# A name may fail 5 times, an address 20 times, within 15 minutes (across every web worker).
+# The sign-in rule (docs/sign-in.md), counted over every web worker from the login_attempt table:
+# 1. an address with 20 failures within 15 minutes is refused until the oldest of them is 15 minutes old;
+# 2. a name with 5 or more failures within 15 minutes waits before each further attempt: 15 seconds after the
+#    5th failure, doubling with each failure, at most 15 minutes: a growing delay, never a hard lock;
+# 3. the delay of rule 2 does not apply from an address the name signed in from within 90 days, so a stranger
+#    guessing an administrator's password slows down the stranger, not the administrator at their desk.
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
+MAX_FAILURES_PER_NAME = 5  # failures before the delay starts
+FIRST_DELAY = timedelta(seconds=15)
+KNOWN_ADDRESS_PERIOD = timedelta(days=90)
+DECOY_PASSWORD = "renkei-decoy-password"
 
 
-def _recent_failures(session: Session, column, value: str, since: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(LoginAttempt)
-                          .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)))
+@cache
+def _decoy_hash() -> str:
+    """A hash made like every account's, checked for an unknown name so that answer takes as long."""
+    return generate_password_hash(DECOY_PASSWORD)
+
+
+def _failures(session: Session, column, value: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many failed attempts for this name or address since ``since``, and when the last one was."""
+    failed = select(func.count(), func.max(LoginAttempt.at)).select_from(LoginAttempt).where(
+        column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+    count, last = session.execute(failed).one()
+    return count, last
+
+
+def name_delay(failures: int) -> timedelta:
+    """The wait after the last failure before a name may try again (rule 2)."""
+    if failures < MAX_FAILURES_PER_NAME:
+        return timedelta(0)
+    doublings = min(failures - MAX_FAILURES_PER_NAME, 6)  # 15 s × 2⁶ is past the cap already
+    return min(FIRST_DELAY * 2**doublings, THROTTLE_WINDOW)
+
+
+def _known_address(session: Session, username: str, address: str | None, now: datetime) -> bool:
+    if not address:
+        return False
+    return session.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.succeeded.is_(True),
+        LoginAttempt.at >= now - KNOWN_ADDRESS_PERIOD).limit(1)) is not None
+
+
+def _wait_words(wait: timedelta) -> str:
+    seconds = max(1, ceil(wait.total_seconds()))
+    return f"{seconds}秒" if seconds < 60 else f"{ceil(seconds / 60)}分"
+
+
+def _refuse_if_throttled(session: Session, username: str, address: str | None, now: datetime) -> None:
+    since = now - THROTTLE_WINDOW
+    if address:
+        count, _ = _failures(session, LoginAttempt.address, address, since)
+        if count >= MAX_FAILURES_PER_ADDRESS:
+            raise SignInThrottledError("この端末からのログインの失敗が続いたため、"
+                                       "しばらくログインできません。15分ほど待ってから再度お試しください")
+    count, last = _failures(session, LoginAttempt.username, username, since)
+    wait = (last + name_delay(count) - now) if last is not None else timedelta(0)
+    if wait > timedelta(0) and not _known_address(session, username, address, now):
+        raise SignInThrottledError(f"ログインの失敗が続いたため、しばらくログインできません。"
+                                   f"{_wait_words(wait)}ほど待ってから再度お試しください")
 
 
 def authenticate(session: Session, username: str, password: str, address: str | None = None,
                  now: datetime | None = None) -> UserAccount | None:
-    """Checks the password; every attempt is recorded, and repeated failures lock sign-in for a while."""
+    """Checks the password; every attempt is recorded, and repeated failures slow sign-in down (rule above).
+
+    Exactly one password hash is checked whether or not the name exists, is active or has a password, so the
+    time of the answer does not tell a stranger which names exist.
+    """
     now = now or utcnow()
-    since = now - THROTTLE_WINDOW
-    if (_recent_failures(session, LoginAttempt.username, username, since) >= MAX_FAILURES_PER_NAME
-            or (address and _recent_failures(session, LoginAttempt.address, address, since) >= MAX_FAILURES_PER_ADDRESS)):
-        raise SignInThrottledError("ログインの失敗が続いたため、しばらくログインできません。15分ほど待ってから再度お試しください")
+    _refuse_if_throttled(session, username, address, now)
     user = session.scalar(select(UserAccount).where(UserAccount.username == username))
-    valid = (user is not None and user.active and bool(user.password_hash)
-             and check_password_hash(user.password_hash, password))
-    session.add(LoginAttempt(username=username[:100], address=(address or "")[:64] or None, succeeded=valid, at=now))
+    usable = user is not None and user.active and bool(user.password_hash)
+    matches = check_password_hash(user.password_hash if usable else _decoy_hash(), password)
+    valid = usable and matches
+    session.add(LoginAttempt(username=username[:100], address=(address or "")[:64] or None, succeeded=valid,
+                             at=now))
     return user if valid else None
+
+
+def end_sessions(session: Session, user: UserAccount) -> None:
+    """Every web session of this user stops being accepted (logout, deactivation)."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def person_of(session: Session, user: UserAccount) -> Person:
@@ -151,10 +213,16 @@ def person_of(session: Session, user: UserAccount) -> Person:
         id=user.id, username=user.username, display_name=user.display_name, role=user.role,
         organisation_name=user.organisation.name if user.organisation else None,
         department_names=[d.name for d in user.departments], actor=actor_for(session, user),
+        session_generation=user.session_generation or 0,
     )
 
 
-def active_person(session: Session, user_id: int) -> Person | None:
-    """The active user with this id (for the web session), or None if unknown or deactivated."""
+def active_person(session: Session, user_id: int, session_generation: int | None = None) -> Person | None:
+    """The active user with this id, or None if unknown or deactivated; with ``session_generation`` (a web
+    session's), also None once that session was ended by logout or deactivation."""
     user = session.get(UserAccount, user_id)
-    return person_of(session, user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session_generation is not None and session_generation != (user.session_generation or 0):
+        return None
+    return person_of(session, user)

@@ -17,3 +17,4 @@ class Person:
     organisation_name: str | None
     department_names: list[str]
     actor: Any  # engine.access.Actor (kept untyped here: views import nothing of the engine)
+    session_generation: int = 0  # carried by a web session (engine.accounts.identity.end_sessions)

@@ -60,3 +60,55 @@ def test_session_cookie_flags(app, client):
 def test_the_sign_in_page_shows_new_partners_where_to_register(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/register"' in page and "団体の登録と連携事業の提案" in page
+
+
+def copy_of_session_cookie(app, client):
+    """A second browser holding the same session cookie (copied from the first, as a thief would)."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_a_copied_session_cookie_is_refused_after_logout(app, client):
+    sign_in(client, "seisaku")
+    thief = copy_of_session_cookie(app, client)
+    assert thief.get("/").status_code == 200  # the copy works while the session lasts
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/")}).status_code == 302
+    assert thief.get("/").status_code == 302 and thief.get("/api/tasks").status_code == 401
+
+
+def test_logout_ends_the_users_sessions_on_other_devices_too(app):
+    office, home = app.test_client(), app.test_client()
+    sign_in(office, "seisaku")
+    sign_in(home, "seisaku")
+    office.post("/logout", data={"csrf_token": csrf_token(office, "/")})
+    assert home.get("/").status_code == 302
+    assert sign_in(home, "seisaku").status_code == 302 and home.get("/").status_code == 200
+
+
+def test_a_copied_session_cookie_is_refused_after_deactivation_and_after_reactivation(app, client, engine):
+    sign_in(client, "kankyo")
+    thief = copy_of_session_cookie(app, client)
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    kankyo = engine.actor("kankyo").user_id
+    for change in ("deactivate", "reactivate"):
+        token = csrf_token(admin, f"/admin/users/{kankyo}")
+        assert admin.post(f"/admin/users/{kankyo}/{change}", data={"csrf_token": token}).status_code == 302
+        assert thief.get("/").status_code == 302 and client.get("/").status_code == 302
+
+
+def test_the_json_api_logout_ends_the_session_cookie_too(app, client):
+    response = client.post("/api/login", json={"username": "seisaku", "password": "renkei-demo-2025"})
+    thief = copy_of_session_cookie(app, client)
+    assert thief.get("/api/tasks").status_code == 200
+    client.post("/api/logout", json={}, headers={"X-CSRFToken": response.get_json()["csrf_token"]})
+    assert thief.get("/api/tasks").status_code == 401
+
+
+def test_a_session_from_before_session_generations_signs_in_again(app, client, engine):
+    sign_in(client, "seisaku")
+    with client.session_transaction() as session:
+        assert session["_user_id"] == f"{engine.actor('seisaku').user_id}:0"
+        session["_user_id"] = session["_user_id"].removesuffix(":0")  # what Flask-Login stored until now
+    assert client.get("/").status_code == 302

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, g, jsonify, request
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from flask_wtf.csrf import generate_csrf
 
 from engine.access import CITY, ORGANISATION, proposes_as
@@ -30,7 +30,7 @@ from engine.errors import FormDataError
 from web.api.serialize import case_json, person_json, task_detail_json, task_json
 from web.engine_access import engine
 from web.errors import error_body
-from web.extensions import SignedIn, csrf
+from web.extensions import SignedIn, csrf, sign_out
 from web.json_body import json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -91,7 +91,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out()
     return jsonify({"signed_out": True})
 
 

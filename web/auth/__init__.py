@@ -5,14 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from engine.accounts import SignInThrottledError
 from web.engine_access import engine
-from web.extensions import SignedIn
+from web.extensions import SignedIn, sign_out
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +53,6 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    sign_out()
     flash("ログアウトしました。", "info")
     return redirect(url_for("auth.login"))

@@ -31,6 +31,9 @@ class UserAccount(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
+    # Counted up by logout and deactivation: a web session carries the number it was signed in under, so every
+    # session (and every copied cookie) of this user ends at once (engine.accounts.identity.end_sessions).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
