@@ -14,11 +14,10 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, may_complete, may_read_case, may_release, routed_to
-from engine.cases.service import form_options, visible_task
+from engine.access import Actor, may_complete, may_release, routed_to
+from engine.cases.service import form_options, visible_case, visible_task
 from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
 from engine.domain.projects import is_counted, tally
-from engine.errors import CaseNotFoundError
 from engine.forms.definition import CHOICE_TYPES
 from engine.library.deployment import compiled_version
 from engine.persistence.models import (
@@ -155,19 +154,6 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
         case_version=case.version_id,
         may_release=row.state == READY and row.claimed_by_id is not None and may_release(actor, row),
     )
-
-
-def _case_departments(session: Session, case_id: int) -> set[int]:
-    from_projects = session.scalars(select(Project.department_id).where(Project.case_id == case_id))
-    from_tasks = session.scalars(select(HumanTask.department_id).where(HumanTask.case_id == case_id))
-    return {d for d in [*from_projects, *from_tasks] if d is not None}
-
-
-def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None or not may_read_case(actor, case.organisation_id, _case_departments(session, case_id)):
-        raise CaseNotFoundError(case_id)
-    return case
 
 
 def history(session: Session, case_id: int) -> list[HistoryEntry]:
