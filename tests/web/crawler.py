@@ -3,7 +3,8 @@
 It follows every same-origin ``<a href>`` and every GET form (submitted with its default values) it finds in
 pages, and every id in the JSON API's answers, and collects every problem instead of stopping at the first:
 - any 5xx;
-- a link shown to this person (or an id the API gave them) that answers them 403 or 404;
+- a link shown to this person, or an id the API gave them (in a list or in an item: a case's history and
+  open tasks, a task's case), that answers them 403 or 404 (an id they may not open is given as null);
 - a raw internal identifier in visible text: a snake_case token (``proposal_ready``, ``from_version``)
   outside ``<code>``/``<kbd>``/``<samp>`` and outside attribute values, or a ``\\uXXXX`` escape.
 """
@@ -215,9 +216,8 @@ class Crawl:
             self.downloads.add(kind)
             return []
         if ctype == "application/json":
-            if not API_LIST.fullmatch(url.split("?")[0]):
-                return []  # an item's own references (history, open tasks of other lanes) are not links
-            return [(ref, "id in an API list") for ref in api_references(response.get_json())]
+            how = "id in an API list" if API_LIST.fullmatch(url.split("?")[0]) else "id in an API item"
+            return [(ref, how) for ref in api_references(response.get_json())]
         page = read_page(response.get_data(as_text=True))
         for problem in raw_identifiers(page):
             self._problem(url, referrer, problem)
