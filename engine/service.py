@@ -91,7 +91,7 @@ class CaseEngine:
         with self.unit_of_work() as session:
             case = cases.start_case(session, actor, process_id, organisation_id, initiated_by, self.clock(), data)
             # the starter reads what they started, or nothing is kept
-            queries.visible_case(session, actor, case.id)
+            cases.visible_case(session, actor, case.id)
             case_id = case.id
         return self.case_status(actor, case_id)
 

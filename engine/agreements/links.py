@@ -3,7 +3,7 @@
 The register shows every agreement a 担当課 works under, but not every case behind it is theirs: another
 department's individual agreement, or a lifecycle period with none of their projects. A link the person may
 not open would answer 404, so its case id is left out (the number is still shown, as text) and a task is
-marked not openable. The rules are the case page's (``queries.visible_case``) and the task page's
+marked not openable. The rules are the case page's (``engine.cases.service.visible_case``) and the task page's
 (``access.may_see_task``); nothing is decided here.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor
 from engine.agreements.views import AgreementRow, LinkedCaseView
-from engine.cases.queries import visible_case
+from engine.cases.service import visible_case
 from engine.errors import CaseNotFoundError
 
 

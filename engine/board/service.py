@@ -16,7 +16,7 @@ from engine.access import Actor, may_read_overview
 from engine.board import diagram, figures, listing
 from engine.board.filters import ANY_PROCESS, BoardQuery
 from engine.board.views import BoardPage, BoardRow, CaseDetail, Figures, HeatStep, HeatView, Option
-from engine.cases.queries import visible_case
+from engine.cases.service import visible_case
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
 from engine.library.deployment import compiled_version
 from engine.persistence.models import Case, HumanTask, ProcessVersion

@@ -23,6 +23,7 @@ from engine.access import (
     acts_in_lane,
     may_cancel_case,
     may_claim,
+    may_read_case,
     may_read_task,
     may_reassign,
     may_release,
@@ -47,6 +48,7 @@ from engine.persistence.models import (
     HumanTask,
     Organisation,
     ProcessVersion,
+    Project,
     UserAccount,
     WorkflowState,
 )
@@ -115,6 +117,20 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
     sync_case(session, case, workflow, now)
     _audit(session, actor, "case_started", case, at=now, process_id=process_id, version=version.version,
            initiated_by=initiated_by)
+    return case
+
+
+def _case_departments(session: Session, case_id: int) -> set[int]:
+    from_projects = session.scalars(select(Project.department_id).where(Project.case_id == case_id))
+    from_tasks = session.scalars(select(HumanTask.department_id).where(HumanTask.case_id == case_id))
+    return {d for d in [*from_projects, *from_tasks] if d is not None}
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case, or CaseNotFoundError when it does not exist or this person may not read it (one answer)."""
+    case = session.get(Case, case_id)
+    if case is None or not may_read_case(actor, case.organisation_id, _case_departments(session, case_id)):
+        raise CaseNotFoundError(case_id)
     return case
 
 
@@ -259,9 +275,7 @@ def reassign(session: Session, actor: Actor, task_id: str, assignee_id: int, now
 
 def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datetime) -> Case:
     """Withdraws a running case (取り下げ): the workflow is cancelled and its open tasks closed."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise CaseNotFoundError(case_id)
+    case = visible_case(session, actor, case_id)  # a case this person may not read is not found, as on reads
     if not may_cancel_case(actor, case.organisation_id):
         raise NotAllowedError("案件を取り下げられるのは総合政策課・管理者・当該企業等のみです")
     if case.status != "running":

@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class TaskSummary:
-    id: str
+    id: str | None  # None only in a case's open tasks, for a task this person may not open (another lane's)
     case_id: int
     case_number: str
     case_title: str
@@ -61,7 +61,7 @@ class HistoryEntry:
     step: str | None
     lane: str | None
     actor: str | None
-    task_id: str | None
+    task_id: str | None  # None also for a task this person may not open (another lane's)
     detail: dict[str, Any]
 
 

@@ -100,12 +100,11 @@ class DraftDetail:
         found: dict[str, FileGroup] = {}
         for file in self.files:
             if file.process_id != main:
-                key, label = f"called:{file.process_id}", f"呼び出すプロセス {file.process_id}"
+                key, label, called = f"called:{file.process_id}", "呼び出すプロセス", file.process_id
             else:
-                key, label = file.kind, _GROUP_LABELS[file.kind]
-            found.setdefault(key, FileGroup(label, [], open=key in ("bpmn", "dmn", "form"))).files.append(
-                file
-            )
+                key, label, called = file.kind, _GROUP_LABELS[file.kind], None
+            group = FileGroup(label, [], open=key in ("bpmn", "dmn", "form"), process_id=called)
+            found.setdefault(key, group).files.append(file)
         return list(found.values())
 
 
@@ -114,6 +113,7 @@ class FileGroup:
     label: str
     files: list[DraftFile]
     open: bool
+    process_id: str | None = None  # a called process's id, shown as code after the label
 
 
 _GROUP_LABELS = {

@@ -104,3 +104,12 @@ def test_cancelling_a_case_closes_its_open_tasks(engine, at_step_5):
     status = at_step_5.status()
     assert (status.status, status.outcome, status.open_tasks) == ("cancelled", "withdrawn", [])
     assert engine.list_tasks(engine.actor("kankyo"), "group") == []
+
+
+@pytest.mark.parametrize("username", ["mirai", "bosai"])  # another 企業等; a 担当課 with nothing in the case
+def test_withdrawing_a_case_one_may_not_read_answers_not_found_like_reading_it(engine, at_step_5, username):
+    from engine.errors import CaseNotFoundError
+
+    with pytest.raises(CaseNotFoundError):
+        engine.cancel_case(engine.actor(username), at_step_5.case_id, "取り下げ")
+    assert at_step_5.status().status == "running"

@@ -5,6 +5,8 @@ Proposals wait at each step ①–⑦ (and at the partner's confirmation of a ci
 cancelled by 総合政策課 (取り下げ); one found nothing feasible; one comes from a new partner registering on the
 public page. Three agreements live through their years:
 one renewed, one ended by notice (終了の申出), one terminated (解除, R-9.2).
+For the process owners' pages, version 2 of the proposal process (a form's wording) is deployed and one
+running case moved onto it (a migration record), and a draft of version 3 with its diagram changed stays open.
 
 Cases are driven through the public engine API as the right person for each lane, with the scenario files'
 inputs (``engine.demo.run_demo_case``) or the integration tests' builders. SpiffWorkflow's timers read
@@ -24,6 +26,8 @@ from engine.agreements import AgreementRegister
 from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import DemoCase, run_demo_case, seed_people
+from engine.library.drafts import DraftService
+from engine.library.migration import MigrationService
 from engine.service import CaseEngine
 from tests.conftest import PROCESSES
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
@@ -48,6 +52,7 @@ PROPOSAL_STEPS = {
     "⑦ 締結": 11,
 }
 PARTNERS = ("shonan", "mirai", "digital", "umibe")
+PROPOSAL_PROCESS = "comprehensive_agreement"
 
 
 @dataclass
@@ -56,6 +61,8 @@ class CrawlCases:
 
     proposals: dict[str, int] = field(default_factory=dict)
     agreements: dict[str, int] = field(default_factory=dict)  # renewed / ended / terminated → agreement id
+    draft_id: int | None = None  # an open draft of the proposal process
+    migrated_case_id: int | None = None  # moved from version 1 to version 2
 
 
 def build(database_url: str) -> tuple[CaseEngine, CrawlCases]:
@@ -70,6 +77,7 @@ def build(database_url: str) -> tuple[CaseEngine, CrawlCases]:
         _live_agreements(engine, clock, built)
         clock.move_to("2026-10-01T10:00:00+09:00")
         _proposals(engine, bundle, built)
+        _process_library(engine, bundle, built)
     return engine, built
 
 
@@ -135,3 +143,21 @@ def _proposals(engine: CaseEngine, bundle: Bundle, built: CrawlCases) -> None:
         organisation_name="株式会社なぎさ技研（架空）", display_name="渚 一郎", email="nagisa@example.co.jp",
         username="nagisa", password="hamakaze-2025", password_confirmation="hamakaze-2025"), "203.0.113.5")
     built.proposals["① 公開ページからの新規登録"] = registered.case_id
+
+
+def _process_library(engine: CaseEngine, bundle: Bundle, built: CrawlCases) -> None:
+    """Version 2 (a form's wording, which every running case may move to), one case moved, an open draft."""
+    form = f"{PROPOSAL_PROCESS}/forms/proposal.form"
+    files = dict(bundle.files)
+    files[form] = files[form].replace("提案名".encode(), "提案の名称".encode())
+    owner = engine.actor("process")
+    engine.deploy(Bundle(files), owner, "提案フォームの項目名を「提案の名称」に変更", [PROPOSAL_PROCESS])
+    moved = built.proposals["② 実績の整理"]
+    MigrationService(engine).migrate(owner, PROPOSAL_PROCESS, [moved])
+    built.migrated_case_id = moved
+    drafts = DraftService(engine)
+    built.draft_id = drafts.create(owner, PROPOSAL_PROCESS, "②の名前を見直す")
+    diagram = f"{PROPOSAL_PROCESS}/{PROPOSAL_PROCESS}.bpmn"
+    text = drafts.file(owner, built.draft_id, diagram)
+    renamed = text.replace("② 連携事業の実績を整理", "② 連携実績の整理")
+    drafts.save_file(owner, built.draft_id, diagram, renamed)

@@ -3,9 +3,11 @@
 It follows every same-origin ``<a href>`` and every GET form (submitted with its default values) it finds in
 pages, and every id in the JSON API's answers, and collects every problem instead of stopping at the first:
 - any 5xx;
-- a link shown to this person (or an id the API gave them) that answers them 403 or 404;
+- a link shown to this person, or an id the API gave them (in a list or in an item: a case's history and
+  open tasks, a task's case), that answers them 403 or 404 (an id they may not open is given as null);
 - a raw internal identifier in visible text: a snake_case token (``proposal_ready``, ``from_version``)
-  outside ``<code>``/``<kbd>``/``<samp>`` and outside attribute values, or a ``\\uXXXX`` escape.
+  outside ``<code>``/``<kbd>``/``<samp>`` and outside field values (attributes, a ``<textarea>``'s text), or a
+  ``\\uXXXX`` escape.
 """
 
 from __future__ import annotations
@@ -120,7 +122,8 @@ class PageReader(HTMLParser):
         if (self._option is not None and self._option.get("value") is None and self._select is not None
                 and self._select[1] == [None]):
             self._select[1][:] = [data.strip()]
-        if not (set(self._open) & (CODE_ELEMENTS | INVISIBLE_ELEMENTS)) and data.strip():
+        shown = self._textarea is None and not set(self._open) & (CODE_ELEMENTS | INVISIBLE_ELEMENTS)
+        if shown and data.strip():
             self.page.text.append(data)
 
 
@@ -189,7 +192,7 @@ class Crawl:
         while queue:
             url, referrer, how = queue.popleft()
             for found, found_how in self._visit(url, referrer, how):
-                target = normalise(found, url.split("?")[0])
+                target = normalise(found, url)  # "#main" is this very page, query and all
                 if target is None or target in self.seen or target.split("?")[0] in SKIPPED:
                     continue
                 self.seen.add(target)
@@ -215,9 +218,8 @@ class Crawl:
             self.downloads.add(kind)
             return []
         if ctype == "application/json":
-            if not API_LIST.fullmatch(url.split("?")[0]):
-                return []  # an item's own references (history, open tasks of other lanes) are not links
-            return [(ref, "id in an API list") for ref in api_references(response.get_json())]
+            how = "id in an API list" if API_LIST.fullmatch(url.split("?")[0]) else "id in an API item"
+            return [(ref, how) for ref in api_references(response.get_json())]
         page = read_page(response.get_data(as_text=True))
         for problem in raw_identifiers(page):
             self._problem(url, referrer, problem)

@@ -164,3 +164,24 @@ def test_task_lists_by_view(at_step_5, client, bearer):
     assert len(conforms(client.get("/api/tasks", headers=kankyo))["tasks"]) == 2
     bad = client.get("/api/tasks?view=everything", headers=kankyo)
     assert bad.status_code == 422 and "view" in conforms(bad)["error"]["fields"]
+
+
+def test_a_case_names_every_open_task_but_gives_ids_only_of_those_the_caller_may_open(at_step_5, client,
+                                                                                     bearer):
+    kodomo = bearer("kodomo")  # こども育成相談課: P1 of the four projects
+    case = conforms(client.get(f"/api/cases/{at_step_5.case_id}", headers=kodomo))["case"]
+    opened = {t["project_key"]: t["id"] for t in case["open_tasks"]}
+    assert opened["P1"] == at_step_5.task("decide_implementation", "P1").id
+    assert client.get(f"/api/tasks/{opened['P1']}", headers=kodomo).status_code == 200
+    assert opened["P3"] is None and opened["P4"] is None  # 環境政策課's tasks: named, not openable
+    # every step so far was 総合政策課's or the partner's
+    assert [h["task_id"] for h in case["history"]] == [None] * len(case["history"])
+    seisaku = conforms(client.get(f"/api/cases/{at_step_5.case_id}", headers=bearer("seisaku")))["case"]
+    assert None not in [t["id"] for t in seisaku["open_tasks"]]
+    proposal = seisaku["history"][1]
+    assert (proposal["action"], proposal["lane"]) == ("task_completed", "企業等")
+    shonan = bearer("shonan")
+    partner = conforms(client.get(f"/api/cases/{at_step_5.case_id}", headers=shonan))["case"]
+    assert [t["id"] for t in partner["open_tasks"]] == [None] * len(partner["open_tasks"])
+    assert {h["task_id"] for h in partner["history"]} == {None, proposal["task_id"]}
+    assert client.get(f"/api/tasks/{proposal['task_id']}", headers=shonan).status_code == 200

@@ -15,11 +15,14 @@ import pytest
 from tests.conftest import ROOT
 from tests.web import crawl_cases
 from tests.web.conftest import sign_in
-from tests.web.crawler import Crawl
+from tests.web.crawler import Crawl, raw_identifiers, read_page
 from web import create_app
 
-# every demo role: 総合政策課, two 担当課, two 企業等, the manager, the process owner, the administrator
-PEOPLE = ("seisaku", "kankyo", "kodomo", "shonan", "mirai", "kanri", "process", "admin")
+# every demo role: 総合政策課, three 担当課 (bosai has no project in any case: empty lists and no case links),
+# four 企業等 (digital's agreement was terminated, umibe's proposals are withdrawn, city-initiated or
+# individual-only), the manager, the process owner, the administrator
+PEOPLE = ("seisaku", "kankyo", "kodomo", "bosai", "shonan", "mirai", "digital", "umibe", "kanri", "process",
+          "admin")
 API_START = ["/api/tasks", "/api/tasks?view=completed", "/api/cases", "/api/cases?status=completed",
              "/api/cases?status=cancelled", "/api/cases?process=agreement_lifecycle",
              "/api/cases?process=individual_agreement", "/api/agreements"]
@@ -60,3 +63,25 @@ def test_every_role_can_open_every_link_it_is_shown_and_reads_no_internal_identi
     print("\n" + "\n".join(lines))
     problems = [str(problem) for crawl in crawls for problem in crawl.problems]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_a_fragment_link_is_the_page_it_is_on_with_its_query():
+    from flask import Flask, abort, request
+
+    app = Flask(__name__)
+
+    @app.get("/editor")
+    def editor():  # like the draft editors: the file comes in the query, without it the page is 404
+        if not request.args.get("file"):
+            abort(404)
+        return '<a href="#main">本文へ</a><a href="?file=b.form">別のファイル</a>'
+
+    crawl = Crawl("test", app.test_client(), True)
+    crawl.run(["/editor?file=a.bpmn"])
+    assert (crawl.problems, crawl.fetched) == ([], 2)
+
+
+def test_a_textareas_text_is_a_fields_value_not_visible_prose():
+    page = read_page('<form><textarea name="content">{"initiated_by": "city"}</textarea></form>'
+                     '<p>case_id</p>')
+    assert [problem.split(" in ")[0] for problem in raw_identifiers(page)] == ["raw identifiers case_id"]

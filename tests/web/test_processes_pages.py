@@ -162,3 +162,19 @@ def test_a_form_id_that_exists_already_is_refused_next_to_the_field(as_user, eng
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="form-id-error" role="alert">フォーム「proposal」は既にあります' in page
+
+
+def test_a_drafts_pages_show_element_ids_file_paths_and_process_ids_only_as_code(as_user, engine):
+    from tests.web.crawler import raw_identifiers, read_page
+
+    drafts, owner = DraftService(engine), engine.actor("process")
+    draft = new_draft(engine)
+    text = drafts.file(owner, draft, BPMN)
+    drafts.save_file(owner, draft, BPMN, text.replace("② 連携事業の実績を整理", "② 連携実績の整理"))
+    client = as_user("process")
+    page = client.get(f"/processes/drafts/{draft}").get_data(as_text=True)
+    assert "② 連携実績の整理 <code>record_partnership</code>" in page  # the difference to the current version
+    assert "呼び出すプロセス <code>individual_agreement</code>" in page
+    scenario = client.get(f"/processes/drafts/{draft}/scenario").get_data(as_text=True)
+    for html in (page, scenario):
+        assert list(raw_identifiers(read_page(html))) == []
