@@ -92,3 +92,20 @@ class WorkflowFailure(RenkeiError):
     """The process itself failed (a script or condition error); the case was left as it was."""
 
     code = "workflow_error"
+
+
+class DatabaseUnavailableError(RenkeiError):
+    """The database cannot be reached right now (stopped, restarting, out of connections); nothing was saved.
+
+    ``kind`` groups failures of one cause for the log (the class and first line of the driver's message,
+    digits masked), so an outage writes a line per cause rather than a traceback per request; ``detail`` is
+    the driver's first line as it was.
+    """
+
+    code = "database_unavailable"
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        self.kind = kind
+        self.detail = detail or kind
+        super().__init__("データベースに接続できないため、ただいまシステムを利用できません。"
+                         "しばらく待ってから、もう一度お試しください。")

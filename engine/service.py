@@ -25,9 +25,10 @@ from engine.cases.timers import TimerWorker
 from engine.cases.views import CaseStatus, TaskDetail, TaskSummary
 from engine.context import Clock
 from engine.definitions.bundle import Bundle
-from engine.errors import NotFoundError
+from engine.errors import DatabaseUnavailableError, NotFoundError
 from engine.events import EventHandlers
 from engine.library.deployment import DeployResult, deploy_bundle
+from engine.persistence.availability import DATABASE_ERRORS, Health, check, unavailable
 from engine.persistence.base import utcnow
 from engine.persistence.database import session_factory
 from engine.persistence.models import UserAccount
@@ -49,6 +50,18 @@ class CaseEngine:
 
     def unit_of_work(self):
         return unit_of_work(self.sessions, self.handlers)
+
+    def health(self) -> Health:
+        """For a load balancer: the database answers and its schema is at head (no session, no sign-in)."""
+        return check(self.database)
+
+    # The errors the unit of work lets through when the database is down, and which of them are an outage:
+    # the web layer answers those with 503 without naming SQLAlchemy.
+    database_errors = DATABASE_ERRORS
+
+    @staticmethod
+    def unavailable(error: BaseException) -> DatabaseUnavailableError | None:
+        return unavailable(error)
 
     # --- people -------------------------------------------------------------------------------------
     def authenticate(self, username: str, password: str, address: str | None = None) -> Person | None:

@@ -60,7 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = app.config.get("RENKEI_ENGINE") or bootstrap(app.config["RENKEI_DATABASE_URL"])
     app.extensions["renkei.engine"] = engine
 
-    from web import assets, errors, extensions, filters, navigation, security
+    from web import assets, errors, extensions, filters, health, navigation, security
     from web.auth import bp as auth_bp
     from web.home import bp as home_bp
 
@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(assets.bp)
+    app.register_blueprint(health.bp)  # GET /healthz for a load balancer: no sign-in, no session
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     navigation.register(app, navigation.NavItem("home.index", "ホーム", order=0))

@@ -2,6 +2,7 @@
 
 JSON errors look like ``{"error": {"code": "...", "message": "<Japanese>", "fields": {...}}}``.
 A thing the caller may not see is a 404, never a 403, so nothing leaks about other organisations.
+A database that cannot be reached is a 503 from web/outage.py, whose page needs nothing from the database.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from engine.errors import (
     TaskConflictError,
     WorkflowFailure,
 )
+from web import outage
 
 STATUS = {
     NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
@@ -42,21 +44,34 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": body}
 
 
+def page(status: int, message: str):
+    """The error page, or the outage page when rendering it (the menu, the signed-in name) met the outage."""
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception as error:
+        failure = outage.failure_of(error)
+        if failure is None:
+            raise
+        return outage.response(failure)
+
+
 def init_app(app: Flask) -> None:
+    outage.init_app(app)  # the database down: 503 (its handler wins over RenkeiError's, more specific)
+
     @app.errorhandler(RenkeiError)
     def domain_error(error: RenkeiError):
         status = status_of(error)
         fields = getattr(error, "errors", None)
         if wants_json():
             return jsonify(error_body(error.code, str(error), fields)), status
-        return render_template("errors/error.html", status=status, message=str(error)), status
+        return page(status, str(error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         message = "画面の有効期限が切れたか、不正な送信です。ページを開き直してから、もう一度送信してください。"
         if wants_json():
             return jsonify(error_body("csrf_failed", message)), 400
-        return render_template("errors/error.html", status=400, message=message), 400
+        return page(400, message)
 
     for status, message in ((404, "お探しのページは見つかりません。"), (405, "この操作はできません。"),
                             (500, "システムでエラーが発生しました。時間をおいて再度お試しください。")):
@@ -64,9 +79,13 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(status: int, message: str):
-    def handler(_error):
+    def handler(error):
+        original = getattr(error, "original_exception", None)  # a 500 raised by another handler's failure
+        failure = outage.failure_of(original) if original is not None else None
+        if failure is not None:
+            return outage.response(failure)
         if wants_json():
             return jsonify(error_body({404: "not_found", 405: "method_not_allowed"}.get(status, "error"), message)), status
-        return render_template("errors/error.html", status=status, message=message), status
+        return page(status, message)
 
     return handler
