@@ -17,6 +17,7 @@ from engine.bootstrap import bootstrap
 from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from tests.conftest import PROCESSES
+from tests.web.test_api_contract import conforms
 from tests.web.conftest import csrf_token
 from web.outage import FailureLog
 
@@ -81,7 +82,7 @@ def assert_outage_page(response):
 def assert_outage_json(response):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
-    error = response.get_json()["error"]
+    error = conforms(response)["error"]  # as docs/openapi.yaml says
     assert error["code"] == "database_unavailable"
     assert "データベースに接続できない" in error["message"]
 
@@ -118,11 +119,11 @@ def test_the_api_answers_503_json_for_a_session_and_for_a_bearer_token(engine, a
 
 
 def test_healthz_reports_the_database_without_a_session_and_recovers(client, outage, ticks):
-    assert client.get("/healthz").get_json() == {"database": "ok", "schema": "at head"}
+    assert conforms(client.get("/healthz")) == {"database": "ok", "schema": "at head"}
     outage.begin()
     down = client.get("/healthz")
     assert down.status_code == 503
-    assert down.get_json() == {"database": "unavailable", "schema": "unknown"}
+    assert conforms(down) == {"database": "unavailable", "schema": "unknown"}
     assert down.headers["Retry-After"] == "30"
     outage.end()
     up = client.get("/healthz")
