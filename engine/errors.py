@@ -92,3 +92,14 @@ class WorkflowFailure(RenkeiError):
     """The process itself failed (a script or condition error); the case was left as it was."""
 
     code = "workflow_error"
+
+
+class ScriptOverrunError(WorkflowFailure):
+    """Process code went over its time, operation or size limit (engine.workflow.budget); nothing saved."""
+
+    code = "script_overrun"
+
+    def __init__(self, what: str, element_id: str | None, element_name: str | None, limit: str) -> None:
+        self.element_id, self.element_name, self.limit = element_id, element_name, limit
+        named = f"『{element_name or element_id}』（{element_id}）" if element_id else ""
+        super().__init__(f"{what}{named}が{limit}を超えました。無限ループや大きすぎる繰り返しがないか確認してください")

@@ -267,8 +267,8 @@ class BudgetPolicy(RestrictingNodeTransformer):
         spec = node.format_spec
         if spec is not None:
             if any(isinstance(part, ast.FormattedValue) for part in spec.values):
-                self.error(node, "a format width computed at run time is not allowed")
+                self.error(node, "f文字列の幅を実行時に計算することはできません")
             text = "".join(part.value for part in spec.values if isinstance(part, ast.Constant))
             if any(int(number) > _limits.size for number in re.findall(r"\d+", text)):
-                self.error(node, f"a format width above {_limits.size:,} is not allowed")
+                self.error(node, f"f文字列の幅は {_limits.size:,} までです")
         return super().visit_FormattedValue(node)
