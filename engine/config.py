@@ -23,8 +23,8 @@ class Settings:
     processes_path: Path = field(default_factory=lambda: Path("processes"))
     # RENKEI_TIMER_INTERVAL: seconds between polls of `renkei timers run --loop`
     timer_interval: float = 30.0
-    # RENKEI_SCRIPT_SECONDS, RENKEI_SCRIPT_OPERATIONS, RENKEI_SCRIPT_SIZE: the budget of one script, condition,
-    # timer expression, DMN cell or message payload (engine.workflow.budget), at deploy, dry run and run time
+    # RENKEI_SCRIPT_SECONDS, RENKEI_SCRIPT_OPERATIONS, RENKEI_SCRIPT_SIZE: the budget of one script,
+    # condition, timer expression, DMN cell or message payload (engine.workflow.budget), wherever it runs
     script_limits: ScriptLimits = field(default_factory=ScriptLimits)
 
     @classmethod

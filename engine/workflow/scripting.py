@@ -102,9 +102,9 @@ def _refuse_outside_access(source: str, mode: str) -> None:
             raise ScriptRefusedError(f"Line {node.lineno}: {node.id} is not allowed")
         if isinstance(node, ast.Attribute) and node.attr in ("format", "format_map"):
             # A format string walks attributes and items the guards never see ("{0.__class__}").
-            raise ScriptRefusedError(f"{node.lineno}行目: .{node.attr}() は使えません（f文字列を使ってください）")
+            raise ScriptRefusedError(f"{node.lineno}行目: .{node.attr}() は使えません（f文字列で）")
         if isinstance(node, ast.While) and _never_ends(node):
-            raise ScriptRefusedError(f"{node.lineno}行目: 終わることのないループです（while に break がありません）")
+            raise ScriptRefusedError(f"{node.lineno}行目: 終わらないループです（break がない while）")
 
 
 def _never_ends(loop: ast.While) -> bool:
