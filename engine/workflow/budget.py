@@ -68,6 +68,9 @@ def current_limits() -> ScriptLimits:
     return _limits
 
 
+_NUMBERS = frozenset({int, float, bool})
+
+
 def _sized(value: Any) -> int | None:
     return len(value) if isinstance(value, str | bytes | list | tuple) else None
 
@@ -147,15 +150,18 @@ class Budget:
         self.exceeded: ScriptBudgetExceededError | None = None
 
     def tick(self, value: Any = None) -> Any:
+        """The hot path (once per loop item, call and access): one subtraction, one clock read."""
         self.operations -= 1
-        if self.operations < 0 or self.exceeded:
-            self._exceed(f"処理の上限（{self.limits.operations:,} 回）")
-        if monotonic() > self.deadline:
-            self._exceed(f"時間の上限（{self.limits.seconds:g} 秒）")
+        if self.operations < 0 or monotonic() > self.deadline:
+            self._overrun()
         return value
 
-    def _exceed(self, limit: str) -> None:
-        self.exceeded = self.exceeded or ScriptBudgetExceededError(limit)
+    def _overrun(self) -> None:
+        if self.exceeded is None:
+            self.exceeded = ScriptBudgetExceededError(
+                f"処理の上限（{self.limits.operations:,} 回）" if self.operations < 0
+                else f"時間の上限（{self.limits.seconds:g} 秒）")
+            self.operations = -1  # sticky: every later tick fails too
         raise ScriptBudgetExceededError(self.exceeded.limit)
 
     def raise_if_exceeded(self) -> None:
@@ -164,10 +170,7 @@ class Budget:
             raise ScriptBudgetExceededError(self.exceeded.limit)
 
     def getiter(self, iterable: Iterable[Any]) -> Iterator[Any]:
-        tick = self.tick
-        for item in iterable:
-            tick()
-            yield item
+        return map(self.tick, iterable)  # one tick per item, without a Python generator frame
 
     def getattr(self, obj: Any, name: str, default: Any = None) -> Any:
         self.tick()
@@ -191,6 +194,11 @@ class Budget:
 
     def mul(self, left: Any, right: Any) -> Any:
         self.tick()
+        kinds = (left.__class__, right.__class__)
+        if kinds[0] in _NUMBERS and kinds[1] in _NUMBERS:  # the common case, kept quick
+            if kinds == (int, int):
+                check_size(left.bit_length() + right.bit_length(), self.limits)
+            return left * right
         for sequence, times in ((left, right), (right, left)):
             if _sized(sequence) is not None and isinstance(times, int):
                 check_size(_sized(sequence) * times, self.limits)
@@ -198,6 +206,8 @@ class Budget:
         return left * right
 
     def add(self, left: Any, right: Any) -> Any:
+        if left.__class__ in _NUMBERS:
+            return left + right
         if _sized(left) is not None and _sized(right) is not None:
             self.tick()
             check_size(_sized(left) + _sized(right), self.limits)
