@@ -4,8 +4,10 @@ import time
 
 import pytest
 
+from engine.library.draft_checks import dry_run_files
 from engine.workflow.budget import ScriptBudgetExceededError, ScriptLimits, current_limits, set_limits
 from engine.workflow.scripting import RestrictedEnvironment, ScriptRefusedError, compile_script
+from tests.unit.test_drafts_validation import draft
 
 
 @pytest.fixture
@@ -110,3 +112,17 @@ def test_ordinary_scripts_run_well_inside_the_default_budget():
 def test_case_data_cannot_stand_in_for_a_guard(limits):
     with pytest.raises(ScriptBudgetExceededError):
         RestrictedEnvironment().evaluate("sum(range(10**9))", {"_getiter_": None, "_tick_": None})
+
+
+def test_a_dry_run_stops_a_runaway_script_and_reports_it_by_element(limits):
+    started = time.perf_counter()
+    run = dry_run_files(draft(script="n = 0\nwhile n >= 0:\n    n += 1"), "tiny")
+    assert run.validation.ok and not run.passed
+    assert "スクリプト『確認』（check）が処理の上限（20,000 回）を超えました" in run.results[0].failure
+    assert time.perf_counter() - started < 2
+
+
+def test_a_dry_run_never_starts_a_loop_that_cannot_end():
+    run = dry_run_files(draft(script="while True:\n    pass"), "tiny")
+    assert not run.executed
+    assert any("終わらないループ" in p.message for p in run.validation.problems)
