@@ -15,10 +15,16 @@ from engine.handlers import EVENT_HANDLERS
 from engine.persistence.base import utcnow
 from engine.persistence.database import connect
 from engine.service import CaseEngine
+from engine.workflow.budget import ScriptLimits, set_limits
 
 
-def bootstrap(database: Engine | str, clock: Clock = utcnow, handlers: EventHandlers | None = None) -> CaseEngine:
-    """An engine on ``database`` (a URL or an SQLAlchemy engine); ``handlers`` defaults to EVENT_HANDLERS."""
+def bootstrap(database: Engine | str, clock: Clock = utcnow, handlers: EventHandlers | None = None,
+              script_limits: ScriptLimits | None = None) -> CaseEngine:
+    """An engine on ``database`` (a URL or an SQLAlchemy engine); ``handlers`` defaults to EVENT_HANDLERS.
+
+    ``script_limits`` (Settings.script_limits) apply to the whole process: scripts run in a shared sandbox."""
     install_guards()  # the audit trail refuses UPDATE and DELETE on every connection (append-only)
+    if script_limits is not None:
+        set_limits(script_limits)
     return CaseEngine(connect(database) if isinstance(database, str) else database,
                       EVENT_HANDLERS if handlers is None else handlers, clock)

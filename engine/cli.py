@@ -24,7 +24,7 @@ def _engine(settings: Settings):
     from engine.bootstrap import bootstrap
 
     settings.ensure_sqlite_folder()
-    return bootstrap(settings.database_url)
+    return bootstrap(settings.database_url, script_limits=settings.script_limits)
 
 
 def _bundle(paths: tuple[str, ...], settings: Settings) -> tuple[Bundle, list[str] | None]:

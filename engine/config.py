@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.workflow.budget import ScriptLimits
+
 DEFAULT_DATABASE = "sqlite:///instance/renkei.sqlite3"
 
 
@@ -44,6 +46,9 @@ class Settings:
     processes_path: Path = field(default_factory=lambda: Path("processes"))
     # RENKEI_TIMER_INTERVAL: seconds between polls of `renkei timers run --loop`
     timer_interval: float = 30.0
+    # RENKEI_SCRIPT_SECONDS, RENKEI_SCRIPT_OPERATIONS, RENKEI_SCRIPT_SIZE: the budget of one script,
+    # condition, timer expression, DMN cell or message payload (engine.workflow.budget), wherever it runs
+    script_limits: ScriptLimits = field(default_factory=ScriptLimits)
 
     @classmethod
     def from_environment(cls, environ: os._Environ | dict | None = None) -> Settings:
@@ -52,6 +57,11 @@ class Settings:
             database_url=env.get("RENKEI_DATABASE_URL", DEFAULT_DATABASE),
             processes_path=Path(env.get("RENKEI_PROCESSES_PATH", "processes")),
             timer_interval=float(env.get("RENKEI_TIMER_INTERVAL", "30")),
+            script_limits=ScriptLimits(
+                seconds=float(env.get("RENKEI_SCRIPT_SECONDS", ScriptLimits.seconds)),
+                operations=int(env.get("RENKEI_SCRIPT_OPERATIONS", ScriptLimits.operations)),
+                size=int(env.get("RENKEI_SCRIPT_SIZE", ScriptLimits.size)),
+            ),
         )
 
     def ensure_sqlite_folder(self) -> None:

@@ -109,3 +109,14 @@ class DatabaseUnavailableError(RenkeiError):
         self.detail = detail or kind
         super().__init__("データベースに接続できないため、ただいまシステムを利用できません。"
                          "しばらく待ってから、もう一度お試しください。")
+
+
+class ScriptOverrunError(WorkflowFailure):
+    """Process code went over its time, operation or size limit (engine.workflow.budget); nothing saved."""
+
+    code = "script_overrun"
+
+    def __init__(self, what: str, element_id: str | None, element_name: str | None, limit: str) -> None:
+        self.element_id, self.element_name, self.limit = element_id, element_name, limit
+        named = f"『{element_name or element_id}』（{element_id}）" if element_id else ""
+        super().__init__(f"{what}{named}が{limit}を超えました。無限ループや大きすぎる繰り返しがないか確認してください")

@@ -57,7 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
 
-    engine = app.config.get("RENKEI_ENGINE") or bootstrap(app.config["RENKEI_DATABASE_URL"])
+    engine = app.config.get("RENKEI_ENGINE") or bootstrap(app.config["RENKEI_DATABASE_URL"],
+                                                          script_limits=settings.script_limits)
     app.extensions["renkei.engine"] = engine
 
     from web import assets, errors, extensions, filters, health, navigation, security

@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask, StandardLoopTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
@@ -138,11 +138,25 @@ def _timer_problem(task_spec) -> str | None:
 
 
 def _task_expressions(task_spec) -> Iterator[tuple[str, str, bool]]:
-    """(what, source, is_script) for every piece of Python a task spec will run."""
+    """(what, source, is_script) for every piece of Python SpiffWorkflow 3.2 will evaluate for a task spec."""
     for what, attribute in (("スクリプト", "script"), ("事前スクリプト", "prescript"), ("事後スクリプト", "postscript")):
         source = getattr(task_spec, attribute, None)
         if source:
             yield what, source, True
+    yield from _flow_expressions(task_spec)
+    yield from _event_expressions(getattr(task_spec, "event_definition", None))
+    for name, parameter in (getattr(task_spec, "operation_params", None) or {}).items():
+        if isinstance(parameter, dict) and parameter.get("value"):
+            yield f"サービスのパラメータ「{name}」", parameter["value"], False
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is not None:
+        table = engine.decision_table
+        for column in table.inputs:
+            yield f"判定表 {table.id} の入力「{column.label or column.id}」", column.expression, False
+
+
+def _flow_expressions(task_spec) -> Iterator[tuple[str, str, bool]]:
+    """Gateway conditions, and the cardinality and conditions of multi-instance and standard loops."""
     if isinstance(task_spec, MultiChoice):
         for condition, target in task_spec.cond_task_specs:
             if condition is not None:
@@ -150,19 +164,37 @@ def _task_expressions(task_spec) -> Iterator[tuple[str, str, bool]]:
                 target_name = (target_spec.bpmn_name or target_spec.bpmn_id) if target_spec else target
                 yield f"分岐条件（→ {target_name}）", condition.args[0], False
     if isinstance(task_spec, MultiInstanceTask):
-        for what, attribute in (("繰り返し回数", "cardinality"), ("完了条件", "condition")):
-            source = getattr(task_spec, attribute, None)
-            if source:
-                yield what, source, False
-    if isinstance(task_spec, CatchingEvent):
-        expression = getattr(task_spec.event_definition, "expression", None)
-        if expression:
-            yield "タイマー式", expression, False
-    engine = getattr(task_spec, "dmnEngine", None)
-    if engine is not None:
-        table = engine.decision_table
-        for column in table.inputs:
-            yield f"判定表 {table.id} の入力「{column.label or column.id}」", column.expression, False
+        attributes = (("繰り返し回数", "cardinality"), ("完了条件", "condition"))
+    elif isinstance(task_spec, StandardLoopTask):
+        attributes = (("繰り返しの条件", "condition"),)
+    else:
+        attributes = ()
+    for what, attribute in attributes:
+        source = getattr(task_spec, attribute, None)
+        if isinstance(source, str) and source:
+            yield what, source, False
+
+
+_EVENT_EXPRESSIONS = {
+    "Timer": "タイマー式", "Conditional": "条件イベントの条件", "Message": "メッセージの内容",
+    "Signal": "シグナルの内容", "Error": "エラーの内容", "Escalation": "エスカレーションの内容",
+}
+
+
+def _event_expressions(definition) -> Iterator[tuple[str, str, bool]]:
+    """Timer and condition expressions, payloads thrown with an event, and message correlation keys."""
+    if definition is None:
+        return
+    for inner in getattr(definition, "event_definitions", None) or ():  # a multiple event
+        yield from _event_expressions(inner)
+    expression = getattr(definition, "expression", None)
+    if isinstance(expression, str) and expression:
+        name = type(definition).__name__
+        yield next((what for key, what in _EVENT_EXPRESSIONS.items() if key in name), "イベントの式"), expression, False
+    for prop in (*(getattr(definition, "correlation_properties", None) or ()),
+                 *(getattr(definition, "process_correlations", None) or ())):
+        if prop.retrieval_expression:
+            yield f"メッセージの相関キー「{prop.name}」", prop.retrieval_expression, False
 
 
 def _dmn_problems(task_spec, location) -> Iterator[DefinitionProblem]:
@@ -189,8 +221,8 @@ def _problem(task_spec, location: Mapping[str, ElementLocation], message: str) -
         where.file_name if where else task_spec._wf_spec.file or "",
         message,
         task_spec.bpmn_id,
-        task_spec.bpmn_name,
-        task_spec.lane,
+        task_spec.bpmn_name or (where.name if where else None),  # a loop's own spec carries neither
+        task_spec.lane or (where.lane if where else None),
         where.line if where else None,
     )
 
@@ -198,6 +230,10 @@ def _problem(task_spec, location: Mapping[str, ElementLocation], message: str) -
 def check_specs(top: BpmnProcessSpec, called: Mapping[str, BpmnProcessSpec], forms: Mapping[str, FormDefinition],
                 location: Mapping[str, ElementLocation]) -> Iterator[DefinitionProblem]:
     for spec in (top, *called.values()):
+        condition = getattr(spec, "completion_condition", None)
+        problem = _expression_problem(condition) if condition else None
+        if problem:
+            yield DefinitionProblem(spec.file or "", f"完了条件「{condition.strip()[:60]}」: {problem}", spec.name)
         for task_spec in spec.task_specs.values():
             if task_spec.bpmn_id is None:
                 continue

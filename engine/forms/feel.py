@@ -114,12 +114,23 @@ class _Parser:
         raise FeelSyntaxError(f"unexpected '{value}'")
 
 
+MAX_LENGTH = 2_000  # far above any form condition; keeps tokenizing (quadratic) and evaluating quick
+
+
 def compile_feel(source: str) -> Condition:
-    """Compiles ``=<expression>`` (the leading ``=`` marks FEEL in form-js) into a function of the data."""
+    """Compiles ``=<expression>`` (the leading ``=`` marks FEEL in form-js) into a function of the data.
+
+    A compiled condition has no loops or calls, so its cost is bounded by its length; the length and the
+    nesting are bounded here, at deploy, so a form cannot hold a worker when it is shown or submitted."""
     text = source.strip()
     text = text[1:] if text.startswith("=") else text
+    if len(text) > MAX_LENGTH:
+        raise FeelSyntaxError(f"longer than {MAX_LENGTH:,} characters")
     parser = _Parser(_tokenize(text))
-    condition = parser.expression()
+    try:
+        condition = parser.expression()
+    except RecursionError:
+        raise FeelSyntaxError("nested too deeply") from None
     if parser.peek() is not None:
         raise FeelSyntaxError(f"unexpected '{parser.peek()[1]}'")
     return condition

@@ -23,7 +23,8 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
 from engine.definitions.compiler import CompiledProcess
 from engine.domain.guideline import Lane
-from engine.errors import TaskNotFoundError, WorkflowFailure
+from engine.errors import ScriptOverrunError, TaskNotFoundError, WorkflowFailure
+from engine.workflow.budget import ScriptBudgetExceededError
 from engine.workflow.scripting import SCRIPT_ENGINE
 
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
@@ -128,21 +129,58 @@ def complete_task(workflow: BpmnWorkflow, task_id: UUID, data: Mapping[str, Any]
     task.data.update(data)
     try:
         task.run()
-    except SpiffWorkflowException as error:
-        raise WorkflowFailure(_describe_failure(error)) from error
+    except (SpiffWorkflowException, ScriptBudgetExceededError) as error:
+        raise _failure(error) from error
     _step(workflow)
 
 
 def _step(workflow: BpmnWorkflow) -> None:
     try:
         workflow.do_engine_steps()
-    except SpiffWorkflowException as error:
-        raise WorkflowFailure(_describe_failure(error)) from error
+    except (SpiffWorkflowException, ScriptBudgetExceededError) as error:
+        raise _failure(error) from error
+
+
+def _failure(error: Exception) -> WorkflowFailure:
+    """An overrun names its element (when SpiffWorkflow says which task ran the code); the rest as before.
+
+    Correlation keys and ad-hoc completion conditions are evaluated without a task, so their overrun
+    arrives bare and is reported without an element."""
+    overrun, cause = None, error
+    while cause is not None and overrun is None:
+        overrun = cause if isinstance(cause, ScriptBudgetExceededError) else None
+        cause = cause.__cause__ or cause.__context__
+    if overrun is None:
+        return WorkflowFailure(_describe_failure(error))
+    task = getattr(error, "task", None)
+    spec = task.task_spec if task is not None else None
+    return ScriptOverrunError(_code_kind(spec), getattr(spec, "bpmn_id", None),
+                              getattr(spec, "bpmn_name", None), overrun.limit)
+
+
+_CODE_KINDS = (
+    ("ScriptTask", "スクリプト"), ("BusinessRuleTask", "判定表"), ("Gateway", "分岐条件"),
+    ("Event", "イベントの式"),
+)
+
+
+def _code_kind(spec) -> str:
+    if spec is None:
+        return "プロセスの式"
+    if getattr(spec, "prescript", None) or getattr(spec, "postscript", None):
+        return "スクリプト"
+    name = type(spec).__name__
+    if isinstance(spec, MultiInstanceTask) or "Loop" in name:
+        return "繰り返しの条件"
+    return next((kind for marker, kind in _CODE_KINDS if marker in name), "式")
 
 
 def fire_timers(workflow: BpmnWorkflow) -> None:
     """refresh_timers makes due timers READY; the engine steps then run them (notes §5)."""
-    workflow.refresh_timers()
+    try:
+        workflow.refresh_timers()  # evaluates timer expressions that depend on case data
+    except (SpiffWorkflowException, ScriptBudgetExceededError) as error:
+        raise _failure(error) from error
     _step(workflow)
 
 
@@ -152,6 +190,8 @@ def deliver_message(workflow: BpmnWorkflow, message: str, payload: Mapping[str, 
         workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=dict(payload)))
     except WorkflowException:
         return False
+    except ScriptBudgetExceededError as error:  # a correlation key computed from the payload
+        raise _failure(error) from error
     _step(workflow)
     return True
 

@@ -3,8 +3,9 @@
 SpiffWorkflow's default environment is plain ``exec`` with full builtins: an uploaded diagram could run
 any code on the server (notes §7). Here every source is compiled with RestrictedPython and run with its
 guards, only plain builtins and the few domain functions listed in docs/process-data.md. No module is
-ever exposed (a module's attributes lead back to ``os``). The environment is not serialized with a
-workflow, so the runner attaches it after every load.
+ever exposed (a module's attributes lead back to ``os``). Every evaluation runs under a budget of time,
+operations and size (engine.workflow.budget). The environment is not serialized with a workflow, so the
+runner attaches it after every load.
 """
 
 from __future__ import annotations
@@ -16,17 +17,12 @@ from functools import lru_cache
 from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
+from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from engine.domain import projects as partnership
 from engine.domain.validity import initial_period
+from engine.workflow.budget import Budget, BudgetPolicy, bounded_pow, bounded_range, check_size
 
 SCRIPT_FILENAME = "<string>"  # the name SpiffWorkflow looks for when it reports a script's error line
 
@@ -56,6 +52,8 @@ def _inplace(op: str, left: Any, right: Any) -> Any:
     }
     if op not in operations:
         raise ScriptRefusedError(f"operator {op} is not allowed")
+    if op in ("+=", "*=") and isinstance(left, str | bytes | list | tuple):
+        check_size(len(left) + len(right) if op == "+=" else len(left) * right)
     return operations[op](left, right)
 
 
@@ -69,15 +67,14 @@ def _restricted_builtins() -> dict[str, Any]:
     allowed = dict(safe_builtins)
     allowed.update(limited_builtins)
     allowed.update({name: getattr(builtins, name) for name in _PLAIN_BUILTINS})
+    allowed.update(range=bounded_range, pow=bounded_pow)  # sizes checked before anything is built
     allowed.pop("__import__", None)
     return allowed
 
 
 RESTRICTED_GLOBALS: dict[str, Any] = {
     "__builtins__": _restricted_builtins(),
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
+    # _getattr_, _getitem_, _getiter_, _tick_ and the operator guards come from each evaluation's Budget.
     "_write_": full_write_guard,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
@@ -103,12 +100,37 @@ def _refuse_outside_access(source: str, mode: str) -> None:
             raise ScriptRefusedError(f"Line {node.lineno}: import is not allowed")
         if isinstance(node, ast.Name) and node.id in _FORBIDDEN_NAMES:
             raise ScriptRefusedError(f"Line {node.lineno}: {node.id} is not allowed")
+        if isinstance(node, ast.Attribute) and node.attr in ("format", "format_map"):
+            # A format string walks attributes and items the guards never see ("{0.__class__}").
+            raise ScriptRefusedError(f"{node.lineno}行目: .{node.attr}() は使えません（f文字列で）")
+        if isinstance(node, ast.While) and _never_ends(node):
+            raise ScriptRefusedError(f"{node.lineno}行目: 終わらないループです（break がない while）")
+
+
+def _never_ends(loop: ast.While) -> bool:
+    """``while True`` (or any constant true) with no break, return or raise that leaves this loop."""
+    if not (isinstance(loop.test, ast.Constant) and loop.test.value):
+        return False
+    pending = list(loop.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Break | ast.Return | ast.Raise):
+            return False
+        if isinstance(node, ast.FunctionDef | ast.Lambda | ast.ClassDef):
+            continue  # a return inside a nested function does not leave the loop
+        if isinstance(node, ast.For | ast.While):
+            pending.extend(node.orelse)  # a break in a nested loop's body ends that loop only
+            pending.extend(child for statement in node.body for child in ast.walk(statement)
+                           if isinstance(child, ast.Return | ast.Raise))
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return True
 
 
 @lru_cache(maxsize=2048)
 def compile_expression(source: str):
     _refuse_outside_access(source.strip(), "eval")
-    result = compile_restricted_eval(source.strip(), filename=SCRIPT_FILENAME)
+    result = compile_restricted_eval(source.strip(), filename=SCRIPT_FILENAME, policy=BudgetPolicy)
     if result.errors:
         raise ScriptRefusedError("; ".join(result.errors))
     return result.code
@@ -117,30 +139,46 @@ def compile_expression(source: str):
 @lru_cache(maxsize=512)
 def compile_script(source: str):
     _refuse_outside_access(source, "exec")
-    result = compile_restricted_exec(source, filename=SCRIPT_FILENAME)
+    result = compile_restricted_exec(source, filename=SCRIPT_FILENAME, policy=BudgetPolicy)
     if result.errors:
         raise ScriptRefusedError("; ".join(result.errors))
     return result.code
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
+    """Compiles with RestrictedPython and the budget's policy; each evaluation gets a fresh Budget.
+
+    The guards are put into the scope last, so no case data can stand in for one.
+    """
+
     def __init__(self) -> None:
         super().__init__(environment_globals=dict(RESTRICTED_GLOBALS))
 
     def evaluate(self, expression, context, external_context=None):
+        code = compile_expression(expression)
+        budget = Budget()
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
-        return eval(compile_expression(expression), scope)  # noqa: S307 - compiled by RestrictedPython
+        scope.update(budget.guards())
+        scope["__builtins__"] = self.globals["__builtins__"]
+        result = eval(code, scope)  # noqa: S307 - compiled by RestrictedPython
+        budget.raise_if_exceeded()
+        return result
 
     def execute(self, script, context, external_context=None):
+        code = compile_script(script)
+        budget = Budget()
         self.check_for_overwrite(context, external_context or {})
         context.update(self.globals)
         context.update(external_context or {})
+        context.update(budget.guards())
+        context["__builtins__"] = self.globals["__builtins__"]
         try:
-            exec(compile_script(script), context)  # noqa: S102 - compiled by RestrictedPython
+            exec(code, context)  # noqa: S102 - compiled by RestrictedPython
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
+        budget.raise_if_exceeded()
         return True
 
 
