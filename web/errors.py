@@ -73,9 +73,14 @@ def init_app(app: Flask) -> None:
             return jsonify(error_body("csrf_failed", message)), 400
         return page(400, message)
 
-    for status, message in ((404, "お探しのページは見つかりません。"), (405, "この操作はできません。"),
+    for status, message in ((400, "送信された内容の形式が正しくありません。ページを開き直してから、もう一度送信してください。"),
+                            (404, "お探しのページは見つかりません。"), (405, "この操作はできません。"),
+                            (413, "送信されたデータが大きすぎます（1回の送信は5MBまでです）。"),
                             (500, "システムでエラーが発生しました。時間をおいて再度お試しください。")):
         app.register_error_handler(status, _http_error(status, message))
+
+
+CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def _http_error(status: int, message: str):
@@ -85,7 +90,7 @@ def _http_error(status: int, message: str):
         if failure is not None:
             return outage.response(failure)
         if wants_json():
-            return jsonify(error_body({404: "not_found", 405: "method_not_allowed"}.get(status, "error"), message)), status
+            return jsonify(error_body(CODES.get(status, "error"), message)), status
         return page(status, message)
 
     return handler

@@ -178,3 +178,14 @@ def test_a_drafts_pages_show_element_ids_file_paths_and_process_ids_only_as_code
     scenario = client.get(f"/processes/drafts/{draft}/scenario").get_data(as_text=True)
     for html in (page, scenario):
         assert list(raw_identifiers(read_page(html))) == []
+
+
+def test_a_save_without_a_path_or_content_names_the_missing_fields(as_user, engine):
+    draft = new_draft(engine)
+    client = as_user("process")
+    token = csrf_token(client, f"/processes/drafts/{draft}")
+    response = client.post(f"/processes/drafts/{draft}/files", json={"path": BPMN},
+                           headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"content"}
+    assert DraftService(engine).file(engine.actor("process"), draft, BPMN) != ""

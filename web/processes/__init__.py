@@ -12,7 +12,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -195,7 +194,8 @@ def save_file(draft_id: int):
     """The editors save with fetch (JSON), and get the draft's validation back to show beside the diagram."""
     body = json_body()
     if not isinstance(body, dict) or not all(isinstance(body.get(key), str) for key in ("path", "content")):
-        abort(400)
+        raise FormDataError({key: "ファイルのパスと内容を文字列で送ってください" for key in ("path", "content")
+                             if not isinstance(body, dict) or not isinstance(body.get(key), str)})
     report = drafts().save_file(actor(), draft_id, body["path"], body["content"])
     return jsonify({"saved": True, "problems": [_problem(p) for p in report.problems]})
 
