@@ -27,14 +27,14 @@ from tests.conftest import PROCESSES, ROOT
 from tests.integration.flow import Flow
 from tests.integration.timer_process import timer_bundle
 from tests.mail_server import MailServer, give_everyone_mail
-from tests.own_postgres import OwnPostgres
+from tests.integration.own_postgres import OwnPostgres
 
 OUTAGE = 6.0  # seconds the database is down
 
 
 @pytest.fixture
 def own_postgres():
-    server = OwnPostgres().init()
+    server = OwnPostgres()
     server.start()
     yield server
     server.remove()
@@ -69,7 +69,7 @@ def worker(url: str, smtp: MailServer, *command: str) -> subprocess.Popen:
 
 
 def test_timer_and_mail_workers_survive_a_database_outage_and_resume_after_the_restart(own_postgres):
-    url = own_postgres.url()
+    url = own_postgres.url
     engine = bootstrap(url)
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
