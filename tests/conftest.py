@@ -65,3 +65,16 @@ def database_url(request, tmp_path) -> str:
     url = request.getfixturevalue("postgres_url")
     _reset_postgres(url)
     return url
+
+
+def demo_engine(url: str):
+    """An engine on a new database at ``url``: schema at head, the shipped processes deployed, the demo people."""
+    from engine.bootstrap import bootstrap
+    from engine.definitions.bundle import Bundle
+    from engine.demo import seed_people
+
+    engine = bootstrap(url)
+    engine.upgrade_schema()
+    engine.deploy(Bundle.from_folder(PROCESSES))
+    seed_people(engine)
+    return engine

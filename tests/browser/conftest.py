@@ -14,11 +14,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import DEMO_PASSWORD, seed_people
+from engine.demo import DEMO_PASSWORD
 from engine.service import CaseEngine
-from tests.conftest import PROCESSES, ROOT
+from tests.conftest import ROOT, demo_engine
 from web import create_app
 
 CHROMIUM = os.environ.get("RENKEI_CHROMIUM", "/usr/bin/chromium")
@@ -50,10 +48,7 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path):
-    engine = bootstrap(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
     app = create_app({"SECRET_KEY": "browser-test", "RENKEI_ENGINE": engine,
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)

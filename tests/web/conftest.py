@@ -9,11 +9,9 @@ import re
 
 import pytest
 
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import DEMO_PASSWORD, seed_people
+from engine.demo import DEMO_PASSWORD
 from engine.service import CaseEngine
-from tests.conftest import PROCESSES
+from tests.conftest import demo_engine
 from web import create_app
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -21,10 +19,7 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*na
 
 @pytest.fixture
 def engine(tmp_path) -> CaseEngine:
-    engine = bootstrap(f"sqlite:///{tmp_path / 'web.sqlite3'}")
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
     yield engine
     engine.database.dispose()
 

@@ -13,12 +13,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.domain.validity import initial_period
 from engine.domain.wareki import format_wareki
-from tests.conftest import PROCESSES
+from tests.conftest import demo_engine
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.web.test_api_contract import conforms
 
@@ -28,10 +25,7 @@ PERIOD = initial_period(TODAY)
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    engine = bootstrap(f"sqlite:///{tmp_path_factory.mktemp('register') / 'web.sqlite3'}")
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(f"sqlite:///{tmp_path_factory.mktemp('register') / 'web.sqlite3'}")
     yield engine
     engine.database.dispose()
 

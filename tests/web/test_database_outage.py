@@ -13,12 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from engine.accounts import ApiTokens
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
-from tests.conftest import PROCESSES
-from tests.web.test_api_contract import conforms
+from tests.conftest import demo_engine
 from tests.web.conftest import csrf_token
+from tests.web.test_api_contract import conforms
 from web.outage import FailureLog
 
 
@@ -40,10 +37,7 @@ def folder(tmp_path):
 
 @pytest.fixture
 def engine(folder):
-    engine = bootstrap(f"sqlite:///{folder / 'web.sqlite3'}")
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(f"sqlite:///{folder / 'web.sqlite3'}")
     yield engine
     engine.database.dispose()
 
