@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import re._constants as sre_constants  # the parser behind re (no public equivalent)
+import re._parser as sre_parser
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -109,11 +111,67 @@ def load_form(file_name: str, content: bytes | str) -> FormDefinition:
                                                   element_id=component.get("id")))
         pattern = component.get("validate", {}).get("pattern")
         if pattern:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                problems.append(DefinitionProblem(file_name, f"{where}: 正規表現が不正です（{error}）",
-                                                  element_id=component.get("id")))
+            problem = pattern_problem(pattern)
+            if problem:
+                problems.append(DefinitionProblem(file_name, f"{where}: {problem}", element_id=component.get("id")))
     if problems:
         raise DefinitionError(problems)
     return FormDefinition(schema["id"], schema, conditions)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a field's ``validate.pattern`` is refused at deploy, or None.
+
+    Python's ``re`` has no time limit, and a pattern with a repetition inside a repetition (``(a+)+$``) can
+    backtrack for minutes on a short input that almost matches: a partner's submission would hold a web worker.
+    Such patterns are refused; every useful field format can be written without them.
+    """
+    try:
+        parsed = sre_parser.parse(pattern)
+    except re.error as error:
+        return f"正規表現が不正です（{error}）"
+    if _nested_repeat(parsed):
+        return (f"正規表現「{pattern}」は繰り返しの中に繰り返しがあり、入力によっては照合が終わりません。"
+                "「(a+)+」のような入れ子を使わずに書いてください")
+    return None
+
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+
+
+def _unbounded(argument) -> bool:
+    return argument[1] == sre_constants.MAXREPEAT or argument[1] > 100
+
+
+def _starts_with_repeat(items) -> bool:
+    """Whether the first thing ``items`` matches is itself an unbounded repetition (so two repetitions can
+    share the same characters in exponentially many ways); a literal or a set first separates them."""
+    if not items:
+        return False
+    op, argument = items[0]
+    if op in _REPEATS:
+        return _unbounded(argument) or _starts_with_repeat(argument[2])
+    if op is sre_constants.SUBPATTERN:
+        return _starts_with_repeat(argument[-1])
+    if op is sre_constants.BRANCH:
+        return any(_starts_with_repeat(branch) for branch in argument[1])
+    return False
+
+
+def _nested_repeat(items, inside: bool = False) -> bool:
+    """An unbounded repetition whose body begins with another unbounded repetition, anywhere in ``items``."""
+    for op, argument in items:
+        if op in _REPEATS:
+            if _unbounded(argument) and _starts_with_repeat(argument[2]):
+                return True
+            if _nested_repeat(argument[2]):
+                return True
+        elif op is sre_constants.SUBPATTERN:
+            if _nested_repeat(argument[-1]):
+                return True
+        elif op is sre_constants.BRANCH:
+            if any(_nested_repeat(branch) for branch in argument[1]):
+                return True
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and _nested_repeat(argument[1]):
+            return True
+    return False

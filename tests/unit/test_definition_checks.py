@@ -71,3 +71,13 @@ def test_a_missing_called_process_is_refused():
     calling = calling.replace("<bpmn:script>checked = True</bpmn:script></bpmn:scriptTask>", "</bpmn:callActivity>")
     with pytest.raises(DefinitionError, match="nowhere"):
         compile_process(type(bundle)({**bundle.files, "tiny/tiny.bpmn": calling.encode()}), "tiny")
+
+
+def test_a_field_pattern_that_can_backtrack_for_ever_is_refused_at_deploy_and_a_separated_one_is_kept():
+    from engine.forms.definition import pattern_problem
+
+    for runaway in (r"(a+)+$", r"(\w+\s?)*$", r"(x|y+)*", r"(a*b*)*$"):
+        assert "繰り返しの中に繰り返し" in pattern_problem(runaway)
+    for fine in (r"^\d{3}-\d{4}$", r"^[A-Z]{1,3}(-\d+)*$", r"^[0-9]+$", r"^.{0,200}$"):
+        assert pattern_problem(fine) is None
+    assert "正規表現が不正です" in pattern_problem("(")
