@@ -39,8 +39,9 @@ class DefinitionError(RenkeiError):
 
     code = "definition_invalid"
 
-    def __init__(self, problems: list[DefinitionProblem]) -> None:
+    def __init__(self, problems: list[DefinitionProblem], notes: list[DefinitionProblem] | None = None) -> None:
         self.problems = list(problems)
+        self.notes = list(notes or [])  # what does not block (foreign attributes that change nothing)
         super().__init__("プロセス定義に問題があります:\n" + "\n".join(f"- {p}" for p in self.problems))
 
 

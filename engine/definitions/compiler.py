@@ -18,6 +18,8 @@ from engine.definitions.bundle import Bundle
 from engine.definitions.lint import NS, check_diagram_xml, check_specs, locate_elements
 from engine.definitions.parser import RenkeiParser
 from engine.definitions.routing import department_task_problems
+from engine.definitions.spiff_messages import in_japanese, known
+from engine.definitions.xml_checks import XmlReport, check_files
 from engine.errors import DefinitionError, DefinitionProblem
 from engine.forms.definition import FormDefinition, load_form
 
@@ -32,6 +34,7 @@ class CompiledProcess:
     called_specs: dict[str, BpmnProcessSpec]
     forms: dict[str, FormDefinition]
     metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[DefinitionProblem] = field(default_factory=list)  # foreign attributes that change nothing
 
     @property
     def name(self) -> str:
@@ -69,14 +72,18 @@ def _parse(parser: RenkeiParser, bundle: Bundle, problems: list[DefinitionProble
         except etree.XMLSyntaxError as error:
             problems.append(DefinitionProblem(file_name, f"XML として読めません: {error.msg}", line=error.lineno))
         except ValidationException as error:
-            problems.append(DefinitionProblem(file_name, f"BPMN スキーマ違反: {error}", line=_line(error)))
+            problems.append(DefinitionProblem(file_name, _schema_message("BPMN", error), line=_line(error)))
     for file_name, content in bundle.with_suffix(".dmn").items():
         try:
             parser.add_dmn_str(content, filename=file_name)
         except etree.XMLSyntaxError as error:
             problems.append(DefinitionProblem(file_name, f"XML として読めません: {error.msg}", line=error.lineno))
         except ValidationException as error:
-            problems.append(DefinitionProblem(file_name, f"DMN スキーマ違反: {error}", line=_line(error)))
+            problems.append(DefinitionProblem(file_name, _schema_message("DMN", error), line=_line(error)))
+
+
+def _schema_message(kind: str, error: ValidationException) -> str:
+    return in_japanese(str(error)) if known(str(error)) else f"{kind} スキーマ違反: {error}"
 
 
 def _line(error: ValidationException) -> int | None:
@@ -96,8 +103,14 @@ def _load_forms(bundle: Bundle, problems: list[DefinitionProblem]) -> dict[str, 
     return forms
 
 
-def compile_process(bundle: Bundle, process_id: str) -> CompiledProcess:
-    """Raises DefinitionError listing every problem; returns a process that passed all checks."""
+def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) -> CompiledProcess:
+    """Raises DefinitionError listing every problem; returns a process that passed all checks.
+
+    Every way in (upload, the editors' save, the dry run, ``renkei deploy``, ``renkei test-processes``) comes
+    here, so the whole-file checks of ``xml_checks`` run for all of them. ``deployed`` is for loading a version
+    that is already stored: it was checked when it was deployed, and a rule added since must not stop the
+    cases that run on it, so only what SpiffWorkflow needs to run it is checked again.
+    """
     selected = bundle.select(called_process_ids(bundle, process_id))
     if f"{process_id}/{process_id}.bpmn" not in selected.files:
         raise DefinitionError([DefinitionProblem(f"{process_id}/{process_id}.bpmn", "プロセス定義ファイルがありません")])
@@ -109,21 +122,37 @@ def compile_process(bundle: Bundle, process_id: str) -> CompiledProcess:
     if problems:
         raise DefinitionError(layout + problems)
     bpmn_files = selected.with_suffix(".bpmn")
+    whole = (XmlReport([], []) if deployed
+             else check_files(bpmn_files, selected.with_suffix(".dmn"), forms))
+    layout = [*layout, *whole.problems]
     location = locate_elements(bpmn_files)
     try:
         spec = parser.get_spec(process_id)
         called = parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException) as error:
+        if whole.problems:  # the whole-file checks name the cause; SpiffWorkflow's words would only confuse
+            raise DefinitionError(_unique(layout), whole.notes) from None
         element = location.get(getattr(error, "id", None) or "")
         raise DefinitionError([*layout, DefinitionProblem(
-            getattr(error, "file_name", None) or f"{process_id}/{process_id}.bpmn", str(error).splitlines()[0],
+            getattr(error, "file_name", None) or f"{process_id}/{process_id}.bpmn", in_japanese(str(error)),
             getattr(error, "id", None) or None, getattr(error, "name", None) or None,
             element.lane if element else None, element.line if element else None,
-        )]) from None
+        )], whole.notes) from None
     called_only = {pid for pid in {name.split("/")[0] for name in bpmn_files}
                    if selected.metadata(pid).get("starts_cases", True) is False}
     problems = [*layout, *check_specs(spec, called, forms, location),
                 *department_task_problems(bpmn_files, called_only)]
     if problems:
-        raise DefinitionError(problems)
-    return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id))
+        raise DefinitionError(_unique(problems), whole.notes)
+    return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id), whole.notes)
+
+
+def _unique(problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
+    """The whole-file checks and the checks over the parsed spec may find the same thing: list it once."""
+    seen, kept = set(), []
+    for problem in problems:
+        key = (problem.file_name, problem.element_id, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept

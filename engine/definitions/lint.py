@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
+from engine.definitions.foreign import foreign_expression_hint
 from engine.domain.guideline import OUTCOMES, Lane
 from engine.errors import DefinitionProblem
 from engine.forms.definition import FormDefinition
@@ -88,7 +89,10 @@ def check_diagram_xml(file_name: str, content: bytes) -> Iterator[DefinitionProb
                                             element_id, element.get("name"), line=element.sourceline)
 
 
-def _expression_problem(source: str, *, script: bool = False) -> str | None:
+def expression_problem(source: str, *, script: bool = False) -> str | None:
+    hint = None if script else foreign_expression_hint(source)
+    if hint:
+        return hint
     try:
         if script:
             SCRIPT_ENGINE.validate_script(source)
@@ -103,9 +107,9 @@ def _expression_problem(source: str, *, script: bool = False) -> str | None:
 
 def _dmn_cell_problem(text: str) -> str | None:
     """A DMN input cell is either an expression compared with ``==`` or starts with an operator."""
-    if _expression_problem(text) is None:
+    if expression_problem(text) is None:
         return None
-    return _expression_problem(f"v {text}") and _expression_problem(text.replace("?", "dmninputexpr"))
+    return expression_problem(f"v {text}") and expression_problem(text.replace("?", "dmninputexpr"))
 
 
 _ISO_LOOKING = re.compile(r"^(R\d*/|P(\d|T\d)|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
@@ -210,7 +214,7 @@ def _dmn_problems(task_spec, location) -> Iterator[DefinitionProblem]:
                     yield _problem(task_spec, location, f"判定表 {table.id} {rule.row_number}行目の条件「{cell}」: {problem}")
         for entry in rule.outputEntries:
             if entry.text:
-                problem = _expression_problem(entry.text)
+                problem = expression_problem(entry.text)
                 if problem:
                     yield _problem(task_spec, location, f"判定表 {table.id} {rule.row_number}行目の出力「{entry.text}」: {problem}")
 
@@ -231,7 +235,7 @@ def check_specs(top: BpmnProcessSpec, called: Mapping[str, BpmnProcessSpec], for
                 location: Mapping[str, ElementLocation]) -> Iterator[DefinitionProblem]:
     for spec in (top, *called.values()):
         condition = getattr(spec, "completion_condition", None)
-        problem = _expression_problem(condition) if condition else None
+        problem = expression_problem(condition) if condition else None
         if problem:
             yield DefinitionProblem(spec.file or "", f"完了条件「{condition.strip()[:60]}」: {problem}", spec.name)
         for task_spec in spec.task_specs.values():
@@ -255,7 +259,7 @@ def _check_task(task_spec, is_top: bool, forms, location) -> Iterator[Definition
             yield _problem(task_spec, location,
                            f"終了イベントに結果（outcome: {', '.join(OUTCOMES)}）が指定されていません")
     for what, source, is_script in _task_expressions(task_spec):
-        problem = _expression_problem(source, script=is_script)
+        problem = expression_problem(source, script=is_script)
         if problem:
             yield _problem(task_spec, location, f"{what}「{source.strip()[:60]}」: {problem}")
     if isinstance(task_spec, CatchingEvent) and isinstance(task_spec.event_definition, TimerEventDefinition):

@@ -95,7 +95,7 @@ def compiled_version(version: ProcessVersion) -> CompiledProcess:
     found = _compiled.get(key)
     if found is None:
         bundle = Bundle({name: text.encode("utf-8") for name, text in version.files.items()})
-        found = compile_process(bundle, version.process_id)
+        found = compile_process(bundle, version.process_id, deployed=True)
         with _compiled_lock:
             _compiled[key] = found
     return found

@@ -8,7 +8,7 @@ restricted environment refuses never executes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
@@ -19,6 +19,7 @@ from engine.library.scenarios import ScenarioResult, run_bundle
 @dataclass(frozen=True)
 class ValidationReport:
     problems: list[DefinitionProblem]
+    notes: list[DefinitionProblem] = field(default_factory=list)  # shown, but never block a deploy
 
     @property
     def ok(self) -> bool:
@@ -48,10 +49,10 @@ class DryRun:
 def validate_files(files: Mapping[str, str], process_id: str) -> ValidationReport:
     """Every deploy-time check (XML and XSD, layout, lanes, forms, expressions, calls), nothing run."""
     try:
-        compile_process(bundle_of(files), process_id)
+        process = compile_process(bundle_of(files), process_id)
     except DefinitionError as error:
-        return ValidationReport(error.problems)
-    return ValidationReport([])
+        return ValidationReport(error.problems, error.notes)
+    return ValidationReport([], process.notes)
 
 
 def dry_run_files(files: Mapping[str, str], process_id: str) -> DryRun:
