@@ -197,7 +197,8 @@ def save_file(draft_id: int):
         raise FormDataError({key: "ファイルのパスと内容を文字列で送ってください" for key in ("path", "content")
                              if not isinstance(body, dict) or not isinstance(body.get(key), str)})
     report = drafts().save_file(actor(), draft_id, body["path"], body["content"])
-    return jsonify({"saved": True, "problems": [_problem(p) for p in report.problems]})
+    return jsonify({"saved": True, "problems": [_problem(p) for p in report.problems],
+                    "notes": [_problem(p) for p in report.notes]})
 
 
 def _problem(problem) -> dict:
