@@ -24,6 +24,7 @@ from engine.errors import CaseStateError, DefinitionError, FormDataError, NotFou
 from engine.library import catalogue as library
 from engine.library.deployment import deploy_bundle
 from engine.library.draft_checks import DryRun, ValidationReport, bundle_of, dry_run_files, validate_files
+from engine.library.editor_choices import EditorChoices, editor_choices
 from engine.library.scenarios import ScenarioResult
 from engine.persistence.models import ProcessDraft, ProcessVersion
 from engine.persistence.models.process_draft import DEPLOYED, DISCARDED, OPEN
@@ -51,12 +52,17 @@ class DraftPage:
 
 @dataclass(frozen=True)
 class DraftEditor:
-    """One file of a draft opened in an editor, with the forms a user task can name."""
+    """One file of a draft opened in an editor, with what its references can name (forms, processes,
+    decisions: ``editor_choices``)."""
 
     detail: library.DraftDetail
     path: str
     text: str
-    form_ids: list[str]
+    choices: EditorChoices
+
+    @property
+    def form_ids(self) -> list[str]:
+        return self.choices.forms
 
 
 @dataclass(frozen=True)
@@ -224,12 +230,8 @@ class DraftService:
         with self.context.unit_of_work() as session:
             draft = library.draft(session, draft_id)
             library.require_file(draft, path)
-            forms = sorted(
-                p.rsplit("/", 1)[1].removesuffix(".form")
-                for p in draft.files
-                if p.startswith(f"{path.split('/')[0]}/forms/") and p.endswith(".form")
-            )
-            return DraftEditor(library.detail(session, actor, draft), path, draft.files[path], forms)
+            choices = editor_choices(draft.files, path)
+            return DraftEditor(library.detail(session, actor, draft), path, draft.files[path], choices)
 
     def try_deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None) -> Attempt:
         """``deploy`` for a form: a refusal comes back with the page (and the dry run) to show it on."""

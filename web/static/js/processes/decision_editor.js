@@ -1,9 +1,14 @@
-/* dmn-js's modeler on a draft's decision, opened on its decision table; saving writes the DMN back. */
+/* dmn-js's modeler in Japanese on a draft's decision, opened on its decision table; saving writes the DMN back. */
 (async function () {
   "use strict";
 
   const config = RenkeiEditor.data();
-  const editor = new DmnJS({ container: "#decision-editor", common: { keyboard: { bindTo: window } } });
+  // dmn-js replaces `common.additionalModules` with each view's own, so every view is given the translation
+  const japanese = { additionalModules: [RenkeiTranslations.dmn] };
+  const editor = new DmnJS({
+    container: "#decision-editor",
+    drd: japanese, decisionTable: japanese, literalExpression: japanese, boxedExpression: japanese,
+  });
   try {
     await editor.importXML(config.text);
   } catch (error) {

@@ -12,8 +12,8 @@
     element.className = "save-status" + (kind ? " save-status--" + kind : "");
   }
 
-  function markDirty() {
-    if (!dirty) {
+  function markDirty(force) {
+    if (!dirty || force) {
       dirty = true;
       setStatus("保存していない変更があります。", "warning");
     }

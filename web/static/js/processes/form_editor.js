@@ -1,4 +1,5 @@
-/* form-js's editor on a draft's Camunda Form; saving writes the schema back into the draft. */
+/* form-js's editor on a draft's Camunda Form, in Japanese as far as form-js allows (translations.js);
+   saving writes the schema back into the draft. */
 (async function () {
   "use strict";
 
@@ -10,7 +11,9 @@
     RenkeiEditor.setStatus("フォームの JSON を読めません: " + error.message, "error");
     return;
   }
-  const editor = await FormEditor.createFormEditor({ container: document.getElementById("form-editor"), schema: schema });
+  const container = document.getElementById("form-editor");
+  RenkeiTranslations.translateFormEditor(container);
+  const editor = await FormEditor.createFormEditor({ container: container, schema: schema });
   editor.on("changed", () => RenkeiEditor.markDirty());
   const saveButton = document.getElementById("save-button");
   if (saveButton) {

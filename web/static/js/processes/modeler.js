@@ -1,30 +1,55 @@
-/* The browser modeler: bpmn-js's Modeler on a draft's BPMN, Renkei's properties panel beside it, a
-   keyboard-usable element picker, and saving into the draft (the server answers with its validation). */
+/* The browser modeler: bpmn-js's Modeler in Japanese on a draft's BPMN, Renkei's properties panel beside it,
+   a keyboard-usable element picker, saving into the draft (the server answers with its validation), and the
+   diagram as a file: download, load a .bpmn from the computer, and a read-only view of its XML. */
 (async function () {
   "use strict";
 
   const config = RenkeiEditor.data();
   const camunda = await fetch(config.camundaUrl).then((response) => response.json());
-  const modeler = new BpmnJS({ container: "#canvas", moddleExtensions: { camunda: camunda } });
+  const canvasElement = document.getElementById("canvas");
+  const modeler = new BpmnJS({
+    container: canvasElement,
+    moddleExtensions: { camunda: camunda },
+    additionalModules: [RenkeiTranslations.bpmn],
+  });
   const panel = document.getElementById("properties");
   const picker = document.getElementById("element-picker");
-  try {
-    await modeler.importXML(config.xml);
-  } catch (error) {
-    RenkeiEditor.setStatus("図を開けません: " + error.message + "（検証結果で XML の誤りを確認してください）", "error");
-    return;
-  }
   const canvas = modeler.get("canvas");
   const registry = modeler.get("elementRegistry");
   const selection = modeler.get("selection");
   const properties = RenkeiProperties.create(modeler);
-  canvas.zoom("fit-viewport");
-  if (canvas.viewbox().scale < 0.6) {  // a wide process: start readable at its left end instead of tiny
-    canvas.zoom(0.75);
-    const box = canvas.viewbox();
-    canvas.viewbox({ x: box.inner.x - 40, y: box.inner.y - 40, width: box.width, height: box.height });
+
+  /* The whole diagram in view, clear of the palette that floats over the canvas's left edge. */
+  function fitWholeDiagram() {
+    const box = canvasElement.getBoundingClientRect();
+    const palette = canvasElement.querySelector(".djs-palette");
+    const left = (palette ? palette.getBoundingClientRect().right - box.left : 0) + 24;
+    const margin = 24;
+    const inner = canvas.viewbox().inner;
+    if (!inner.width || !inner.height) return;
+    const scale = Math.min((box.width - left - margin) / inner.width, (box.height - 2 * margin) / inner.height, 1);
+    const height = box.height / scale;
+    canvas.viewbox({
+      x: inner.x - left / scale,
+      y: inner.y - (height - inner.height) / 2,
+      width: box.width / scale,
+      height: height,
+    });
   }
-  modeler.get("keyboard").bind(document.getElementById("canvas"));
+
+  async function open(xml) {
+    await modeler.importXML(xml);
+    fitWholeDiagram();
+    fillPicker();
+    properties.render(null, panel);
+  }
+
+  try {
+    await open(config.xml);
+  } catch (error) {
+    RenkeiEditor.setStatus("図を開けません: " + error.message + "（検証結果で XML の誤りを確認してください）", "error");
+    return;
+  }
 
   function selectById(id) {
     const element = registry.get(id);
@@ -51,8 +76,49 @@
     if (selected && (selected === event.element || selected === event.element.labelTarget)
         && !panel.contains(document.activeElement)) properties.render(selected, panel);
   });
-  modeler.on("commandStack.changed", () => { RenkeiEditor.markDirty(); fillPicker(); });
-  fillPicker();
+  modeler.on("commandStack.changed", () => { RenkeiEditor.markDirty(); fillPicker(); refreshXml(); });
+
+  const xmlView = document.getElementById("xml-view");
+  async function refreshXml() {
+    if (!xmlView.open) return;
+    const { xml } = await modeler.saveXML({ format: true });
+    document.getElementById("xml-text").textContent = xml;
+  }
+  xmlView.addEventListener("toggle", refreshXml);
+
+  document.getElementById("fit-button").addEventListener("click", fitWholeDiagram);
+
+  document.getElementById("download-button").addEventListener("click", async () => {
+    const { xml } = await modeler.saveXML({ format: true });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([xml], { type: "application/xml" }));
+    link.download = config.path.split("/").pop();
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+
+  const upload = document.getElementById("bpmn-upload");
+  if (upload) {
+    upload.addEventListener("change", async () => {
+      const [file] = upload.files;
+      if (!file) return;
+      const previous = (await modeler.saveXML({ format: true })).xml;
+      try {
+        await open(await file.text());
+      } catch (error) {
+        await open(previous);
+        RenkeiEditor.setStatus("「" + file.name + "」を開けません: " + error.message, "error");
+        return;
+      } finally {
+        upload.value = "";
+      }
+      RenkeiEditor.markDirty(true);
+      RenkeiEditor.setStatus("「" + file.name + "」を読み込みました。「下書きを保存」で " + config.path + " に保存し、検証します。", "warning");
+      refreshXml();
+    });
+  }
 
   const saveButton = document.getElementById("save-button");
   if (saveButton) {

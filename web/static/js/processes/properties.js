@@ -1,10 +1,27 @@
 /* A small properties panel for what Renkei reads from a diagram (docs/process-data.md): names, lanes,
-   the form of a user task (camunda:formRef), conditions, timer expressions, scripts, decisions and the
-   outcome of an end event. Every input has a label and help text; changes go through bpmn-js's command
+   the form of a user task (camunda:formRef), conditions, timer expressions, scripts, decisions, the
+   outcome of an end event, the called process of a call activity, multi-instance (the per-project
+   repetition that routes 担当課 tasks) and documentation. Every input has a label and help text; changes go through bpmn-js's command
    stack, so undo/redo and saving treat them like drawing. */
 (function () {
   "use strict";
 
+  const TYPE_NAMES = {
+    "bpmn:UserTask": "ユーザータスク", "bpmn:ScriptTask": "スクリプトタスク", "bpmn:BusinessRuleTask": "ビジネスルールタスク",
+    "bpmn:ServiceTask": "サービスタスク", "bpmn:SendTask": "送信タスク", "bpmn:ReceiveTask": "受信タスク",
+    "bpmn:ManualTask": "手動タスク", "bpmn:Task": "タスク", "bpmn:CallActivity": "呼び出しアクティビティ",
+    "bpmn:SubProcess": "サブプロセス", "bpmn:Transaction": "トランザクション", "bpmn:AdHocSubProcess": "アドホックサブプロセス",
+    "bpmn:StartEvent": "開始イベント", "bpmn:EndEvent": "終了イベント", "bpmn:BoundaryEvent": "境界イベント",
+    "bpmn:IntermediateCatchEvent": "中間イベント（受信）", "bpmn:IntermediateThrowEvent": "中間イベント（送信）",
+    "bpmn:ExclusiveGateway": "排他ゲートウェイ", "bpmn:ParallelGateway": "並列ゲートウェイ",
+    "bpmn:InclusiveGateway": "包含ゲートウェイ", "bpmn:EventBasedGateway": "イベントベースゲートウェイ",
+    "bpmn:ComplexGateway": "複合ゲートウェイ", "bpmn:SequenceFlow": "シーケンスフロー", "bpmn:MessageFlow": "メッセージフロー",
+    "bpmn:Lane": "レーン", "bpmn:Participant": "プール（参加者）", "bpmn:DataObjectReference": "データオブジェクト",
+    "bpmn:DataStoreReference": "データストア", "bpmn:TextAnnotation": "テキスト注釈", "bpmn:Association": "関連",
+    "bpmn:DataInputAssociation": "データ入力の関連", "bpmn:DataOutputAssociation": "データ出力の関連", "bpmn:Group": "グループ",
+  };
+  const REPETITIONS = [["", "繰り返さない"], ["parallel", "並列に繰り返す（マルチインスタンス）"], ["sequential", "順に繰り返す（マルチインスタンス）"]];
+  const NAME_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
   const TIMER_KINDS = { timeDuration: "経過時間（timeDuration）", timeDate: "日時（timeDate）", timeCycle: "繰り返し（timeCycle）" };
   let counter = 0;
 
@@ -90,6 +107,61 @@
       if (!bo.extensionElements) modeling.updateProperties(element, { extensionElements: extensions });
     }
 
+    /* A select over the draft's ids (processes, decisions); an id the draft does not hold stays visible. */
+    function referenceSelect(choices, current, empty, onChange) {
+      const options = [["", empty], ...choices.map(([id, name]) => [id, name ? name + "（" + id + "）" : id])];
+      if (current && !choices.some(([id]) => id === current)) options.push([current, current + "（下書きにありません）"]);
+      return select(options, current, onChange, readOnly);
+    }
+
+    function documentationField(element) {
+      const bo = element.businessObject;
+      const text = (bo.documentation || []).map((d) => d.text || "").join("\n");
+      return field("説明（documentation）", textInput(text, true, (value) => modeling.updateProperties(element, {
+        documentation: value.trim() ? [moddle.create("bpmn:Documentation", { text: value })] : [],
+      }), readOnly), "この要素が何をするかの説明です（ガイドラインの条項など）。図の XML に残り、案件の処理には使いません。");
+    }
+
+    function repetitionFields(element, panel) {
+      const bo = element.businessObject;
+      const loop = bo.loopCharacteristics;
+      const multi = loop && loop.$type === "bpmn:MultiInstanceLoopCharacteristics" ? loop : null;
+      const kind = multi ? (multi.isSequential ? "sequential" : "parallel") : "";
+      panel.appendChild(field("繰り返し（マルチインスタンス）", select(REPETITIONS, kind, (value) => {
+        if (!value) { modeling.updateProperties(element, { loopCharacteristics: undefined }); return; }
+        if (multi) { modeling.updateModdleProperties(element, multi, { isSequential: value === "sequential" }); return; }
+        modeling.updateProperties(element, { loopCharacteristics: moddle.create("bpmn:MultiInstanceLoopCharacteristics",
+          { isSequential: value === "sequential" }) });
+      }, readOnly), "事業ごとに繰り返すと、各回の要素（事業）の department で担当課のタスクが振り分けられます。"));
+      if (!multi) return;
+      const reference = (ref) => (ref ? ref.id || ref.name || "" : "");
+      const variable = (name, value, type, property, help) => {
+        const input = textInput(value, false, (text) => {
+          const cleaned = text.trim();
+          if (cleaned && !NAME_RULE.test(cleaned)) {
+            input.setCustomValidity("英字か _ で始まる英数字と _ の名前にしてください。");
+            input.reportValidity();
+            return;
+          }
+          input.setCustomValidity("");
+          modeling.updateModdleProperties(element, multi, {
+            [property]: cleaned ? moddle.create(type, type === "bpmn:DataInput" || type === "bpmn:DataOutput"
+              ? { id: cleaned, name: cleaned } : { id: cleaned }) : undefined,
+          });
+        }, readOnly);
+        input.spellcheck = false;
+        panel.appendChild(field(name, input, help));
+      };
+      variable("繰り返す集合（loopDataInputRef）", reference(multi.loopDataInputRef), "bpmn:DataInput", "loopDataInputRef",
+        "事業 ID をキーとする辞書の変数名です（例: feasible_projects）。1件ごとに1回実行します。");
+      variable("各回の要素の変数（inputDataItem）", reference(multi.inputDataItem), "bpmn:DataInput", "inputDataItem",
+        "各回の事業が入る変数名です（例: reviewed_project）。ファイルの中で一意の名前にします。");
+      variable("結果を集める変数（loopDataOutputRef）", reference(multi.loopDataOutputRef), "bpmn:DataOutput", "loopDataOutputRef",
+        "各回の結果を事業 ID ごとに集める変数名です（例: project_decisions）。");
+      variable("各回の結果の変数（outputDataItem）", reference(multi.outputDataItem), "bpmn:DataOutput", "outputDataItem",
+        "各回のタスクが結果を入れる変数名です（例: project_decision）。");
+    }
+
     function timerFields(element, definition, panel) {
       const kind = Object.keys(TIMER_KINDS).find((k) => definition[k]) || "timeDuration";
       const current = definition[kind] ? definition[kind].body : "";
@@ -111,7 +183,7 @@
       const type = element.type;
       const heading = document.createElement("p");
       heading.className = "properties__type";
-      heading.textContent = type.replace("bpmn:", "") + "（ID: " + bo.id + "）";
+      heading.textContent = (TYPE_NAMES[type] || type.replace("bpmn:", "")) + "（ID: " + bo.id + "）";
       panel.appendChild(heading);
 
       if (type === "bpmn:Lane") {
@@ -151,10 +223,16 @@
           "制限された環境で実行される Python です（import・ファイル操作はできません）。"));
       }
       if (type === "bpmn:BusinessRuleTask") {
-        panel.appendChild(field("判定表（camunda:decisionRef）", textInput(bo.get("camunda:decisionRef"), false,
-          (v) => modeling.updateProperties(element, { "camunda:decisionRef": v || undefined }), readOnly),
-          "評価する判定表（DMN）の決定 ID です。"));
+        panel.appendChild(field("判定表（camunda:decisionRef）", referenceSelect(config.decisions, bo.get("camunda:decisionRef"),
+          "（判定表を選んでください）", (v) => modeling.updateProperties(element, { "camunda:decisionRef": v || undefined })),
+          "評価する判定表（下書きの DMN ファイルの決定）です。新しい判定表は下書きの画面で DMN ファイルを追加します。"));
       }
+      if (type === "bpmn:CallActivity") {
+        panel.appendChild(field("呼び出すプロセス（calledElement）", referenceSelect(config.processes, bo.calledElement,
+          "（プロセスを選んでください）", (v) => modeling.updateProperties(element, { calledElement: v || undefined })),
+          "このステップで実行するプロセス（下書きの BPMN ファイルのプロセス ID）です。"));
+      }
+      if (/Task$|^bpmn:CallActivity$|^bpmn:SubProcess$/.test(type)) repetitionFields(element, panel);
       const timer = (bo.eventDefinitions || []).find((d) => d.$type === "bpmn:TimerEventDefinition");
       if (timer) timerFields(element, timer, panel);
       if (type === "bpmn:EndEvent") {
@@ -163,6 +241,7 @@
         panel.appendChild(field("案件の結果（outcome）", select(options, property && property.value, (v) => setOutcome(element, v), readOnly),
           "案件がこの終了イベントで終わったときの結果です。"));
       }
+      if (type !== "bpmn:Lane") panel.appendChild(documentationField(element));
     }
     return { render: render };
   }
