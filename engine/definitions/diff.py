@@ -144,7 +144,7 @@ class VersionDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.forms or self.decisions or self.metadata)
+        return not any((self.added, self.removed, self.changed, self.forms, self.decisions, self.metadata))
 
     @property
     def layout_only(self) -> bool:
@@ -213,7 +213,8 @@ def elements(files: Mapping[str, str]) -> dict[tuple[str, str], ElementInfo]:
             lanes = _lanes(process)
             for element in process.iter(*tags):
                 key = (process.get("id"), element.get("id"))
-                found[key] = ElementInfo(key[0], key[1], _kind(element), properties(element, lanes.get(key[1])), path)
+                settings = properties(element, lanes.get(key[1]))
+                found[key] = ElementInfo(key[0], key[1], _kind(element), settings, path)
     return found
 
 
@@ -264,7 +265,9 @@ def _same_json(first: str, second: str) -> bool:
 
 
 def _same_xml(first: str, second: str) -> bool:
-    return semantic.without_layout(first) == semantic.without_layout(second) or first.strip() == second.strip()
+    if first.strip() == second.strip():
+        return True
+    return semantic.without_layout(first) == semantic.without_layout(second)
 
 
 def diff_files(before: Mapping[str, str], after: Mapping[str, str], base_version: int | None) -> VersionDiff:

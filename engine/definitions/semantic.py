@@ -34,7 +34,8 @@ _REFERENCE_LISTS = {"incoming", "outgoing", "flowNodeRef"}
 
 def _parse(text: str | bytes):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return etree.fromstring(data, etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True))
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    return etree.fromstring(data, parser)
 
 
 def without_layout(text: str | bytes) -> bytes | None:

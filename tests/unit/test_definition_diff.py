@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.definitions.bundle import Bundle
 from engine.definitions.diff import diff_files
 from engine.definitions.semantic import fingerprint, layout_only
+from tests.layout import reordered_and_nudged
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 BPMN = "comprehensive_agreement/comprehensive_agreement.bpmn"
@@ -41,10 +42,8 @@ def test_a_renamed_task_shows_its_old_and_new_name():
 def test_a_task_moved_to_another_lane_shows_both_lanes():
     def move(text: str) -> str:
         text = text.replace("<bpmn:flowNodeRef>record_partnership</bpmn:flowNodeRef>", "", 1)
-        return text.replace(
-            '<bpmn:lane id="lane_department" name="担当課">',
-            '<bpmn:lane id="lane_department" name="担当課">\n<bpmn:flowNodeRef>record_partnership</bpmn:flowNodeRef>',
-        )
+        lane = '<bpmn:lane id="lane_department" name="担当課">'
+        return text.replace(lane, lane + "\n<bpmn:flowNodeRef>record_partnership</bpmn:flowNodeRef>")
 
     diff = changed(move)
     assert only_change(diff, "record_partnership") == {"レーン": ("総合政策課", "担当課")}
@@ -52,17 +51,18 @@ def test_a_task_moved_to_another_lane_shows_both_lanes():
 
 
 def test_a_changed_condition_shows_the_old_and_new_expression():
-    diff = changed(lambda t: t.replace('proposal_response == "revise"', 'proposal_response in ("revise", "rework")'))
+    new = 'proposal_response in ("revise", "rework")'
+    diff = changed(lambda t: t.replace('proposal_response == "revise"', new))
     [flow_id] = [c.after.element_id for c in diff.changed]
     assert only_change(diff, flow_id) == {
-        "条件": ('proposal_response == "revise"', 'proposal_response in ("revise", "rework")')
+        "条件": ('proposal_response == "revise"', new)
     }
 
 
 def test_a_changed_timer_shows_the_old_and_new_expression():
     def later(text: str) -> str:
-        return re.sub(r'(<bpmn:timerEventDefinition id="notice_window_closed_definition">\s*<bpmn:timeDate[^>]*>)'
-                      r'[^<]*', r'\1schedule["late_window_closes_at"]', text)
+        timer = r'(<bpmn:timerEventDefinition id="notice_window_closed_definition">\s*<bpmn:timeDate[^>]*>)'
+        return re.sub(timer + r"[^<]*", r'\1schedule["late_window_closes_at"]', text)
 
     diff = changed(later, LIFECYCLE)
     [change] = diff.changed
@@ -88,22 +88,27 @@ def test_a_changed_script_shows_a_line_diff():
 
 
 def test_a_repetition_made_sequential_shows_its_settings_before_and_after():
-    diff = changed(lambda t: t.replace(
-        '<bpmn:multiInstanceLoopCharacteristics>\n        <bpmn:loopDataInputRef>feasible_projects',
-        '<bpmn:multiInstanceLoopCharacteristics isSequential="true">\n        <bpmn:loopDataInputRef>feasible_projects',
-    ))
+    loop = "<bpmn:multiInstanceLoopCharacteristics>\n        <bpmn:loopDataInputRef>feasible_projects"
+    diff = changed(lambda t: t.replace(loop, loop.replace(">", ' isSequential="true">', 1)))
     before, after = only_change(diff, "decide_implementation")["繰り返し（マルチインスタンス）"]
     assert before.startswith("並行して\n入力コレクション: feasible_projects")
     assert after.startswith("順番に（1件ずつ）\n入力コレクション: feasible_projects")
 
 
 def test_called_process_decision_and_default_flow_are_named_with_old_and_new_values():
-    diff = changed(lambda t: t.replace('calledElement="individual_agreement"', 'calledElement="other_process"')
-                   .replace('camunda:decisionRef="eligibility"', 'camunda:decisionRef="eligibility_2026"')
-                   .replace('default="flow_no_individual"', 'default="flow_individual_concluded"'))
-    assert only_change(diff, "individual_agreements") == {"呼び出すプロセス": ("individual_agreement", "other_process")}
+    def retarget(text: str) -> str:
+        text = text.replace('calledElement="individual_agreement"', 'calledElement="other_process"')
+        text = text.replace('camunda:decisionRef="eligibility"', 'camunda:decisionRef="eligibility_2026"')
+        return text.replace('default="flow_no_individual"', 'default="flow_individual_concluded"')
+
+    diff = changed(retarget)
+    assert only_change(diff, "individual_agreements") == {
+        "呼び出すプロセス": ("individual_agreement", "other_process")
+    }
     assert only_change(diff, "evaluate_eligibility") == {"判定表": ("eligibility", "eligibility_2026")}
-    assert only_change(diff, "any_individual") == {"既定の分岐": ("flow_no_individual", "flow_individual_concluded")}
+    assert only_change(diff, "any_individual") == {
+        "既定の分岐": ("flow_no_individual", "flow_individual_concluded")
+    }
 
 
 def test_a_new_form_reference_shows_both_forms():
@@ -114,24 +119,9 @@ def test_a_new_form_reference_shows_both_forms():
     assert only_change(diff, "record_partnership") == {"フォーム": ("partnership_record", "proposal")}
 
 
-def reorder_and_move(text: str) -> str:
-    """What bpmn-js does on save: the diagram's shapes in another order, a shape nudged, a new exporter stamp."""
-    head, diagram = text.split("<bpmndi:BPMNDiagram", 1)
-    shapes = re.findall(r"\s*<bpmndi:BPMNShape .*?</bpmndi:BPMNShape>", diagram, flags=re.S)
-    body = diagram
-    for shape in shapes:
-        body = body.replace(shape, "", 1)
-    anchor = body.index("</bpmndi:BPMNPlane>")
-    body = body[:anchor] + "".join(reversed(shapes)) + body[anchor:]
-    body = re.sub(r'(bpmnElement="record_partnership"[^>]*>\s*<dc:Bounds x=")(\d+)',
-                  lambda m: m.group(1) + str(int(m.group(2)) + 30), body)
-    head = head.replace('exporter="Camunda Modeler" exporterVersion="5.31.0"', 'exporter="bpmn-js" exporterVersion="18.3.1"')
-    return head + "<bpmndi:BPMNDiagram" + body
-
-
 def test_a_drawing_reordered_and_nudged_is_a_layout_only_change():
     before = files()
-    after = {**before, BPMN: reorder_and_move(before[BPMN])}
+    after = {**before, BPMN: reordered_and_nudged(before[BPMN])}
     diff = diff_files(before, after, 1)
     assert diff.layout_only and diff.empty
     assert diff.markers(BPMN)["layout"] == ["record_partnership"]

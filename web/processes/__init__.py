@@ -133,8 +133,10 @@ def deploy(draft_id: int):
     values = {
         "comment": request.form.get("comment", ""),
         "override_reason": request.form.get("override_reason", ""),
+        "include_layout": request.form.get("include_layout") == "yes",
     }
-    attempt = drafts().try_deploy(actor(), draft_id, values["comment"], values["override_reason"])
+    attempt = drafts().try_deploy(actor(), draft_id, values["comment"], values["override_reason"],
+                                  include_layout=values["include_layout"])
     if attempt.deployed:
         flash(
             f"バージョン {attempt.deployed.version} としてデプロイしました。"
