@@ -280,3 +280,4 @@ def init_app(app: Flask) -> None:
 
 
 from web.processes import migration  # noqa: E402,F401 - registers the migration views on this blueprint
+from web.processes import compare  # noqa: E402,F401 - registers the version comparison views
