@@ -40,7 +40,8 @@ def test_two_chosen_versions_are_compared_with_old_and_new_values(as_user, engin
     assert '<td><code class="diff-value">② 連携事業の実績を整理</code></td>' in page
     assert '<td><code class="diff-value">② 連携実績の整理</code></td>' in page
     assert '<span class="line-diff__removed">- fallback_projects' in page
-    assert '<span class="line-diff__added">+ fallback_projects = {pid: project_map[pid] for pid in sorted(' in page
+    assert '<span class="line-diff__added">+ fallback_projects = {pid: project_map[pid] for pid in sorted(' \
+        in page
     markers = visual_data(page)["markers"]
     assert set(markers["changed"]) == {"record_partnership", "count_partnership_projects"}
     assert '<option value="1" selected>バージョン 1</option>' in page

@@ -22,14 +22,21 @@
       }
     }
     canvas.zoom("fit-viewport");
-    return shown;
+    const first = Object.values(marks).flat().map((id) => registry.get(id)).find(Boolean);
+    if (first && canvas.viewbox().scale < 0.7) {  // a wide process: start readable at the first change
+      canvas.zoom(0.8);
+      canvas.scrollToElement(first, { top: 160, bottom: 160, left: 240, right: 240 });
+    }
+    return { shown: shown, canvas: canvas };
   }
 
   const markers = data.markers;
   try {
-    const shown = await draw("#visual-diff-after", data.after, {
+    const drawn = await draw("#visual-diff-after", data.after, {
       added: markers.added, changed: markers.changed, layout: markers.layout,
     });
+    const shown = drawn.shown;
+    document.getElementById("visual-diff-fit").addEventListener("click", () => drawn.canvas.zoom("fit-viewport"));
     if (data.before) {
       await draw("#visual-diff-before", data.before, { removed: markers.removed });
     }
