@@ -6,6 +6,7 @@ from __future__ import annotations
 from engine.front import front
 
 PUBLIC = {
+    "ComparisonService": "engine.library.comparison",
     "DraftService": "engine.library.drafts",
     "MigrationRefusedError": "engine.library.migration",
     "MigrationService": "engine.library.migration",

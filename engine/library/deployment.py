@@ -1,6 +1,8 @@
 """Deploying definitions as numbered, immutable versions, and loading the version a case runs on.
 
 All processes of one deployment are checked before any is stored: a refused bundle changes nothing.
+Files that differ from the current version only in layout (positions, waypoints, the order bpmn-js saves in)
+make no new version unless the owner asks for one (``include_layout``): a case would run exactly the same.
 Compiling is cached per version (versions never change), so a task completion never re-parses BPMN.
 """
 
@@ -17,6 +19,7 @@ from engine.access import Actor
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import CompiledProcess, called_process_ids, compile_process
 from engine.definitions.identifiers import process_id_problem
+from engine.definitions.semantic import layout_only
 from engine.errors import DefinitionError, DefinitionProblem
 from engine.persistence.models import ProcessVersion
 from engine.persistence.models.process_version import latest, next_number
@@ -27,10 +30,11 @@ class DeployResult:
     process_id: str
     version: int
     created: bool  # False: the same content was already the latest version
+    layout_only: bool = False  # not created because only the layout differs from the latest version
 
 
 def deploy_bundle(session: Session, bundle: Bundle, actor: Actor, comment: str | None = None,
-                  process_ids: list[str] | None = None) -> list[DeployResult]:
+                  process_ids: list[str] | None = None, include_layout: bool = False) -> list[DeployResult]:
     wanted = process_ids or bundle.process_ids()
     compiled, problems = [], []
     for process_id in wanted:
@@ -44,14 +48,17 @@ def deploy_bundle(session: Session, bundle: Bundle, actor: Actor, comment: str |
             problems.extend(error.problems)
     if problems:
         raise DefinitionError(problems)
-    return [_store(session, process, actor, comment) for process in compiled]
+    return [_store(session, process, actor, comment, include_layout) for process in compiled]
 
 
-def _store(session: Session, process: CompiledProcess, actor: Actor, comment: str | None) -> DeployResult:
+def _store(session: Session, process: CompiledProcess, actor: Actor, comment: str | None,
+           include_layout: bool = False) -> DeployResult:
     content_hash = process.bundle.content_hash()
     current = latest(session, process.process_id)
     if current is not None and current.content_hash == content_hash:
         return DeployResult(process.process_id, current.version, created=False)
+    if current is not None and not include_layout and layout_only(current.files, process.bundle.files):
+        return DeployResult(process.process_id, current.version, created=False, layout_only=True)
     version = ProcessVersion(
         process_id=process.process_id,
         version=next_number(session, process.process_id),

@@ -233,10 +233,12 @@ class DraftService:
             choices = editor_choices(draft.files, path)
             return DraftEditor(library.detail(session, actor, draft), path, draft.files[path], choices)
 
-    def try_deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None) -> Attempt:
+    def try_deploy(self, actor: Actor, draft_id: int, comment: str, override_reason: str | None,
+                   include_layout: bool = False) -> Attempt:
         """``deploy`` for a form: a refusal comes back with the page (and the dry run) to show it on."""
         try:
-            return Attempt(None, {}, deployed=self.deploy(actor, draft_id, comment, override_reason))
+            deployed = self.deploy(actor, draft_id, comment, override_reason, include_layout)
+            return Attempt(None, {}, deployed=deployed)
         except FormDataError as error:
             return Attempt(self.page(actor, draft_id, run_scenarios=True), error.errors)
         except (DefinitionError, CaseStateError) as error:
@@ -307,9 +309,11 @@ class DraftService:
 
     # --- deploying -----------------------------------------------------------------------------------
     def deploy(
-        self, actor: Actor, draft_id: int, comment: str, override_reason: str | None = None
+        self, actor: Actor, draft_id: int, comment: str, override_reason: str | None = None,
+        include_layout: bool = False,
     ) -> Deployed:
-        """The draft becomes the next numbered version, in one transaction, or nothing changes."""
+        """The draft becomes the next numbered version, in one transaction, or nothing changes. A draft that
+        changes only the layout becomes one only with ``include_layout`` (the owner's tick)."""
         library.require_editor(actor)
         comment, reason = (comment or "").strip(), (override_reason or "").strip()
         if not comment:
@@ -329,7 +333,14 @@ class DraftService:
                         "その理由を入力してください"
                     }
                 )
-            [result] = deploy_bundle(session, bundle_of(draft.files), actor, comment, [draft.process_id])
+            [result] = deploy_bundle(session, bundle_of(draft.files), actor, comment, [draft.process_id],
+                                     include_layout=include_layout)
+            if result.layout_only:
+                raise CaseStateError(
+                    f"現在のバージョン {result.version} との違いはレイアウトのみです"
+                    "（図の配置・線・並び順）。"
+                    "新しいバージョンにする場合は「レイアウトの変更も新しい版として登録する」を選んでください"
+                )
             if not result.created:
                 raise CaseStateError(
                     f"現在のバージョン {result.version} と内容が同じです（シナリオの変更だけでは"

@@ -90,12 +90,12 @@ def test_the_difference_names_added_removed_moved_renamed_and_form_changes():
     assert [(f.path, f.change) for f in diff.forms] == [("tiny/forms/note.form", "変更")]
 
 
-def test_a_changed_script_or_condition_is_a_change_of_settings_and_no_change_is_empty():
+def test_a_changed_script_or_condition_shows_its_old_and_new_text_and_no_change_is_empty():
     after = {**TINY, "tiny/tiny.bpmn": tiny_bpmn(script="checked = False", condition="not checked")}
     diff = diff_files(TINY, after, 1)
     assert {c.after.element_id: c.details for c in diff.changed} == {
-        "check": ["スクリプト・条件・タイマー・繰り返しなどの設定"],
-        "f3": ["スクリプト・条件・タイマー・繰り返しなどの設定"],
+        "check": ["スクリプト: checked = True → checked = False"],
+        "f3": ["条件: checked → not checked"],
     }
     assert diff_files(TINY, dict(TINY), 1).empty
 

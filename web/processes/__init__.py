@@ -133,8 +133,10 @@ def deploy(draft_id: int):
     values = {
         "comment": request.form.get("comment", ""),
         "override_reason": request.form.get("override_reason", ""),
+        "include_layout": request.form.get("include_layout") == "yes",
     }
-    attempt = drafts().try_deploy(actor(), draft_id, values["comment"], values["override_reason"])
+    attempt = drafts().try_deploy(actor(), draft_id, values["comment"], values["override_reason"],
+                                  include_layout=values["include_layout"])
     if attempt.deployed:
         flash(
             f"バージョン {attempt.deployed.version} としてデプロイしました。"
@@ -279,3 +281,4 @@ def init_app(app: Flask) -> None:
 
 
 from web.processes import migration  # noqa: E402,F401 - registers the migration views on this blueprint
+from web.processes import compare  # noqa: E402,F401 - registers the version comparison views
