@@ -5,9 +5,11 @@ handlers (data for scripts travels in ``<script type="application/json">`` block
 bpmn-js, dmn-js and form-js are served from ``/vendor``. ``data:`` images and fonts are the diagram libraries'
 own (the bpmn.io logo, embedded icon fonts). Nothing may frame Renkei (clickjacking).
 
-One page needs more: dmn-js's decision table editor writes ``style="…"`` attributes (column widths, menus), so
-that page alone also allows inline style *attributes* (``style-src-attr``) — never ``<style>`` elements, and
-never scripts. Style attributes cannot run code, and images they name are held to ``img-src``.
+Two pages need more, for styles only and never for scripts: dmn-js's decision table editor writes
+``style="…"`` attributes (column widths, menus), so that page also allows inline style *attributes*
+(``style-src-attr``); form-js's editor panel uses CodeMirror, which adds ``<style>`` elements for its code fields,
+so that page also allows inline style *elements* (``style-src-elem``). Styles cannot run code, images they name
+are held to ``img-src``, and both pages are the process owners' own.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-# Endpoints whose front-end library sets inline style attributes (see above).
-STYLE_ATTRIBUTES_ALLOWED = {"processes.decision_editor"}
-RELAXED_POLICY = CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'"
+# Endpoints whose front-end library writes inline styles (see above), and the policy each gets.
+RELAXED_POLICIES = {
+    "processes.decision_editor": CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'",
+    "processes.form_editor": CONTENT_SECURITY_POLICY + "; style-src-elem 'self' 'unsafe-inline'",
+}
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -40,8 +44,8 @@ HEADERS = {
 
 
 def add_headers(response: Response) -> Response:
-    if request.endpoint in STYLE_ATTRIBUTES_ALLOWED:
-        response.headers.setdefault("Content-Security-Policy", RELAXED_POLICY)
+    if request.endpoint in RELAXED_POLICIES:
+        response.headers.setdefault("Content-Security-Policy", RELAXED_POLICIES[request.endpoint])
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response

@@ -52,7 +52,7 @@ def test_a_redirect_and_a_sign_in_error_carry_the_headers(client):
     assert_secured(client.post("/api/login", json={"username": "seisaku", "password": "wrong-password"}))
 
 
-def test_only_the_decision_table_editor_also_allows_style_attributes(as_user, engine):
+def test_only_the_two_library_editors_relax_styles_and_never_scripts(as_user, engine):
     from engine.library.drafts import DraftService
     from tests.integration.redrawn import PROCESS
 
@@ -61,6 +61,9 @@ def test_only_the_decision_table_editor_also_allows_style_attributes(as_user, en
     response = client.get(f"/processes/drafts/{draft}/decision?file={PROCESS}/eligibility.dmn")
     assert response.status_code == 200
     assert_secured(response, CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'")
+    response = client.get(f"/processes/drafts/{draft}/form?file={PROCESS}/forms/proposal.form")
+    assert response.status_code == 200
+    assert_secured(response, CONTENT_SECURITY_POLICY + "; style-src-elem 'self' 'unsafe-inline'")
     assert_secured(client.get(f"/processes/drafts/{draft}/modeler?file={PROCESS}/{PROCESS}.bpmn"))
 
 

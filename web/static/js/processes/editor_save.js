@@ -38,7 +38,7 @@
     return item;
   }
 
-  function showProblems(problems, onSelect) {
+  function showProblems(problems, notes, onSelect) {
     const panel = document.getElementById("validation-panel");
     const result = document.getElementById("validation-result");
     panel.hidden = false;
@@ -54,6 +54,14 @@
       list.className = "problem-list";
       problems.forEach((problem) => list.appendChild(problemItem(problem, onSelect)));
       result.appendChild(list);
+    }
+    if (notes.length) {  // attributes Renkei ignores, which change nothing here (参考, never blocking)
+      const heading = document.createElement("p");
+      heading.textContent = "参考（デプロイは妨げません）";
+      const list = document.createElement("ul");
+      list.className = "problem-list problem-list--notes";
+      notes.forEach((note) => list.appendChild(problemItem(note, onSelect)));
+      result.append(heading, list);
     }
   }
 
@@ -80,7 +88,7 @@
     dirty = false;
     const now = new Date();
     setStatus("下書きを保存しました（" + now.getHours() + ":" + String(now.getMinutes()).padStart(2, "0") + "）。", "success");
-    showProblems(body.problems || [], onSelect);
+    showProblems(body.problems || [], body.notes || [], onSelect);
   }
 
   window.addEventListener("beforeunload", (event) => {
