@@ -37,9 +37,12 @@ def test_a_case_that_cannot_move_names_the_changed_step_and_one_that_can_says_no
     deploy_renamed(
         engine,
         {"② 連携事業の実績を整理": "② 過去の連携実績の整理"},
-        extra=('camunda:formRef="proposal" camunda:formRefBinding="latest">\n      <bpmn:documentation>R-5.1 ①: 企業等',
-               'camunda:formRef="proposal_confirmation" camunda:formRefBinding="latest">\n'
-               "      <bpmn:documentation>R-5.1 ①: 企業等"),
+        extra=(
+            'camunda:formRef="proposal" camunda:formRefBinding="latest">\n'
+            "      <bpmn:documentation>R-5.1 ①: 企業等",
+            'camunda:formRef="proposal_confirmation" camunda:formRefBinding="latest">\n'
+            "      <bpmn:documentation>R-5.1 ①: 企業等",
+        ),
     )
     page = as_user("process").get(PAGE).get_data(as_text=True)
     blocked = row_of(page, past.status().number)
