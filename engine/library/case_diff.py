@@ -8,6 +8,7 @@ wording (``_WORDING``) is read for tasks still to come, never again for one that
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 
 from SpiffWorkflow import TaskState
@@ -121,12 +122,36 @@ def assess(workflow: BpmnWorkflow, target: CompiledProcess) -> tuple[list[str], 
 def migrate_in_memory(workflow: BpmnWorkflow, target: CompiledProcess) -> None:
     """Swaps the specs (subprocesses first), re-predicts what was ready or waiting, runs to the next wait."""
     diff = _diff(workflow, target)
+    waiting = _waiting_state(workflow, diff)
     for subprocess_id, found in diff.subprocesses.items():
         subprocess = workflow.subprocesses[subprocess_id]
         migrate_workflow(found[0], subprocess, target.called_specs[subprocess.spec.name])
     migrate_workflow(diff.top[0], workflow, target.spec)
     workflow.subprocess_specs = target.called_specs
+    for task in workflow.get_tasks():
+        if task.id in waiting:
+            task.data, task.internal_data = waiting[task.id]
     try:
         workflow.do_engine_steps()
     except SpiffWorkflowException as error:
         raise CaseStateError(f"移行後の実行でエラーが発生しました: {error}") from error
+
+
+def _waiting_state(workflow: BpmnWorkflow, diff: _CaseDiff) -> dict:
+    """What each ready or waiting task whose spec did not change holds before ``migrate_workflow`` resets it.
+
+    The reset re-predicts the task's branch for the new version, but gives the task its parent's data, which
+    for a multi-instance task lacks the element variable (⑤'s ``reviewed_project``: the task could no longer
+    be routed), and clears its internal data (the moment a timer was set for). A task whose spec changed is
+    left to SpiffWorkflow: it is worked out anew (a multi-instance that was a single task sets itself up).
+    """
+    spec_diffs = {id(workflow): diff.top[1]}
+    for subprocess_id, found in diff.subprocesses.items():
+        if found is not None:
+            spec_diffs[id(workflow.subprocesses[subprocess_id])] = found[1]
+    kept = {}
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        spec_diff = spec_diffs.get(id(task.workflow))
+        if spec_diff is not None and spec_diff.comparisons.get(task.task_spec) == []:
+            kept[task.id] = (task.data, deepcopy(task.internal_data))
+    return kept

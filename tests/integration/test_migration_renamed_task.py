@@ -87,3 +87,25 @@ def test_undoing_the_move_gives_the_waiting_step_its_old_name_back(engine):
     migration.revert(owner, record.id)
     status = case.status()
     assert (status.process_version, [t.step for t in status.open_tasks]) == (1, ["② 連携事業の実績を整理"])
+
+
+def test_a_case_waiting_at_step_5_keeps_each_projects_task_and_department_when_it_moves(engine):
+    case = (
+        Flow(engine)
+        .start()
+        .propose(FOUR_PROJECTS_THREE_CATEGORIES)
+        .record_partnership()
+        .assign_departments(FOUR_PROJECTS_THREE_CATEGORIES)
+        .consult_feasibility()
+    )
+    before = sorted((t.project_key, t.department_name) for t in case.status().open_tasks)
+    deploy_renamed(engine)
+    owner, migration = engine.actor("process"), MigrationService(engine)
+    [check] = migration.overview(owner, PROCESS).cases
+    assert check.reasons == []
+    # ⑤ is a multi-instance: each task keeps its project (the element variable) across the move
+    assert sorted((w.project, w.routed_to) for w in check.waiting_after) == before
+    migration.migrate(owner, PROCESS, [case.case_id])
+    assert sorted((t.project_key, t.department_name) for t in case.status().open_tasks) == before
+    case.decide("P1")  # P1's department decides on the moved case
+    assert "P1" not in [t.project_key for t in case.status().open_tasks]
