@@ -15,7 +15,7 @@ import click
 
 from engine.config import Settings
 from engine.definitions.bundle import Bundle
-from engine.errors import DefinitionError, RenkeiError
+from engine.errors import DefinitionError, FormDataError, RenkeiError
 
 log = logging.getLogger("engine.cli")  # the same name when run as ``python -m engine.cli``
 
@@ -64,10 +64,17 @@ def init_db(settings: Settings) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
-@click.option("--comment", help="このバージョンの説明")
+@click.option("--comment", help="変更内容の説明（必須。バージョン一覧と監査記録に残ります）")
 @click.pass_obj
 def deploy(settings: Settings, paths: tuple[str, ...], comment: str | None) -> None:
     """プロセス定義を検証し、新しいバージョンとしてデプロイします。"""
+    from engine.library.drafts import deploy_comment
+
+    try:
+        comment = deploy_comment(comment)
+    except FormDataError as error:  # the page's rule, named as the option it is here
+        example = '（例: --comment "①の名称を改訂"）'
+        raise click.UsageError(f"--comment: {error.errors['comment']}{example}") from None
     bundle, process_ids = _bundle(paths, settings)
     engine = _engine(settings)
     try:

@@ -33,6 +33,24 @@ from engine.persistence.models.process_version import latest
 if TYPE_CHECKING:
     from engine.context import Context
 
+DEPLOY_COMMENT_LIMIT = 500  # characters; the library lists it with every version
+
+
+def deploy_comment(text: str | None) -> str:
+    """The change description (変更内容の説明) every deploy carries, from the page and ``renkei deploy
+    --comment`` alike: required, trimmed, at most ``DEPLOY_COMMENT_LIMIT`` characters. A refusal names the
+    field ``comment``."""
+    comment = (text or "").strip()
+    if not comment:
+        raise FormDataError({"comment": "変更内容の説明（このバージョンで何を変えたか）を入力してください"})
+    if len(comment) > DEPLOY_COMMENT_LIMIT:
+        raise FormDataError(
+            {"comment": f"変更内容の説明は {DEPLOY_COMMENT_LIMIT} 文字以内にしてください"
+             f"（{len(comment)} 文字あります）"}
+        )
+    return comment
+
+
 @dataclass(frozen=True)
 class Deployed:
     process_id: str
@@ -48,6 +66,11 @@ class DraftPage:
     validation: ValidationReport
     diff: VersionDiff
     dry_run: DryRun | None
+
+    @property
+    def comment_limit(self) -> int:
+        """For the deploy form: the longest change description ``deploy_comment`` takes."""
+        return DEPLOY_COMMENT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -315,9 +338,7 @@ class DraftService:
         """The draft becomes the next numbered version, in one transaction, or nothing changes. A draft that
         changes only the layout becomes one only with ``include_layout`` (the owner's tick)."""
         library.require_editor(actor)
-        comment, reason = (comment or "").strip(), (override_reason or "").strip()
-        if not comment:
-            raise FormDataError({"comment": "このバージョンで何を変えたかを入力してください"})
+        comment, reason = deploy_comment(comment), (override_reason or "").strip()
         with self.context.unit_of_work() as session:
             draft = library.open_draft(session, draft_id)
             library.check_not_stale(session, draft)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,9 +24,9 @@ from engine.access import Actor
 from engine.cases.projection import sync_case
 from engine.cases.routing import Directory, RoutingError, route
 from engine.cases.service import save_workflow
-from engine.definitions.compiler import CompiledProcess
 from engine.errors import CaseStateError, NotFoundError
 from engine.library import catalogue as library
+from engine.library.case_diff import assess, migrate_in_memory
 from engine.library.deployment import compiled_version
 from engine.persistence.models import (
     Case,
@@ -42,17 +39,10 @@ from engine.persistence.models import (
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.persistence.models.process_version import latest
 from engine.workflow.runner import ready_tasks
-from engine.workflow.serialization import library_serializer, load_workflow
+from engine.workflow.serialization import load_workflow
 
 if TYPE_CHECKING:
     from engine.context import Context
-
-_TOUCHED = TaskState.COMPLETED | TaskState.STARTED
-# Diffs convert specs through a registry of their own: SpiffWorkflow's serialize_json puts the registry it
-# uses into an "encoder mode" for the length of a dump, which would change a diff's conversions if a dump
-# ran in another thread of the same web worker at that moment.
-_DIFF_REGISTRY = library_serializer().registry
-
 
 class MigrationRefusedError(CaseStateError):
     """At least one chosen case cannot move; none was moved."""
@@ -81,7 +71,8 @@ class CaseCheck:
     to_version: int
     active_steps: list[str]
     reasons: list[str]  # why the case cannot move; empty when it can
-    waiting_after: list[WaitingTask]  # filled by a dry run and by the move itself
+    waiting_after: list[WaitingTask]  # what the case would wait on after the move (movable cases only)
+    notes: list[str] = field(default_factory=list)  # why a movable case can move despite changes it has met
 
     @property
     def movable(self) -> bool:
@@ -114,47 +105,6 @@ class MigrationOverview:
     history: list[MigrationRecord]
 
 
-def _label(task) -> str:
-    spec = task.task_spec
-    return f"{spec.bpmn_name}（{spec.bpmn_id}）" if spec.bpmn_name else (spec.bpmn_id or spec.name)
-
-
-def _touched_changes(diff, removed_word: str = "削除") -> list[str]:
-    reasons = []
-    for task, word in [*((t, "変更") for t in diff.changed), *((t, removed_word) for t in diff.removed)]:
-        if task.state & _TOUCHED:
-            done = "完了済み" if task.state == TaskState.COMPLETED else "実行中"
-            reasons.append(f"「{_label(task)}」は{done}ですが、新しいバージョンで{word}されています")
-    return reasons
-
-
-def blockers(workflow: BpmnWorkflow, target: CompiledProcess) -> list[str]:
-    """Why the case cannot move to ``target`` (SpiffWorkflow's diff of the case against the new specs)."""
-    top, subprocesses = diff_workflow(_DIFF_REGISTRY, workflow, target.spec, target.called_specs)
-    reasons = _touched_changes(top)
-    for subprocess_id, diff in subprocesses.items():
-        name = workflow.subprocesses[subprocess_id].spec.name
-        if diff is None:
-            reasons.append(f"実行中の呼び出しプロセス「{name}」が新しいバージョンにありません")
-        else:
-            reasons.extend(f"{name}: {reason}" for reason in _touched_changes(diff))
-    return list(dict.fromkeys(reasons))  # multi-instance children share a spec: say it once
-
-
-def migrate_in_memory(workflow: BpmnWorkflow, target: CompiledProcess) -> None:
-    """Swaps the specs (subprocesses first), re-predicts what was ready or waiting, runs to the next wait."""
-    top, subprocesses = diff_workflow(_DIFF_REGISTRY, workflow, target.spec, target.called_specs)
-    for subprocess_id, diff in subprocesses.items():
-        subprocess = workflow.subprocesses[subprocess_id]
-        migrate_workflow(diff, subprocess, target.called_specs[subprocess.spec.name])
-    migrate_workflow(top, workflow, target.spec)
-    workflow.subprocess_specs = target.called_specs
-    try:
-        workflow.do_engine_steps()
-    except SpiffWorkflowException as error:
-        raise CaseStateError(f"移行後の実行でエラーが発生しました: {error}") from error
-
-
 def _state_hash(state: str) -> str:
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
@@ -172,7 +122,7 @@ class MigrationService:
             if target is None:
                 raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
             checks = [
-                self._check(session, case, target, preview=False) for case in _older_cases(session, target)
+                self._check(session, case, target) for case in _older_cases(session, target)
             ]
             return MigrationOverview(
                 process_id, target.name, target.version, checks, _history(session, process_id)
@@ -184,7 +134,7 @@ class MigrationService:
         with self.context.unit_of_work() as session:
             target = _target(session, process_id)
             return [
-                self._check(session, case, target, preview=True)
+                self._check(session, case, target)
                 for case in _chosen(session, process_id, case_ids)
             ]
 
@@ -194,7 +144,7 @@ class MigrationService:
         with self.context.unit_of_work() as session:
             target = _target(session, process_id)
             cases = _chosen(session, process_id, case_ids, lock=True)
-            checks = [self._check(session, case, target, preview=True) for case in cases]
+            checks = [self._check(session, case, target) for case in cases]
             refused = [check for check in checks if not check.movable]
             if refused:
                 raise MigrationRefusedError(
@@ -219,12 +169,13 @@ class MigrationService:
             self._restore(session, actor, case, record)
 
     # --- one case ------------------------------------------------------------------------------------
-    def _check(self, session: Session, case: Case, target: ProcessVersion, preview: bool) -> CaseCheck:
+    def _check(self, session: Session, case: Case, target: ProcessVersion) -> CaseCheck:
+        """Whether the case can move and why; for one that can, what it would wait on (nothing is saved)."""
         compiled = compiled_version(target)
         workflow = load_workflow(case.workflow.state)
-        reasons = blockers(workflow, compiled)
+        reasons, notes = assess(workflow, compiled)
         waiting: list[WaitingTask] = []
-        if preview and not reasons:
+        if not reasons:
             try:
                 migrate_in_memory(workflow, compiled)
                 waiting, unrouted = _waiting(session, case, workflow)
@@ -241,6 +192,7 @@ class MigrationService:
             list(case.active_steps or []),
             reasons,
             waiting,
+            notes,
         )
 
     def _move(self, session: Session, actor: Actor, case: Case, target: ProcessVersion) -> None:
@@ -251,6 +203,7 @@ class MigrationService:
         migrate_in_memory(workflow, compiled_version(target))
         state = save_workflow(case, workflow, now, target)
         case.updated_at = now
+        _refresh_open_rows(session, case, workflow)
         sync_case(session, case, workflow, now)
         session.add(
             CaseMigration(
@@ -280,6 +233,7 @@ class MigrationService:
             )
         ):
             row.state, row.completed_at = READY, None  # the tasks the move closed are open again
+        _refresh_open_rows(session, case, workflow)
         sync_case(session, case, workflow, now)
         record.reverted_at, record.reverted_by_id = now, actor.user_id
         _audit(
@@ -301,7 +255,7 @@ def _audit(session: Session, actor: Actor, case: Case, action: str, now: datetim
 
 
 def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> tuple[list[WaitingTask], list[str]]:
-    """The tasks the case would wait on, routed by the projection's own rule, and why any has nowhere to go."""
+    """The tasks the case would wait on, routed by the projection's own rule, and why any cannot be routed."""
     directory = Directory(session.scalars(select(Department)))
     found, problems = [], []
     for task in ready_tasks(workflow):
@@ -314,6 +268,28 @@ def _waiting(session: Session, case: Case, workflow: BpmnWorkflow) -> tuple[list
         found.append(WaitingTask(task.name, task.lane.value if task.lane else "", holder, project.get("id"),
                                  project.get("title")))
     return found, problems
+
+
+def _refresh_open_rows(session: Session, case: Case, workflow: BpmnWorkflow) -> None:
+    """Gives the open tasks that keep their id across the move their new name, form, lane and party.
+
+    SpiffWorkflow re-predicts a task that was ready in place (same id), and the projection only adds rows
+    for new ids, so without this a renamed step would keep its old name in the inbox and on the case.
+    """
+    directory = Directory(session.scalars(select(Department)))
+    ready = {str(task.id): task for task in ready_tasks(workflow)}
+    open_rows = select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)
+    for row in session.scalars(open_rows):
+        task = ready.get(row.id)
+        if task is None:
+            continue  # the projection cancels it
+        routed = route(task, case, directory)
+        lane = task.lane.value if task.lane else ""
+        if (row.lane, row.organisation_id, row.department_id) != (lane, routed.organisation_id,
+                                                                    routed.department_id):
+            row.claimed_by_id, row.claimed_at = None, None  # whoever took it may not belong to the new party
+        row.bpmn_id, row.name, row.lane, row.form_ref = task.bpmn_id, task.name, lane, task.form_ref
+        row.organisation_id, row.department_id = routed.organisation_id, routed.department_id
 
 
 def _target(session: Session, process_id: str) -> ProcessVersion:

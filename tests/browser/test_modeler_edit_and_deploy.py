@@ -71,6 +71,10 @@ def test_a_process_owner_renames_a_step_gives_it_a_new_form_and_deploys_it(page,
     expect(dry_run).to_contain_text("手順1 ① 連携事業の提案: 完了")
     screenshot(page, "process-draft-dry-run")
 
+    expect(page.get_by_label("変更内容の説明")).to_have_value("")  # the owner writes it; nothing is made up
+    page.get_by_role("button", name="バージョン 2 としてデプロイ").click()
+    expect(page.locator("#comment-error")).to_contain_text("変更内容の説明（このバージョンで何を変えたか）を入力してください")
+    page.get_by_label("変更内容の説明").fill("②の名称と様式を見直し")
     page.get_by_role("button", name="バージョン 2 としてデプロイ").click()
     expect(page.locator("#override_reason-error")).to_contain_text(
         "失敗したままデプロイする場合は、その理由を入力してください"

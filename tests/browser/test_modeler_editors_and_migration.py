@@ -50,8 +50,10 @@ def test_a_running_case_is_tried_moved_and_undone_from_the_migration_page(page, 
     page.goto(f"{live_server.url}/processes/{PROCESS}/migration")
     row = page.locator("tr", has_text=running.status().number)
     expect(row).to_contain_text("移行できます")
-    expect(row.get_by_role("checkbox")).to_be_checked()
+    expect(row).to_contain_text("移行後に待つタスク: 「④ 連携事業の実施可否に関する協議」（こども育成相談課")
+    expect(row.get_by_role("checkbox")).not_to_be_checked()  # nothing moves unless chosen
     screenshot(page, "process-migration")
+    row.get_by_role("checkbox").check()
     page.get_by_role("button", name="選んだ案件で移行を試す（ドライラン）").click()
     expect(page.get_by_role("heading", name="移行の試行結果（ドライラン）")).to_be_visible()
     expect(page.locator("main")).to_contain_text("こども育成相談課")

@@ -29,8 +29,18 @@ def test_init_db_then_deploy_creates_version_1_and_redeploying_the_same_files_ad
     first = run("deploy", "--comment", "初回")
     assert first.exit_code == 0
     assert "comprehensive_agreement: バージョン 1（新しいバージョン）" in first.output
-    again = run("deploy")
+    again = run("deploy", "--comment", "再実行")
     assert "comprehensive_agreement: バージョン 1（変更なし）" in again.output
+
+
+@pytest.mark.parametrize("args", [(), ("--comment", "  ")])
+def test_deploy_without_a_change_description_names_the_option_and_deploys_nothing(run, args):
+    run("init-db")
+    result = run("deploy", *args)
+    assert result.exit_code == 2
+    assert "--comment: 変更内容の説明（このバージョンで何を変えたか）を入力してください" in result.output
+    deployed = run("deploy", "--comment", "初回").output  # nothing had been deployed
+    assert "comprehensive_agreement: バージョン 1（新しいバージョン）" in deployed
 
 
 def test_a_refused_deploy_lists_the_problem_and_exits_1(run, tmp_path):
@@ -39,7 +49,7 @@ def test_a_refused_deploy_lists_the_problem_and_exits_1(run, tmp_path):
     bpmn = copy / "comprehensive_agreement" / "comprehensive_agreement.bpmn"
     bpmn.write_text(bpmn.read_text(encoding="utf-8").replace('name="担当課"', 'name="営業部"'), encoding="utf-8")
     run("init-db")
-    result = run("deploy", str(copy))
+    result = run("deploy", str(copy), "--comment", "テスト")
     assert result.exit_code == 1
     assert "レーン名は「企業等」「総合政策課」「担当課」のいずれかにしてください" in result.output
     assert "comprehensive_agreement/comprehensive_agreement.bpmn:" in result.output
@@ -82,7 +92,7 @@ def test_deploy_refuses_a_symbolic_link_naming_it_and_deploys_nothing(run, tmp_p
     (copy / "comprehensive_agreement" / "process.json").unlink()
     (copy / "comprehensive_agreement" / "process.json").symlink_to(secret)
     run("init-db")
-    result = run("deploy", str(copy))
+    result = run("deploy", str(copy), "--comment", "テスト")
     assert result.exit_code == 1
     assert "comprehensive_agreement/process.json: シンボリックリンク" in result.output
     assert "hunter2" not in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from lxml import etree
 
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
@@ -49,3 +50,14 @@ def test_a_process_that_does_not_compile_fails_its_scenarios():
     broken = Bundle({**BUNDLE.files, "comprehensive_agreement/forms/proposal.form": b"{"})
     [result] = [r for r in run_bundle(broken, ["comprehensive_agreement"])]
     assert not result.passed and "proposal.form" in result.failure
+
+
+@pytest.mark.parametrize("file_name", sorted(n for n in BUNDLE.files if n.endswith(".dmn")))
+def test_a_decision_table_says_its_cells_are_python_as_the_engine_reads_them(file_name):
+    """SpiffWorkflow evaluates every DMN cell as Python whatever the file says; saying so keeps modelers
+    (dmn-js, Camunda Modeler) from offering FEEL, whose ``>= 3`` or ``"a"`` would mean something else."""
+    root = etree.fromstring(BUNDLE.files[file_name])
+    expressions = root.xpath("//*[local-name()='inputExpression' or local-name()='inputEntry'"
+                             " or local-name()='outputEntry']")
+    assert root.get("expressionLanguage") == "python" and expressions
+    assert {e.get("expressionLanguage") for e in expressions} == {"python"}

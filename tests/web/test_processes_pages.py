@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -107,8 +108,29 @@ def test_deploying_without_a_comment_shows_the_message_next_to_the_field(as_user
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="comment-error"' in page and "このバージョンで何を変えたかを入力してください" in page
+    assert 'id="comment-error"' in page
+    assert "変更内容の説明（このバージョンで何を変えたか）を入力してください" in page
     assert 'aria-describedby="comment-help comment-error"' in page
+
+
+def test_the_deploy_form_starts_with_an_empty_change_description_bounded_in_length(as_user, engine):
+    draft = new_draft(engine)
+    page = as_user("process").get(f"/processes/drafts/{draft}").get_data(as_text=True)
+    assert 'maxlength="500"' in page and "500 文字以内" in page
+    assert re.search(r'<textarea[^>]*id="comment"[^>]*>\s*</textarea>', page)  # not the draft's name
+
+
+def test_a_change_description_over_500_characters_is_refused_next_to_the_field_and_kept(as_user, engine):
+    draft = new_draft(engine)
+    client = as_user("process")
+    response = client.post(
+        f"/processes/drafts/{draft}/deploy",
+        data={"comment": "あ" * 501, "csrf_token": csrf_token(client, f"/processes/drafts/{draft}")},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "変更内容の説明は 500 文字以内にしてください（501 文字あります）" in page
+    assert "あ" * 501 in page
 
 
 def test_a_scenario_with_an_unknown_task_is_refused_and_kept_in_the_form(as_user, engine):
