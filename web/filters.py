@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.japan_time import JAPAN
@@ -52,6 +54,17 @@ def overdue(value: datetime | None) -> bool:
     return value is not None and value < datetime.now(UTC)
 
 
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
+
+
+def ids_as_code(text: str | None) -> Markup:
+    """Plain engine text that names BPMN elements by id (「④ 協議（consult_feasibility）」) with each id shown as
+    code: the process owners' pages show ids on purpose, marked up so they read as ids, not as words."""
+    escaped = str(escape(text or ""))
+    return Markup(_IDENTIFIER.sub(lambda m: f"<code>{m.group(0)}</code>", escaped))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(wareki=wareki, wareki_time=wareki_time, iso_date=iso_date, waiting=waiting, overdue=overdue)
+    app.jinja_env.filters.update(wareki=wareki, wareki_time=wareki_time, iso_date=iso_date, waiting=waiting,
+                                 overdue=overdue, ids_as_code=ids_as_code)
     app.jinja_env.globals.update(CATEGORIES=CATEGORIES, OUTCOMES=OUTCOMES)

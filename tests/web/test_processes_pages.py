@@ -211,3 +211,10 @@ def test_a_save_without_a_path_or_content_names_the_missing_fields(as_user, engi
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"content"}
     assert DraftService(engine).file(engine.actor("process"), draft, BPMN) != ""
+
+
+def test_ids_in_engine_text_on_process_owner_pages_read_as_code_and_nothing_else_is_markup():
+    from web.filters import ids_as_code
+
+    shown = str(ids_as_code("移行後に④ 協議（consult_feasibility）: 事業 P1 の担当課が決まっていません <b>"))
+    assert "<code>consult_feasibility</code>" in shown and "&lt;b&gt;" in shown and "<code>P1</code>" not in shown

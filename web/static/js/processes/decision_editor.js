@@ -4,9 +4,13 @@
 
   const config = RenkeiEditor.data();
   // dmn-js replaces `common.additionalModules` with each view's own, so every view is given the translation
-  const japanese = { additionalModules: [RenkeiTranslations.dmn] };
+  // cells are Python (SpiffWorkflow evaluates them so; eligibility.dmn says expressionLanguage="python"): a new
+  // expression is Python, and the language menus offer nothing the engine would not run
+  const expressionLanguages = { options: [{ value: "python", label: "Python" }], defaults: { editor: "python" } };
+  const japanese = { additionalModules: [RenkeiTranslations.dmn], expressionLanguages: expressionLanguages };
   const editor = new DmnJS({
     container: "#decision-editor",
+    common: { expressionLanguages: expressionLanguages },
     drd: japanese, decisionTable: japanese, literalExpression: japanese, boxedExpression: japanese,
   });
   try {
