@@ -28,7 +28,7 @@ def test_renkei_deploy_refuses_the_folder_naming_the_problem(run, tmp_path, row:
     for path, text in broken_files(row).items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text, encoding="utf-8")
-    result = run("deploy", str(tmp_path))
+    result = run("deploy", str(tmp_path), "--comment", "壊れた図の確認")
     assert result.exit_code == 1
     for fragment in row.expected:
         assert fragment in result.output
