@@ -67,13 +67,14 @@ def database_url(request, tmp_path) -> str:
     return url
 
 
-def demo_engine(url: str):
-    """An engine on a new database at ``url``: schema at head, the shipped processes deployed, the demo people."""
+def demo_engine(url: str, clock=None):
+    """An engine on a new database at ``url`` (and the test's clock, if given): schema at head, the shipped
+    processes deployed, the demo people."""
     from engine.bootstrap import bootstrap
     from engine.definitions.bundle import Bundle
     from engine.demo import seed_people
 
-    engine = bootstrap(url)
+    engine = bootstrap(url) if clock is None else bootstrap(url, clock)
     engine.upgrade_schema()
     engine.deploy(Bundle.from_folder(PROCESSES))
     seed_people(engine)

@@ -6,11 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.service import CaseEngine
-from tests.conftest import PROCESSES
+from tests.conftest import demo_engine
 
 
 class Clock:
@@ -30,9 +27,6 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(database_url, clock) -> CaseEngine:
-    engine = bootstrap(database_url, clock)
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(database_url, clock)
     yield engine
     engine.database.dispose()

@@ -7,19 +7,14 @@ from sqlalchemy import select
 
 from engine.bootstrap import bootstrap
 from engine.cli import cli
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.persistence.models import MailOutbox
-from tests.conftest import PROCESSES
+from tests.conftest import demo_engine
 from tests.integration.flow import Flow
 from tests.mail_server import MailServer, give_everyone_mail
 
 
 def started_case(url: str) -> None:
-    engine = bootstrap(url)
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(url)
     give_everyone_mail(engine)
     Flow(engine).start()
     engine.database.dispose()

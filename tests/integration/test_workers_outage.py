@@ -19,15 +19,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.persistence.models import Case
-from tests.conftest import PROCESSES, ROOT
+from tests.conftest import ROOT, demo_engine
 from tests.integration.flow import Flow
+from tests.integration.own_postgres import OwnPostgres
 from tests.integration.timer_process import timer_bundle
 from tests.mail_server import MailServer, give_everyone_mail
-from tests.integration.own_postgres import OwnPostgres
 
 OUTAGE = 6.0  # seconds the database is down
 
@@ -70,10 +67,7 @@ def worker(url: str, smtp: MailServer, *command: str) -> subprocess.Popen:
 
 def test_timer_and_mail_workers_survive_a_database_outage_and_resume_after_the_restart(own_postgres):
     url = own_postgres.url
-    engine = bootstrap(url)
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(url)
     give_everyone_mail(engine)
     seisaku, organisation = engine.actor("seisaku"), engine.actor("shonan").organisation_id
 

@@ -14,12 +14,11 @@ from sqlalchemy import select
 
 from engine.bootstrap import bootstrap
 from engine.cli import WorkerLoop
-from engine.definitions.bundle import Bundle
 from engine.demo import seed_people
 from engine.notifications.mail import Mailer, SmtpSettings, mail_pass
 from engine.notifications.service import Notifications, NotificationSettings
 from engine.persistence.models import Case, MailOutbox
-from tests.conftest import PROCESSES, ROOT
+from tests.conftest import ROOT, demo_engine
 from tests.integration.flow import Flow
 from tests.integration.timer_process import timer_bundle
 from tests.mail_server import give_everyone_mail
@@ -80,10 +79,7 @@ def test_sigterm_ends_the_timer_loop_after_the_case_in_hand(tmp_path):
 
 def test_without_a_mail_server_the_mail_loop_goes_on_and_the_mail_waits_in_the_outbox(tmp_path):
     url = f"sqlite:///{tmp_path / 'mail.sqlite3'}"
-    engine = bootstrap(url)
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(url)
     give_everyone_mail(engine)
     Flow(engine).start()
     notifications, mailer = (

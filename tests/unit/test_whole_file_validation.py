@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from engine.library.draft_checks import validate_files
-from tests.refused_diagrams import BROKEN, HARMLESS, CA, Broken, broken_files, shipped_files
+from tests.refused_diagrams import BROKEN, CA, HARMLESS, Broken, broken_files, shipped_files
 
 
 @pytest.mark.parametrize("row", BROKEN, ids=[row.id for row in BROKEN])

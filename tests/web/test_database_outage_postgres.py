@@ -9,10 +9,7 @@ import logging
 
 import pytest
 
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
-from tests.conftest import PROCESSES
+from tests.conftest import demo_engine
 from tests.integration.own_postgres import OwnPostgres
 from tests.web.test_database_outage import assert_outage_json, assert_outage_page, outage_records
 
@@ -29,10 +26,7 @@ def server():
 
 @pytest.fixture
 def engine(server):
-    engine = bootstrap(server.url)
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(server.url)
     yield engine
     engine.database.dispose()
 

@@ -18,11 +18,9 @@ from engine.access import proposes_as
 from engine.accounts.api_tokens import ApiTokens
 from engine.agreements import AgreementRegister
 from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.errors import NotAllowedError, NotFoundError
 from engine.persistence.models import AuditEvent, Case, HumanTask, PartnershipMeeting
-from tests.conftest import PROCESSES
+from tests.conftest import demo_engine
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.test_comprehensive_flow import concluded_on
 from tests.web.conftest import csrf_token, sign_in
@@ -61,10 +59,7 @@ class Prepared:
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory) -> Prepared:
     path = tmp_path_factory.mktemp("matrix") / "template.sqlite3"
-    engine = bootstrap(f"sqlite:///{path}")
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(PROCESSES))
-    seed_people(engine)
+    engine = demo_engine(f"sqlite:///{path}")
     [agreement] = concluded_on(engine, TODAY.isoformat()).status().agreements
     flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
