@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.access import Actor
 from engine.accounts.administration import audit
 from engine.accounts.fields import Problems, check_password
-from engine.accounts.identity import actor_for, hash_password
+from engine.accounts.identity import actor_for, end_sessions, hash_password
 from engine.errors import RenkeiError
 from engine.persistence.models import Invitation, UserAccount
 
@@ -128,6 +128,7 @@ def accept(session: Session, token: str, password: str, confirmation: str, now: 
     if used.rowcount != 1:
         raise InvitationInvalidError("used")
     user.password_hash = hash_password(password)
+    end_sessions(session, user)  # a reset after a lost or stolen password signs out every old session
     audit(session, actor_for(session, user), "password_set", now, f"{user.display_name}（{user.username}）",
           user_id=user.id)
     return user

@@ -33,7 +33,12 @@ def read_json(
     too_deep = _too_deep_at(text, depth)
     if too_deep is not None:
         raise JsonLimitError(f"配列・オブジェクトの入れ子が深すぎます（{depth} 段まで）", text, too_deep)
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as error:  # a number of over 4,300 digits: Python's int limit, not a JSON syntax error
+        raise JsonLimitError(f"桁数の多すぎる数値があります（{error}）", text, 0) from None
 
 
 def _too_deep_at(text: str, depth: int) -> int | None:

@@ -91,11 +91,11 @@ def _line(error: ValidationException) -> int | None:
     return int(line) if str(line or "").isdigit() else None
 
 
-def _load_forms(bundle: Bundle, problems: list[DefinitionProblem]) -> dict[str, FormDefinition]:
+def _load_forms(bundle: Bundle, problems: list[DefinitionProblem], strict: bool) -> dict[str, FormDefinition]:
     forms: dict[str, FormDefinition] = {}
     for file_name, content in bundle.forms().items():
         try:
-            form = load_form(file_name, content)
+            form = load_form(file_name, content, strict)
         except DefinitionError as error:
             problems.extend(error.problems)
             continue
@@ -118,7 +118,7 @@ def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) 
     layout: list[DefinitionProblem] = []  # reported together with the element checks, so one upload lists all
     parser = RenkeiParser()
     _parse(parser, selected, problems, layout)
-    forms = _load_forms(selected, problems)
+    forms = _load_forms(selected, problems, strict=not deployed)
     if problems:
         raise DefinitionError(layout + problems)
     bpmn_files = selected.with_suffix(".bpmn")
@@ -138,6 +138,8 @@ def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) 
             getattr(error, "id", None) or None, getattr(error, "name", None) or None,
             element.lane if element else None, element.line if element else None,
         )], whole.notes) from None
+    if deployed:  # the deploy-time rules below were applied when it was deployed
+        return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id), [])
     called_only = {pid for pid in {name.split("/")[0] for name in bpmn_files}
                    if selected.metadata(pid).get("starts_cases", True) is False}
     problems = [*layout, *check_specs(spec, called, forms, location),

@@ -82,8 +82,11 @@ def _check_keys(components: list[dict[str, Any]], file_name: str, problems: list
                                                           element_id=child.get("id")))
 
 
-def load_form(file_name: str, content: bytes | str) -> FormDefinition:
-    """Parses and checks one ``.form`` file; raises DefinitionError listing every problem found."""
+def load_form(file_name: str, content: bytes | str, strict: bool = True) -> FormDefinition:
+    """Parses and checks one ``.form`` file; raises DefinitionError listing every problem found.
+
+    ``strict`` False is for a form already deployed: the deploy-time rules (a pattern that may backtrack) are
+    not applied again, so a rule added later never stops the cases running on it."""
 
     try:
         schema = read_json(content)
@@ -111,7 +114,7 @@ def load_form(file_name: str, content: bytes | str) -> FormDefinition:
                                                   element_id=component.get("id")))
         pattern = component.get("validate", {}).get("pattern")
         if pattern:
-            problem = pattern_problem(pattern)
+            problem = pattern_problem(pattern) if strict else None
             if problem:
                 problems.append(DefinitionProblem(file_name, f"{where}: {problem}", element_id=component.get("id")))
     if problems:

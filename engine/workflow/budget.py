@@ -229,12 +229,28 @@ class Budget:
             _check_percent_format(left)
         return left % right
 
+    def inplace(self, op: str, left: Any, right: Any) -> Any:
+        """``x op= y`` (RestrictedPython's ``_inplacevar_``): the same checks as ``x = x op y``."""
+        checked = {"+=": self.add, "*=": self.mul, "%=": self.mod, "**=": self.pow, "<<=": self.lshift}.get(op)
+        if checked is not None:
+            return checked(left, right)
+        self.tick()
+        return _PLAIN_INPLACE[op](left, right)
+
     def guards(self) -> dict[str, Any]:
         return {
             "_tick_": self.tick, "_getiter_": self.getiter, "_getattr_": self.getattr,
             "_getitem_": self.getitem, "_mul_": self.mul, "_add_": self.add, "_pow_": self.pow,
-            "_lshift_": self.lshift, "_mod_": self.mod,
+            "_lshift_": self.lshift, "_mod_": self.mod, "_inplacevar_": self.inplace,
         }
+
+
+# In-place operators that cannot grow a value past what its operands hold.
+_PLAIN_INPLACE = {
+    "-=": lambda a, b: a - b, "/=": lambda a, b: a / b, "//=": lambda a, b: a // b,
+    "|=": lambda a, b: a | b, "&=": lambda a, b: a & b, "^=": lambda a, b: a ^ b, ">>=": lambda a, b: a >> b,
+    "@=": lambda a, b: a @ b,
+}
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:

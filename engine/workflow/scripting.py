@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 
 from engine.domain import projects as partnership
 from engine.domain.validity import initial_period
-from engine.workflow.budget import Budget, BudgetPolicy, bounded_pow, bounded_range, check_size
+from engine.workflow.budget import Budget, BudgetPolicy, bounded_pow, bounded_range
 
 SCRIPT_FILENAME = "<string>"  # the name SpiffWorkflow looks for when it reports a script's error line
 
@@ -44,19 +44,6 @@ def tally_partnership_projects(projects: list, project_decisions: dict | None) -
     return [p.key for p in counted], len(counted), len(partnership.counted_categories(counted))
 
 
-def _inplace(op: str, left: Any, right: Any) -> Any:
-    operations = {
-        "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-        "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
-        "|=": lambda a, b: a | b, "&=": lambda a, b: a & b,
-    }
-    if op not in operations:
-        raise ScriptRefusedError(f"operator {op} is not allowed")
-    if op in ("+=", "*=") and isinstance(left, str | bytes | list | tuple):
-        check_size(len(left) + len(right) if op == "+=" else len(left) * right)
-    return operations[op](left, right)
-
-
 _PLAIN_BUILTINS = (
     "len", "sum", "sorted", "min", "max", "any", "all", "enumerate", "map", "filter", "list", "dict",
     "set", "reversed", "zip", "range", "round", "abs", "str", "int", "float", "bool", "tuple", "isinstance",
@@ -74,11 +61,11 @@ def _restricted_builtins() -> dict[str, Any]:
 
 RESTRICTED_GLOBALS: dict[str, Any] = {
     "__builtins__": _restricted_builtins(),
-    # _getattr_, _getitem_, _getiter_, _tick_ and the operator guards come from each evaluation's Budget.
+    # _getattr_, _getitem_, _getiter_, _tick_, _inplacevar_ and the operator guards come from each evaluation's
+    # Budget.
     "_write_": full_write_guard,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
-    "_inplacevar_": _inplace,
     # Domain functions (docs/process-data.md): single functions, never modules.
     "validity_period": validity_period,
     "tally_partnership_projects": tally_partnership_projects,

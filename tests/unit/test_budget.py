@@ -69,6 +69,10 @@ def test_work_hidden_in_single_calls_is_stopped_by_the_time_limit(limits):
     "text = 'x'\nfor n in range(40):\n    text = text + text",
     "text = 'x'\nfor n in range(40):\n    text += text",
     "items = [1]\nfor n in range(40):\n    items.extend(items)",
+    "text = '%1000000000d'\ntext %= 1",  # augmented assignment: the same checks as text = text % 1
+    "number = 3\nfor n in range(40):\n    number *= number",
+    "number = 3\nnumber **= 10**8",
+    "items = [0]\nitems *= 10**9",
 ])
 def test_what_a_single_operation_may_build_is_bounded(limits, script):
     with pytest.raises(ScriptBudgetExceededError, match="大きさの上限（10,000）"):

@@ -81,3 +81,20 @@ def test_a_field_pattern_that_can_backtrack_for_ever_is_refused_at_deploy_and_a_
     for fine in (r"^\d{3}-\d{4}$", r"^[A-Z]{1,3}(-\d+)*$", r"^[0-9]+$", r"^.{0,200}$"):
         assert pattern_problem(fine) is None
     assert "正規表現が不正です" in pattern_problem("(")
+
+
+def test_a_version_already_deployed_loads_under_rules_added_since_so_its_cases_go_on():
+    import json
+
+    from engine.definitions.bundle import Bundle
+    from tests.conftest import PROCESSES
+
+    bundle = Bundle.from_folder(PROCESSES)
+    path = "comprehensive_agreement/forms/proposal.form"
+    form = json.loads(bundle.files[path])
+    field = next(c for c in form["components"] if c.get("key") == "proposal_title")
+    field.setdefault("validate", {})["pattern"] = r"(a+)+$"  # refused at deploy since this session
+    stored = Bundle({**bundle.files, path: json.dumps(form, ensure_ascii=False).encode("utf-8")})
+    with pytest.raises(DefinitionError, match="繰り返しの中に繰り返し"):
+        compile_process(stored, "comprehensive_agreement")
+    assert compile_process(stored, "comprehensive_agreement", deployed=True).process_id == "comprehensive_agreement"

@@ -152,3 +152,10 @@ def test_a_linked_folder_in_a_deploy_folder_is_refused_and_plain_files_still_rea
     (root / "other").symlink_to(outside, target_is_directory=True)
     with pytest.raises(DefinitionError, match="other: シンボリックリンク"):
         Bundle.from_folder(root)
+
+
+def test_a_number_too_long_for_python_is_a_json_problem_not_a_crash():
+    from engine.definitions.bounded_json import JsonLimitError, read_json
+
+    with pytest.raises(JsonLimitError, match="桁数の多すぎる数値"):
+        read_json('{"n": ' + "9" * 5000 + "}")

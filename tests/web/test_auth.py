@@ -112,3 +112,16 @@ def test_a_session_from_before_session_generations_signs_in_again(app, client, e
         assert session["_user_id"] == f"{engine.actor('seisaku').user_id}:0"
         session["_user_id"] = session["_user_id"].removesuffix(":0")  # what Flask-Login stored until now
     assert client.get("/").status_code == 302
+
+
+def test_setting_a_new_password_through_a_reset_link_ends_the_old_sessions(app, client, engine):
+    from engine.accounts.service import AccountService
+
+    sign_in(client, "shonan")
+    thief = copy_of_session_cookie(app, client)
+    assert thief.get("/").status_code == 200
+    accounts = AccountService(engine)
+    link = accounts.issue_password_link(engine.actor("seisaku"), engine.actor("shonan").user_id)
+    person = accounts.accept_invitation(link.token, "kaigan-seisou-2026", "kaigan-seisou-2026")
+    assert person.username == "shonan"
+    assert thief.get("/").status_code == 302 and client.get("/").status_code == 302
