@@ -109,7 +109,7 @@ def start_refusal(actor: Actor, organisation_id: int, initiated_by: str) -> str 
     if not _coordinates(actor):
         return "新しい提案を始められるのは総合政策課の職員と企業等の担当者です"
     if initiated_by != CITY:
-        return "市の職員が開始する案件は市からの提案（initiated_by: city）です"
+        return "市の職員が始める案件は「市からの提案」として始めてください"
     return None
 
 
@@ -134,7 +134,6 @@ def may_read_case(actor: Actor, organisation_id: int, department_ids: set[int]) 
     return bool(department_ids & actor.department_ids)
 
 
-may_see_case = may_read_case  # the earlier name
 
 
 def readable_cases(actor: Actor) -> ColumnElement[bool]:
@@ -164,7 +163,6 @@ def may_read_task(actor: Actor, task: HumanTask) -> bool:
     return actor.reads_everything or acts_in_lane(actor, task)
 
 
-may_see_task = may_read_task  # the earlier name
 
 
 def may_claim(actor: Actor, task: HumanTask) -> bool:
@@ -178,7 +176,8 @@ def may_complete(actor: Actor, task: HumanTask) -> bool:
 
 
 def may_release(actor: Actor, task: HumanTask) -> bool:
-    """One's own claim; 総合政策課 and administrators may also return anyone's claim to the group."""
+    """One's own claim, in one's own lane; 総合政策課 may also return anyone else's claim in its lanes to the group
+    (an administrator outside the lane hands a task over with ``may_reassign`` instead)."""
     return may_claim(actor, task) and (task.claimed_by_id in (None, actor.user_id) or may_reassign(actor))
 
 
@@ -263,6 +262,6 @@ __all__ = [
     "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
-    "may_release", "may_see_case", "may_see_task", "may_start_case", "proposes_as", "readable_agreements",
+    "may_release", "may_start_case", "proposes_as", "readable_agreements",
     "readable_cases", "routed_to", "start_refusal",
 ]

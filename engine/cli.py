@@ -65,8 +65,10 @@ def init_db(settings: Settings) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @click.option("--comment", help="変更内容の説明（必須。バージョン一覧と監査記録に残ります）")
+@click.option("--include-layout", is_flag=True,
+              help="図の配置だけの変更も新しいバージョンとして登録します（画面の同名のチェックと同じ）")
 @click.pass_obj
-def deploy(settings: Settings, paths: tuple[str, ...], comment: str | None) -> None:
+def deploy(settings: Settings, paths: tuple[str, ...], comment: str | None, include_layout: bool) -> None:
     """プロセス定義を検証し、新しいバージョンとしてデプロイします。"""
     from engine.library.drafts import deploy_comment
 
@@ -78,12 +80,14 @@ def deploy(settings: Settings, paths: tuple[str, ...], comment: str | None) -> N
     bundle, process_ids = _bundle(paths, settings)
     engine = _engine(settings)
     try:
-        results = engine.deploy(bundle, comment=comment, process_ids=process_ids)
+        results = engine.deploy(bundle, comment=comment, process_ids=process_ids, include_layout=include_layout)
     except DefinitionError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     for result in results:
-        state = "新しいバージョン" if result.created else "変更なし"
+        state = ("新しいバージョン" if result.created
+                 else "レイアウトのみの変更のため新しいバージョンにしていません" if result.layout_only
+                 else "変更なし")
         click.echo(f"{result.process_id}: バージョン {result.version}（{state}）")
 
 

@@ -92,9 +92,9 @@ class CaseEngine:
 
     # --- definitions --------------------------------------------------------------------------------
     def deploy(self, bundle: Bundle, actor: Actor = SYSTEM, comment: str | None = None,
-               process_ids: list[str] | None = None) -> list[DeployResult]:
+               process_ids: list[str] | None = None, include_layout: bool = False) -> list[DeployResult]:
         with self.unit_of_work() as session:
-            return deploy_bundle(session, bundle, actor, comment, process_ids)
+            return deploy_bundle(session, bundle, actor, comment, process_ids, include_layout)
 
     # --- cases and tasks ----------------------------------------------------------------------------
     def start_case(self, actor: Actor, process_id: str, organisation_id: int, initiated_by: str = "organisation",

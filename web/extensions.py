@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str) -> SignedIn | None:
         user_id, _, generation = session_id.partition(":")
-        if not (user_id.isdigit() and generation.isdigit()):
+        if not (user_id.isdecimal() and generation.isdecimal()):
             return None  # a session from before generations existed: sign in again
         person = app.extensions["renkei.engine"].person(int(user_id), int(generation))
         return SignedIn(person) if person else None

@@ -231,7 +231,7 @@ class AccountService:
         with self._work() as session:
             user = session.get(UserAccount, user_id)
             if user is None:
-                raise NotFoundError(f"利用者 {user_id} は見つかりません")
+                raise NotFoundError("その利用者は登録されていません。利用者の一覧から選び直してください")
             contact = user.role == Role.ORGANISATION.value
             _require(manages_people(actor) or (manages_partners(actor) and contact))
             if not user.active:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, lists_lane, may_act_on_agreement, may_see_task
+from engine.access import Actor, lists_lane, may_act_on_agreement, may_read_task
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
@@ -177,7 +177,7 @@ def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> 
             t.created_at,
             t.due_at,
             t.due_at is not None and t.due_at < now,
-            may_see_task(actor, t),
+            may_read_task(actor, t),
         )
         for t, name in rows
     ]

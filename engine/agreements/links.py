@@ -4,7 +4,7 @@ The register shows every agreement a 担当課 works under, but not every case b
 department's individual agreement, or a lifecycle period with none of their projects. A link the person may
 not open would answer 404, so its case id is left out (the number is still shown, as text) and a task is
 marked not openable. The rules are the case page's (``engine.cases.service.visible_case``) and the task page's
-(``access.may_see_task``); nothing is decided here.
+(``access.may_read_task``); nothing is decided here.
 """
 
 from __future__ import annotations

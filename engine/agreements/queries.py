@@ -56,7 +56,7 @@ def visible_agreement(session: Session, actor: Actor, agreement_id: int) -> Agre
 
 
 def under_agreement(agreement_table=Agreement) -> ColumnElement[bool]:
-    """SQL form of engine.agreement_scope.projects_under, correlated to the agreement row: the partnership
+    """SQL form of engine.agreements.scope.projects_under, correlated to the agreement row: the partnership
     projects (``project.counted``, engine.domain.projects) of its case and of the cases started under it;
     an individual agreement's own project."""
     linked = select(AgreementCaseLink.case_id).where(AgreementCaseLink.agreement_id == agreement_table.id)

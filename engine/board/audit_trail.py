@@ -102,7 +102,7 @@ class AuditTrail:
         case = wanted.case.strip()
         if case:
             query = query.where(or_(Case.number == case.upper(), AuditEvent.case_id == int(case))
-                                if case.isdigit() else Case.number == case.upper())
+                                if case.isdecimal() else Case.number == case.upper())
         if wanted.person.strip():
             query = query.where(person.username == wanted.person.strip())
         if wanted.action:

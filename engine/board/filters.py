@@ -53,7 +53,7 @@ def _integer(params: Mapping[str, str], name: str, label: str, low: int, high: i
     text = (params.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         errors[name] = f"{label}は{low}〜{high}の半角数字で指定してください（「{text}」は使えません）"
         return None
     return int(text)

@@ -96,7 +96,7 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
         raise NotAllowedError(refusal)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or not organisation.active:
-        raise NotFoundError(f"企業等 {organisation_id} は見つかりません")
+        raise NotFoundError("選んだ企業等は登録されていないか、無効になっています。一覧から選び直してください")
     version = latest(session, process_id)
     if version is None or not (version.starts_cases or by_engine):
         raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
@@ -261,7 +261,7 @@ def reassign(session: Session, actor: Actor, task_id: str, assignee_id: int, now
         raise TaskConflictError("このタスクは既に完了しています")
     assignee = session.get(UserAccount, assignee_id)
     if assignee is None or not assignee.active:
-        raise NotFoundError(f"利用者 {assignee_id} は見つかりません")
+        raise NotFoundError("選んだ担当者は登録されていないか、無効になっています。一覧から選び直してください")
     if not acts_in_lane(actor_for(session, assignee), row):
         raise NotAllowedError(f"{assignee.display_name} さんはこのタスクのレーンの担当ではありません")
     previous = row.claimed_by_id

@@ -88,7 +88,7 @@ def _schema_message(kind: str, error: ValidationException) -> str:
 
 def _line(error: ValidationException) -> int | None:
     line = getattr(error, "line_number", None)
-    return int(line) if str(line or "").isdigit() else None
+    return int(line) if str(line or "").isdecimal() else None
 
 
 def _load_forms(bundle: Bundle, problems: list[DefinitionProblem], strict: bool) -> dict[str, FormDefinition]:

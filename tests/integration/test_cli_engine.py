@@ -97,3 +97,19 @@ def test_deploy_refuses_a_symbolic_link_naming_it_and_deploys_nothing(run, tmp_p
     assert "comprehensive_agreement/process.json: シンボリックリンク" in result.output
     assert "hunter2" not in result.output
     assert "バージョン" not in result.output
+
+
+def test_a_layout_only_redeploy_from_the_cli_says_so_and_the_option_makes_it_a_version(run, tmp_path):
+    from tests.layout import reordered_and_nudged
+
+    run("init-db")
+    assert run("deploy", "--comment", "初回").exit_code == 0
+    copy = tmp_path / "processes"
+    shutil.copytree(PROCESSES, copy)
+    bpmn = copy / "comprehensive_agreement" / "comprehensive_agreement.bpmn"
+    bpmn.write_text(reordered_and_nudged(bpmn.read_text(encoding="utf-8")), encoding="utf-8")
+    skipped = run("deploy", str(copy), "--comment", "配置の調整")
+    assert skipped.exit_code == 0
+    assert "comprehensive_agreement: バージョン 1（レイアウトのみの変更のため新しいバージョンにしていません）" in skipped.output
+    kept = run("deploy", str(copy), "--comment", "配置の調整", "--include-layout")
+    assert "comprehensive_agreement: バージョン 2（新しいバージョン）" in kept.output

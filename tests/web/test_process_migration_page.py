@@ -61,3 +61,13 @@ def test_trying_the_move_with_nothing_ticked_asks_to_choose_cases(as_user, engin
     response = client.post(f"{PAGE}/dry-run", data={"csrf_token": csrf_token(client, PAGE)},
                            follow_redirects=True)
     assert "移行を試す案件を選んでください。" in response.get_data(as_text=True)
+
+
+def test_moving_with_nothing_ticked_asks_to_choose_cases_and_moves_none(as_user, engine):
+    flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES)
+    deploy_renamed(engine)
+    client = as_user("process")
+    response = client.post(PAGE, data={"csrf_token": csrf_token(client, PAGE)}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "移行する案件を選んでください。" in response.get_data(as_text=True)
+    assert flow.status().process_version == 1

@@ -13,7 +13,7 @@ from web.engine_access import actor
 
 def user_input() -> UserInput:
     form = request.form
-    ids = tuple(int(value) for value in form.getlist("department_ids") if value.isdigit())
+    ids = tuple(int(value) for value in form.getlist("department_ids") if value.isdecimal())
     return UserInput(username=form.get("username", ""), display_name=form.get("display_name", ""),
                      email=form.get("email", ""), role=form.get("role", ""),
                      organisation_id=form.get("organisation_id", type=int), department_ids=ids)

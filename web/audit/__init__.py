@@ -26,7 +26,7 @@ def _filter() -> AuditFilter:
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() else 1
+    return max(int(page), 1) if page.isdecimal() else 1
 
 
 @bp.get("/")

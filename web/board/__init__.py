@@ -79,7 +79,7 @@ def export_xlsx():
 
 def _fiscal_year() -> tuple[int | None, dict[str, str]]:
     text = (request.args.get("fiscal_year") or "").strip()
-    if text and not (text.isdigit() and 2019 <= int(text) <= 2100):
+    if text and not (text.isdecimal() and 2019 <= int(text) <= 2100):
         return None, {"fiscal_year": f"年度は2019〜2100の半角数字で指定してください（「{text}」は使えません）"}
     return (int(text) if text else None), {}
 

@@ -53,7 +53,7 @@ def _zip(name: str, content: bytes) -> Response:
 
 
 def _draft_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdecimal() else None
 
 
 @bp.get("/")
@@ -81,7 +81,7 @@ def create_draft():
     values = {"process_id": request.form.get("process_id", ""), "title": request.form.get("title", "")}
     try:
         draft_id = drafts().create(
-            actor(), values["process_id"], values["title"], int(number) if number.isdigit() else None
+            actor(), values["process_id"], values["title"], int(number) if number.isdecimal() else None
         )
     except FormDataError as error:  # e.g. a name of spaces only: said next to that process's name field
         return _library_page(drafts().library(actor()), draft_errors=error.errors, draft_values=values), 422

@@ -12,7 +12,7 @@ from web.processes import bp
 
 def _number(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isdecimal() and int(value) > 0 else None
 
 
 @bp.get("/<process_id>/compare")

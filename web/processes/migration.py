@@ -11,7 +11,7 @@ from web.processes import bp
 
 
 def _case_ids() -> list[int]:
-    return [int(value) for value in request.form.getlist("case_id") if value.isdigit()]
+    return [int(value) for value in request.form.getlist("case_id") if value.isdecimal()]
 
 
 @bp.get("/<process_id>/migration")
@@ -36,8 +36,12 @@ def migration_dry_run(process_id: str):
 @bp.post("/<process_id>/migration")
 @login_required
 def migrate(process_id: str):
+    case_ids = _case_ids()
+    if not case_ids:  # the page ticks nothing by default
+        flash("移行する案件を選んでください。", "error")
+        return redirect(url_for("processes.migration", process_id=process_id))
     try:
-        moved = MigrationService(engine()).migrate(actor(), process_id, _case_ids())
+        moved = MigrationService(engine()).migrate(actor(), process_id, case_ids)
     except MigrationRefusedError as error:
         flash(str(error), "error")
         return redirect(url_for("processes.migration", process_id=process_id))

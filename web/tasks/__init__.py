@@ -37,7 +37,7 @@ def _render(page: TaskPage, values=None, errors=None, conflict: str | None = Non
 
 def _version() -> int | None:
     text = request.form.get("_case_version", "")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 @bp.get("/<task_id>")
@@ -86,7 +86,7 @@ def release(task_id: str):
 @login_required
 def reassign(task_id: str):
     assignee = request.form.get("assignee_id", "")
-    if not assignee.isdigit():
+    if not assignee.isdecimal():
         flash("担当者を選択してください。", "error")
         return redirect(url_for("tasks.show", task_id=task_id))
     try:

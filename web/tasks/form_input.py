@@ -66,7 +66,7 @@ def _list_at(data: dict[str, Any], path: str) -> list | None:
     node: Any = data
     parts = path.split(".")
     for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) and part.isdigit() and int(part) < len(node) else (
+        node = node[int(part)] if isinstance(node, list) and part.isdecimal() and int(part) < len(node) else (
             node.setdefault(part, {}) if isinstance(node, dict) else None)
         if node is None:
             return None
@@ -86,7 +86,7 @@ def apply_row_action(data: dict[str, Any], action: str) -> dict[str, Any]:
     elif verb == "remove":
         path, _, index = target.rpartition(".")
         rows = _list_at(data, path)
-        if rows is not None and index.isdigit() and int(index) < len(rows):
+        if rows is not None and index.isdecimal() and int(index) < len(rows):
             del rows[int(index)]
     return data
 
