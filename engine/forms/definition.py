@@ -134,8 +134,8 @@ def pattern_problem(pattern: str) -> str | None:
     except re.error as error:
         return f"正規表現が不正です（{error}）"
     if _nested_repeat(parsed):
-        return (f"正規表現「{pattern}」は繰り返しの中に繰り返しがあり、入力によっては照合が終わりません。"
-                "「(a+)+」のような入れ子を使わずに書いてください")
+        return (f"正規表現「{pattern}」は、繰り返しの中に同じ文字列へ何通りにも一致する書き方（(a+)+、(a|a)+、(.*a){{12}} "
+                "など）があり、入力によっては照合が終わりません。入れ子の繰り返しや重なる選択肢を使わずに書いてください")
     return None
 
 
@@ -161,11 +161,43 @@ def _starts_with_repeat(items) -> bool:
     return False
 
 
+def _starts_with_any(items) -> bool:
+    """Whether ``items`` begins with ``.*`` / ``.+`` (an unbounded repetition of any character)."""
+    if not items:
+        return False
+    op, argument = items[0]
+    if op in _REPEATS:
+        return _unbounded(argument) and bool(argument[2]) and argument[2][0][0] is sre_constants.ANY
+    if op is sre_constants.SUBPATTERN:
+        return _starts_with_any(argument[-1])
+    return False
+
+
+def _alternatives_may_overlap(items) -> bool:
+    """Whether ``items`` holds, outside any repetition of its own, alternatives that could match the same text:
+    unless every alternative starts with a different literal character (``re`` folds ``(a|a)`` into ``a(|)``,
+    whose two empty alternatives match alike)."""
+    for op, argument in items:
+        if op is sre_constants.SUBPATTERN and _alternatives_may_overlap(argument[-1]):
+            return True
+        if op is sre_constants.BRANCH:
+            firsts = [branch[0] if branch else None for branch in argument[1]]
+            if any(first is None or first[0] is not sre_constants.LITERAL for first in firsts):
+                return True
+            if len({first[1] for first in firsts}) < len(firsts):
+                return True
+    return False
+
+
 def _nested_repeat(items, inside: bool = False) -> bool:
-    """An unbounded repetition whose body begins with another unbounded repetition, anywhere in ``items``."""
+    """An unbounded repetition whose body begins with another unbounded repetition or with alternatives that may
+    match the same text (``(a+)+``, ``(a|a)+``), or a repetition of ``.*…`` more than three times, anywhere."""
     for op, argument in items:
         if op in _REPEATS:
-            if _unbounded(argument) and _starts_with_repeat(argument[2]):
+            body = argument[2]
+            if _unbounded(argument) and (_starts_with_repeat(body) or _alternatives_may_overlap(body)):
+                return True
+            if argument[1] > 3 and _starts_with_any(body):
                 return True
             if _nested_repeat(argument[2]):
                 return True
