@@ -99,10 +99,11 @@ class TimerWorker:
         for case_id in self.due_case_ids(now):
             if stopping():
                 break
-            claim = self._claim(case_id, now)
+            moment = self.context.clock()  # a long pass must not lease or schedule from its start time
+            claim = self._claim(case_id, moment)
             if claim is None:
                 continue  # another worker owns this attempt, or it is no longer due
-            outcome = self._attempt(claim, now)
+            outcome = self._attempt(claim, moment)
             fired += outcome is True
             if outcome is False:
                 failed.append(case_id)
