@@ -75,12 +75,16 @@ def init_app(app: Flask) -> None:
 
     for status, message in ((400, "送信された内容の形式が正しくありません。ページを開き直してから、もう一度送信してください。"),
                             (404, "お探しのページは見つかりません。"), (405, "この操作はできません。"),
-                            (413, "送信されたデータが大きすぎます（1回の送信は5MBまでです）。"),
+                            (413, f"送信されたデータが大きすぎます（1回の送信は{_megabytes(app)}MBまでです）。"),
                             (500, "システムでエラーが発生しました。時間をおいて再度お試しください。")):
         app.register_error_handler(status, _http_error(status, message))
 
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def _megabytes(app: Flask) -> str:
+    return f"{(app.config.get('MAX_CONTENT_LENGTH') or 0) / (1024 * 1024):g}"
 
 
 def _http_error(status: int, message: str):

@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -23,6 +24,7 @@ from flask import (
 from flask_login import login_required
 
 from engine.access import may_read_processes
+from engine.config import UPLOADS
 from engine.errors import FormDataError
 from engine.library import DraftService
 from web.engine_access import actor, engine
@@ -65,7 +67,8 @@ def index():
 def _library_page(processes, errors=None, values=None, draft_errors=None, draft_values=None) -> str:
     """The library; ``errors``/``values`` belong to the upload form, ``draft_*`` to a process's new-draft form."""
     return render_template("processes/library.html", processes=processes, errors=errors or {}, values=values or {},
-                           draft_errors=draft_errors or {}, draft_values=draft_values or {})
+                           draft_errors=draft_errors or {}, draft_values=draft_values or {}, limits=UPLOADS,
+                           request_megabytes=f"{current_app.config['MAX_CONTENT_LENGTH'] / (1024 * 1024):g}")
 
 
 @bp.get("/<process_id>/versions/<int:number>.zip")
@@ -280,5 +283,7 @@ def init_app(app: Flask) -> None:
     register(app, NavItem("processes.index", "プロセス定義", visible=may_read, order=80))
 
 
-from web.processes import migration  # noqa: E402,F401 - registers the migration views on this blueprint
-from web.processes import compare  # noqa: E402,F401 - registers the version comparison views
+from web.processes import (
+    compare,  # noqa: E402,F401 - registers the version comparison views
+    migration,  # noqa: E402,F401 - registers the migration views on this blueprint
+)
