@@ -23,7 +23,7 @@ from engine.library.deployment import compiled_version
 from engine.persistence.models import AuditEvent, Department, HumanTask, ProcessVersion, UserAccount
 
 LABELS = {
-    "process_id": "プロセスID", "version": "版", "from_version": "移行前の版", "to_version": "移行後の版",
+    "process_id": "プロセスID", "version": "版", "from_version": "移行前の版", "base_version": "もとのバージョン", "to_version": "移行後の版",
     "content_hash": "内容のハッシュ値", "comment": "コメント", "initiated_by": "提案者", "reason": "理由",
     "project": "連携事業", "from_user": "変更前の担当者", "to_user": "変更後の担当者", "decided_by": "判断者",
     "ground": "根拠", "items": "該当する事項", "subject": "対象", "organisation_id": "企業等の番号",

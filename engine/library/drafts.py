@@ -136,7 +136,7 @@ class DraftService:
             if base is None:
                 raise NotFoundError(f"プロセス「{process_id}」はデプロイされていません")
             draft = self._new(session, actor, process_id, title, base, dict(base.files))
-            library.audit(session, actor, "draft_created", draft, from_version=base.version)
+            library.audit(session, actor, "draft_created", draft, base_version=base.version)
             return draft.id
 
     def upload(

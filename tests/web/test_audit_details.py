@@ -32,3 +32,12 @@ def test_a_migrations_versions_are_labelled_and_people_are_named(engine):
     assert fields["case_migrated"] == [("プロセス", "包括連携協定の締結"), ("プロセスID", "comprehensive_agreement"),
                                        ("移行前の版", "1"), ("移行後の版", "2")]
     assert fields["task_reassigned"] == [("変更後の担当者", "総合政策課 政策 一郎"), ("理由", "異動のため")]
+
+
+def test_a_new_draft_names_the_version_it_starts_from_not_a_migration(engine):
+    from engine.library.drafts import DraftService
+
+    DraftService(engine).create(engine.actor("process"), "comprehensive_agreement", "改訂案")
+    row = AuditTrail(engine).search(engine.actor("seisaku"), AuditFilter(action="draft_created")).rows[0]
+    assert ("もとのバージョン", "1") in [(f.label, f.value) for f in row.fields]
+    assert "移行前の版" not in [f.label for f in row.fields]
