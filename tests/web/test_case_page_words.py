@@ -64,3 +64,14 @@ def test_a_registration_from_the_public_page_reads_as_such_in_the_case_history(e
     page = as_user("seisaku").get(f"/cases/{registered.case_id}").get_data(as_text=True)
     assert "企業等の新規登録（公開ページ）" in page
     assert visible_identifiers(page) == []
+
+
+def test_an_agreements_period_case_shows_no_project_count_of_its_own_while_its_proposal_shows_the_counted_ones(
+        engine, as_user):
+    agreement_id = signed_agreement(engine)
+    detail = AgreementRegister(engine).detail(SYSTEM, agreement_id)
+    client = as_user("seisaku")
+    period = client.get(f"/cases/{detail.lifecycle_case_id}").get_data(as_text=True)
+    assert "連携事業数・分類数" not in period  # it held "0件・0分類" while the agreement counted four
+    proposal = client.get(f"/cases/{detail.row.case_id}").get_data(as_text=True)
+    assert "連携事業数・分類数" in proposal and "4件・3分類" in proposal
