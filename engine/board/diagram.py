@@ -21,6 +21,7 @@ from engine.audit import ACTION_LABELS
 from engine.board.labels import readable
 from engine.board.views import DataField, Diagram, ElementState, HistoryItem
 from engine.definitions.compiler import CompiledProcess, called_process_ids
+from engine.definitions.identifiers import bpmn_path
 from engine.definitions.lint import NS
 from engine.domain.guideline import CATEGORIES, Lane
 from engine.domain.projects import is_counted
@@ -40,7 +41,7 @@ IMPLEMENTATION = {"implement": "実施する", "not_implement": "実施しない
 def bpmn_file(files: Mapping[str, str], process_id: str) -> str:
     """The file that holds the process: named after it, or (a called process drawn as a second pool, e.g.
     agreement_period inside agreement_lifecycle.bpmn) whichever .bpmn file declares it."""
-    named = f"{process_id}/{process_id}.bpmn"
+    named = bpmn_path(process_id)
     if named in files:
         return named
     for name, content in sorted(files.items()):

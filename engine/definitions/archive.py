@@ -20,7 +20,7 @@ from lxml import etree
 
 from engine.config import UPLOADS, UploadLimits
 from engine.definitions.bounded_json import JsonLimitError, read_json
-from engine.definitions.identifiers import PROCESS_ID_RULE, process_id_problem, shown
+from engine.definitions.identifiers import PROCESS_ID_RULE, bpmn_path, process_id_problem, shown
 from engine.definitions.lint import NS
 from engine.errors import FormDataError
 
@@ -103,7 +103,7 @@ def place_file(file_name: str, text: str, process_id: str | None) -> tuple[str, 
                 f"「{name}」からプロセス ID を読み取れません。アップロード先のプロセスを選んでください"
             )
         process_id = checked_process_id(process_id)
-        return process_id, f"{process_id}/{process_id}.bpmn"
+        return process_id, bpmn_path(process_id)
     if not process_id:
         raise _refuse(f"「{name}」をどのプロセスに加えるか選んでください")
     process_id = checked_process_id(process_id)
@@ -185,7 +185,7 @@ def _folders(files: Mapping[str, str]) -> set[str]:
 
 
 def _rooted(files: Mapping[str, str]) -> bool:
-    return all("/" in path for path in files) and all(f"{f}/{f}.bpmn" in files for f in _folders(files))
+    return all("/" in path for path in files) and all(bpmn_path(f) in files for f in _folders(files))
 
 
 def _main_process(files: Mapping[str, str], process_id: str | None) -> str:
@@ -194,7 +194,7 @@ def _main_process(files: Mapping[str, str], process_id: str | None) -> str:
         if process_id not in folders:
             raise _refuse(f"zip の中にプロセス「{process_id}」のフォルダがありません")
         return process_id
-    called = {ref for folder in folders for ref in _called(files[f"{folder}/{folder}.bpmn"])}
+    called = {ref for folder in folders for ref in _called(files[bpmn_path(folder)])}
     roots = [folder for folder in folders if folder not in called]
     if len(roots) != 1:
         raise _refuse(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.definitions.bounded_json import read_json
+from engine.definitions.identifiers import bpmn_path
 from engine.errors import DefinitionError, DefinitionProblem
 
 DEFINITION_SUFFIXES = (".bpmn", ".dmn", ".form", ".json")
@@ -96,4 +97,4 @@ class Bundle:
 
 def _is_main_bpmn(name: str) -> bool:
     parts = name.split("/")
-    return len(parts) == 2 and parts[1] == f"{parts[0]}.bpmn"
+    return len(parts) == 2 and name == bpmn_path(parts[0])

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.definitions.bundle import Bundle
+from engine.definitions.identifiers import bpmn_path
 from engine.definitions.lint import NS, check_diagram_xml, check_specs, locate_elements
 from engine.definitions.parser import RenkeiParser
 from engine.definitions.routing import department_task_problems
@@ -49,7 +50,7 @@ def called_process_ids(bundle: Bundle, process_id: str) -> list[str]:
         if current in ordered:
             continue
         ordered.append(current)
-        content = bundle.files.get(f"{current}/{current}.bpmn")
+        content = bundle.files.get(bpmn_path(current))
         if content is None:
             continue
         try:
@@ -112,8 +113,8 @@ def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) 
     cases that run on it, so only what SpiffWorkflow needs to run it is checked again.
     """
     selected = bundle.select(called_process_ids(bundle, process_id))
-    if f"{process_id}/{process_id}.bpmn" not in selected.files:
-        raise DefinitionError([DefinitionProblem(f"{process_id}/{process_id}.bpmn", "プロセス定義ファイルがありません")])
+    if bpmn_path(process_id) not in selected.files:
+        raise DefinitionError([DefinitionProblem(bpmn_path(process_id), "プロセス定義ファイルがありません")])
     problems: list[DefinitionProblem] = []
     layout: list[DefinitionProblem] = []  # reported together with the element checks, so one upload lists all
     parser = RenkeiParser()
@@ -134,7 +135,7 @@ def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) 
             raise DefinitionError(_unique(layout), whole.notes) from None
         element = location.get(getattr(error, "id", None) or "")
         raise DefinitionError([*layout, DefinitionProblem(
-            getattr(error, "file_name", None) or f"{process_id}/{process_id}.bpmn", in_japanese(str(error)),
+            getattr(error, "file_name", None) or bpmn_path(process_id), in_japanese(str(error)),
             getattr(error, "id", None) or None, getattr(error, "name", None) or None,
             element.lane if element else None, element.line if element else None,
         )], whole.notes) from None

@@ -29,3 +29,9 @@ def process_id_problem(value: str) -> str | None:
     if is_process_id(value):
         return None
     return f"プロセス ID「{shown(value)}」は使えません（{PROCESS_ID_RULE}）"
+
+
+def bpmn_path(process_id: str) -> str:
+    """Where a process's diagram lives in a bundle: ``<id>/<id>.bpmn`` (a BPMN file is named after its process,
+    in a folder of the same name). Every reader of a bundle asks here."""
+    return f"{process_id}/{process_id}.bpmn"

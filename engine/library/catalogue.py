@@ -19,6 +19,7 @@ from engine import audit as engine_audit
 from engine.access import Actor, may_edit_processes, may_read_processes
 from engine.definitions.archive import safe_path
 from engine.definitions.bounded_json import read_json
+from engine.definitions.identifiers import bpmn_path
 from engine.errors import CaseStateError, FormDataError, NotAllowedError, NotFoundError
 from engine.persistence.models import Case, ProcessDraft, ProcessVersion, UserAccount
 from engine.persistence.models.process_draft import OPEN
@@ -91,7 +92,7 @@ class DraftDetail:
 
     @property
     def main_bpmn(self) -> str:
-        return f"{self.summary.process_id}/{self.summary.process_id}.bpmn"
+        return bpmn_path(self.summary.process_id)
 
     @property
     def groups(self) -> list[FileGroup]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor
 from engine.definitions.diff import VersionDiff, diff_files
+from engine.definitions.identifiers import bpmn_path
 from engine.errors import NotFoundError
 from engine.library import catalogue as library
 from engine.persistence.models import ProcessVersion
@@ -37,7 +38,7 @@ class Comparison:
 
     @property
     def main_bpmn(self) -> str:
-        return f"{self.process_id}/{self.process_id}.bpmn"
+        return bpmn_path(self.process_id)
 
     @property
     def markers(self) -> dict[str, list[str]]:
@@ -89,6 +90,6 @@ def _numbers(session: Session, process_id: str) -> list[int]:
 
 
 def _comparison(process_id, name, numbers, before, after, draft_id, old, new) -> Comparison:
-    main = f"{process_id}/{process_id}.bpmn"
+    main = bpmn_path(process_id)
     diff = diff_files(old, new, before)
     return Comparison(process_id, name, numbers, before, after, draft_id, diff, old.get(main), new.get(main))

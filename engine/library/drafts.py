@@ -19,6 +19,7 @@ from engine.access import Actor
 from engine.config import UPLOADS
 from engine.definitions import archive
 from engine.definitions.diff import VersionDiff, diff_files
+from engine.definitions.identifiers import bpmn_path
 from engine.definitions.scenario_files import SCENARIO_NAME, scenario_problems, user_tasks
 from engine.errors import CaseStateError, DefinitionError, FormDataError, NotFoundError
 from engine.library import catalogue as library
@@ -82,10 +83,6 @@ class DraftEditor:
     path: str
     text: str
     choices: EditorChoices
-
-    @property
-    def form_ids(self) -> list[str]:
-        return self.choices.forms
 
 
 @dataclass(frozen=True)
@@ -223,7 +220,7 @@ class DraftService:
         with self.context.unit_of_work() as session:
             draft = library.open_draft(session, draft_id)
             library.require_file(draft, path)
-            if path == f"{draft.process_id}/{draft.process_id}.bpmn":
+            if path == bpmn_path(draft.process_id):
                 raise CaseStateError("プロセス図のファイルは削除できません")
             draft.files = {name: text for name, text in draft.files.items() if name != path}
             library.touch(draft, actor, self.context.clock())

@@ -16,6 +16,7 @@ from typing import Any
 from engine.definitions.bounded_json import read_json
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import CompiledProcess, compile_process
+from engine.definitions.identifiers import bpmn_path
 from engine.demo_data import department_options
 from engine.errors import DefinitionError, FormDataError, RenkeiError
 from engine.forms.submission import options_from_data, validate_submission
@@ -150,7 +151,7 @@ def run_bundle(bundle: Bundle, process_ids: list[str] | None = None) -> list[Sce
         try:
             process = compile_process(bundle, process_id)
         except DefinitionError as error:
-            results.append(ScenarioResult(process_id, f"{process_id}/{process_id}.bpmn", "定義の検証", failure=str(error)))
+            results.append(ScenarioResult(process_id, bpmn_path(process_id), "定義の検証", failure=str(error)))
             continue
         for file_name, content in sorted(scenarios.items()):
             try:
