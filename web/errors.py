@@ -2,6 +2,8 @@
 
 JSON errors look like ``{"error": {"code": "...", "message": "<Japanese>", "fields": {...}}}``.
 A thing the caller may not see is a 404, never a 403, so nothing leaks about other organisations.
+A process that fails on a case (a script error or overrun in a deployed diagram) is 422 with the element it failed
+in: the cause is a file a process owner sent or the case's data, not the server, and the case is left as it was.
 A database that cannot be reached is a 503 from web/outage.py, whose page needs nothing from the database.
 """
 
@@ -25,7 +27,7 @@ from web import outage
 
 STATUS = {
     NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
-    DefinitionError: 422, AccountError: 422, SignInThrottledError: 429, WorkflowFailure: 500,
+    DefinitionError: 422, AccountError: 422, SignInThrottledError: 429, WorkflowFailure: 422,
 }
 
 
