@@ -197,7 +197,7 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     _touch(case, now)
     session.flush()
     sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
-    publish(session, TaskCompleted(now, case.id, row.id, actor.user_id))
+    publish(session, TaskCompleted(now, case.id, row.id, actor.user_id, cleaned))
     return case
 
 

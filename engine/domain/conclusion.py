@@ -98,14 +98,14 @@ def conclusion_refusal(data: Mapping[str, Any], *, organisation_verified: bool, 
     blocking = [requirement for requirement in failed if requirement not in excepted]
     if blocking:
         named = "、".join(REQUIREMENT_LABELS[r] for r in blocking)
-        message = f"要件を満たしていないため包括連携協定を締結できません: {named}。"
+        message = f"要件を満たしていないため締結できません: {named}。"
         if "R-3.5" in blocking:
             message += "要件⑸に該当する企業等とは、原則の例外としても締結できません。"
         elif set(blocking) <= {"R-3.3", "R-3.4"}:
             message += "事業数・分類数は「原則として」の要件です。例外とする場合は「原則の例外として認める」を選び、理由を記録してください。"
         errors[field] = message
         if "R-3.2" in blocking and data.get("r32_city_issues") == "not_applicable":
-            errors["r32_city_issues"] = "企業等からの提案では、市の行政課題との合致（要件⑵）を判断してください"
+            errors["r32_city_issues"] = "企業等からの提案では、市の行政課題との合致（要件⑵）を判断してください。"
         if data.get("principle_exception") is True and not _recorded_exception(data) and "R-3.5" not in blocking:
             errors["principle_exception_reason"] = "原則の例外とする理由を入力してください"
     if not organisation_verified:

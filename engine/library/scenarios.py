@@ -96,6 +96,11 @@ def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], num
         if missing:
             raise ScenarioFailed(f"手順{number} {task.bpmn_id}: {missing} の誤りが期待されましたが、"
                                  f"実際の誤りは {error.errors}") from None
+        # A message given in the scenario must appear in the refusal (e.g. exactly which requirement failed).
+        wrong = {key: error.errors[key] for key, text in expected.items() if text and text not in error.errors[key]}
+        if wrong:
+            raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 誤りの内容が期待と違います: 期待 "
+                                 f"{ {key: expected[key] for key in wrong} }、実際 {wrong}") from None
         return state, f"手順{number} {task.name}: 期待どおり拒否 {sorted(error.errors)}"
     if step.get("expect_error") is not None:
         raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 拒否されるはずの入力が受け付けられました")
