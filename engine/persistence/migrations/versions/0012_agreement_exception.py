@@ -18,11 +18,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN rather than a batch: SQLite (3.35+) does both in place, whereas a batch would copy
+# the agreement table, which the rows of other tables (periods, notices, meetings) point at.
 def upgrade() -> None:
-    with op.batch_alter_table('agreement', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('principle_exception_reason', sa.Text(), nullable=True))
+    op.add_column('agreement', sa.Column('principle_exception_reason', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('agreement', schema=None) as batch_op:
-        batch_op.drop_column('principle_exception_reason')
+    op.drop_column('agreement', 'principle_exception_reason')
