@@ -23,7 +23,7 @@ def test_agreements_signed_at_revision_0011_are_kept_and_not_marked_as_exception
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
     for key in ("P1", "P2", "P3", "P4"):
         flow.decide(key)
-    flow.judge().agree_and_sign("2025-06-15")
+    flow.judge().agree_and_sign("2025-05-01")
     database = engine.database
     downgrade_to_0011(database)  # the schema as revision 0011 left it, with the agreement in it
     assert "principle_exception_reason" not in {c["name"] for c in inspect(database).get_columns("agreement")}

@@ -54,7 +54,7 @@ def test_two_projects_in_two_categories_are_refused_naming_both_requirements_and
 def test_a_principle_exception_with_its_reason_concludes_and_the_agreement_says_so(engine):
     flow = at_step_6(engine)
     flow.judge(necessity="conclude", principle_exception=True, principle_exception_reason=EXCEPTION)
-    flow.agree_and_sign("2025-06-15")
+    flow.agree_and_sign("2025-05-01")
     with engine.unit_of_work() as session:
         agreement = session.scalar(select(Agreement).where(Agreement.case_id == flow.case_id))
         assert agreement.principle_exception_reason == EXCEPTION
@@ -64,7 +64,7 @@ def test_a_principle_exception_with_its_reason_concludes_and_the_agreement_says_
 
 def test_an_agreement_meeting_the_requirements_is_not_marked_as_an_exception(engine):
     flow = at_step_6(engine, FOUR_PROJECTS_THREE_CATEGORIES)
-    flow.judge().agree_and_sign("2025-06-15")
+    flow.judge().agree_and_sign("2025-05-01")
     [row] = AgreementRegister(engine).search(engine.actor("seisaku"))
     assert not row.concluded_by_exception and row.exception_text == ""
 
@@ -112,25 +112,25 @@ def test_an_unverified_organisation_cannot_conclude_and_its_page_says_so(engine)
     assert "団体の確認" in error.value.errors["necessity"]
     AccountService(engine).verify_organisation(engine.actor("seisaku"), organisation_id)
     assert TaskPages(engine).page(engine.actor("seisaku"), flow.task("judge_necessity").id).unverified is None
-    flow.judge().agree_and_sign("2025-06-15")
+    flow.judge().agree_and_sign("2025-05-01")
     assert flow.status().outcome == "concluded"
 
 
 def test_the_signing_is_refused_for_an_organisation_no_longer_verified(engine):
     flow = at_step_6(engine, FOUR_PROJECTS_THREE_CATEGORIES).judge()
     flow.complete("draft_agreement", {"agreement_title": "包括連携協定", "agreement_terms": "協定書の内容",
-                                      "planned_signing_date": "2025-06-15"})
+                                      "planned_signing_date": "2025-05-01"})
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
     set_verified(engine, "shonan", False)
     assert TaskPages(engine).page(engine.actor("seisaku"), flow.task("sign_agreement").id).unverified is not None
     with pytest.raises(FormDataError) as error:
-        flow.complete("sign_agreement", {"signed_on": "2025-06-15", "signing_notes": ""})
+        flow.complete("sign_agreement", {"signed_on": "2025-05-01", "signing_notes": ""})
     assert "団体の確認" in error.value.errors["signed_on"]
     assert flow.task("sign_agreement") and flow.status().agreements == []
 
 
 def test_the_public_register_never_lists_an_unverified_organisations_agreement(engine):
-    at_step_6(engine, FOUR_PROJECTS_THREE_CATEGORIES).judge().agree_and_sign("2025-06-15")
+    at_step_6(engine, FOUR_PROJECTS_THREE_CATEGORIES).judge().agree_and_sign("2025-05-01")
     register = PublicRegister(engine)
     assert [a.partner_name for a in register.agreements()] == ["湘南サンプル株式会社"]
     set_verified(engine, "shonan", False)
