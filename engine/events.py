@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,8 @@ class TaskCompleted(Event):
     case_id: int
     task_id: str
     actor_id: int | None
+    # What the step submitted (validated): lets a reaction depend on the decision without loading the workflow.
+    submitted: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from engine.events import (
     TaskReassigned,
     TimerFired,
 )
+from engine.notifications import decisions as decision_notices
 from engine.notifications import tasks as task_notices
 
 EVENT_HANDLERS: EventHandlers = {
@@ -27,7 +28,10 @@ EVENT_HANDLERS: EventHandlers = {
         lifecycle.on_task_ready,  # 判断 of the future ready → the partner is told 解除 is proposed
     ],
     TaskReassigned: [task_notices.on_task_reassigned],  # the new holder is told (mail per preference)
-    TaskCompleted: [lifecycle_tasks.on_task_completed],  # meetings, notices, 解除 recorded from the task
+    TaskCompleted: [
+        lifecycle_tasks.on_task_completed,  # meetings, notices, 解除 recorded from the task
+        decision_notices.on_task_completed,  # ⑥ declined → the 企業等 is told, with its reason
+    ],
     CaseEnded: [lifecycle.on_case_ended],  # a period ends → renewal, end, or the 解除 record
     AgreementSigned: [lifecycle.on_agreement_signed],  # a signed 包括連携協定 → its first period's case
     TimerFired: [],

@@ -5,7 +5,8 @@ column, never from case data: nothing of the deliberation (exclusion checklists,
 consultation records, personal names) can reach the public by accident. An agreement lists the projects
 the internal register lists (engine.agreement_queries.under_agreement): partnership projects only
 (engine.domain.projects: 実施する at ⑤, not excluded under R-3.6), of its case and of cases started under it.
-The column list is documented in docs/open-data.md; a column is only ever added, never renamed.
+The column list is documented in docs/open-data.md; a column is only ever added, never renamed. Only
+agreements with a verified organisation (確認済み) are public; the page, the CSV and the JSON read one query.
 """
 
 from __future__ import annotations
@@ -108,7 +109,9 @@ class PublicRegister:
                        AgreementTermination.terminated_on)
                 .join(Organisation, Agreement.organisation_id == Organisation.id)
                 .outerjoin(AgreementTermination, AgreementTermination.agreement_id == Agreement.id)
-                .where(Agreement.kind == COMPREHENSIVE).order_by(Agreement.signed_on.desc(), Agreement.id.desc())
+                # An organisation 総合政策課 has not verified (確認) registered itself: it is never published
+                # (issue #12 item 3), even if an agreement was recorded for it some other way.
+                .where(Agreement.kind == COMPREHENSIVE, Organisation.verified.is_(True)).order_by(Agreement.signed_on.desc(), Agreement.id.desc())
             ).all()
             projects = self._projects(session, [row.id for row in signed])
         found = [

@@ -146,6 +146,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 records=records.get(agreement_id, []),
                 renewals=renewals.get(agreement_id, []),
                 late_notice=late.get(agreement_id),
+                principle_exception_reason=agreement.principle_exception_reason,
             )
         )
     return rows

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "specific_field": "個別協定（特定分野）",
 }
 GIVEN_BY_LABELS = {"organisation": "企業等", "city": "市"}
+EXCEPTION_LABEL = "例外により締結"  # R-3.3/R-3.4 原則の例外 (engine.domain.conclusion)
 DECISION_LABELS = {"terminate": "解除する", "continue": "継続する"}
 # R-9.2: what the report says no longer holds (R-3.5 ①–⑧, or another requirement of R-3).
 REQUIREMENT_ITEMS = {
@@ -116,10 +117,22 @@ class AgreementRow:
     records: list[YearRecord]
     renewals: list[PeriodView]  # every validity period so far, the first one from signing (R-6.1, R-6.2)
     late_notice: NoticeView | None = None  # given after the deadline: this period still renews (R-6.2)
+    principle_exception_reason: str | None = None  # concluded by 原則の例外 (R-3.3/R-3.4): why
 
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def concluded_by_exception(self) -> bool:
+        return self.principle_exception_reason is not None
+
+    @property
+    def exception_text(self) -> str:
+        """「例外により締結（理由：…）」, or "" for an agreement whose requirements were met."""
+        if self.principle_exception_reason is None:
+            return ""
+        return f"{EXCEPTION_LABEL}（理由：{self.principle_exception_reason}）"
 
 
 @dataclass(frozen=True)

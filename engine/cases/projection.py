@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from engine.board import columns as board_columns
 from engine.cases.routing import Directory, route
+from engine.domain.conclusion import concluded_by_exception, conclusion_refusal
 from engine.domain.due_dates import task_due_at
 from engine.domain.projects import is_counted
 from engine.domain.validity import initial_period
+from engine.errors import FormDataError
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
 from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
@@ -136,12 +138,17 @@ def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: Ste
         exists = session.scalar(select(Agreement.id).where(Agreement.case_id == case.id,
                                                            Agreement.kind == COMPREHENSIVE))
         if exists is None:
+            # The record is R-3's last gate, whatever step or diagram led here (engine.domain.conclusion).
+            refusal = conclusion_refusal(data, organisation_verified=case.organisation.verified, field="signed_on")
+            if refusal:
+                raise FormDataError(refusal)
             signed_on = date.fromisoformat(signed["signed_on"])
             period = initial_period(signed_on)
             agreement = Agreement(
                 case_id=case.id, organisation_id=case.organisation_id, kind=COMPREHENSIVE,
                 title=data.get("agreement_title") or case.title, signed_on=signed_on,
                 valid_from=period.valid_from, valid_until=period.valid_until, notice_deadline=period.notice_deadline,
+                principle_exception_reason=concluded_by_exception(data),
             )
             _record_signing(session, case, agreement, now)
     result = (step.finished_subprocess or {}).get("individual_result")

@@ -31,10 +31,12 @@ from engine.access import (
 )
 from engine.accounts.identity import actor_for
 from engine.cases.projection import StepInput, sync_case
+from engine.domain.conclusion import signing_refusal, step_refusal
 from engine.domain.wareki import era_of
 from engine.errors import (
     CaseNotFoundError,
     CaseStateError,
+    FormDataError,
     NotAllowedError,
     NotFoundError,
     TaskConflictError,
@@ -57,6 +59,7 @@ from engine.persistence.models.human_task import CANCELLED, COMPLETED, READY
 from engine.persistence.models.process_version import latest
 from engine.workflow.runner import (
     assign_project_ids,
+    case_data,
     complete_task,
     deliver_message,
     find_ready_task,
@@ -178,9 +181,12 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     ready = find_ready_task(workflow, UUID(row.id))
     cleaned = validate_submission(process.forms[ready.form_ref], submitted, ready.data, form_options(session))
     cleaned = assign_project_ids(cleaned, ready.data)
+    verified = case.organisation.verified
+    _refuse(step_refusal(ready.data, cleaned, organisation_verified=verified))  # R-3 at ⑥, whatever the form
     spiff_task = workflow.get_task_from_id(ready.id)
     subworkflow = spiff_task.workflow
     complete_task(workflow, ready.id, cleaned)
+    _refuse(signing_refusal(ready.data, cleaned, case_data(workflow), organisation_verified=verified))  # ⑦
     finished = subworkflow.data if subworkflow is not workflow and subworkflow.is_completed() else None
     row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
     row.claimed_by_id = row.claimed_by_id or actor.user_id
@@ -191,8 +197,14 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     _touch(case, now)
     session.flush()
     sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
-    publish(session, TaskCompleted(now, case.id, row.id, actor.user_id))
+    publish(session, TaskCompleted(now, case.id, row.id, actor.user_id, cleaned))
     return case
+
+
+def _refuse(errors: Mapping[str, str]) -> None:
+    """R-3 (engine.domain.conclusion) refused the step: nothing has been saved, the clerk reads why."""
+    if errors:
+        raise FormDataError(dict(errors))
 
 
 def _touch(case: Case, now: datetime) -> None:

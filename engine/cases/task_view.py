@@ -22,8 +22,10 @@ from engine.cases import queries
 from engine.cases import service as cases
 from engine.cases.service import visible_task
 from engine.cases.views import CaseStatus, TaskDetail
+from engine.domain.conclusion import CONCLUDE, UNVERIFIED_MESSAGE
+from engine.domain.guideline import Lane
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
-from engine.persistence.models import AuditEvent, UserAccount
+from engine.persistence.models import AuditEvent, Case, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -40,10 +42,20 @@ class Assignee:
 
 
 @dataclass(frozen=True)
+class UnverifiedOrganisation:
+    """⑥/⑦ of an organisation 総合政策課 has not verified: the task cannot conclude (engine.domain.conclusion)."""
+
+    organisation_id: int
+    name: str
+    message: str
+
+
+@dataclass(frozen=True)
 class TaskPage:
     detail: TaskDetail
     case: CaseStatus | None  # None when the person may act on the task but not read the whole case
     assignees: list[Assignee] = field(default_factory=list)  # filled only for those who may reassign
+    unverified: UnverifiedOrganisation | None = None  # shown on ⑥ and ⑦ while the organisation is 未確認
 
 
 @dataclass(frozen=True)
@@ -101,15 +113,29 @@ def _submitted(session: Session, task_id: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _unverified(session: Session, detail: TaskDetail) -> UnverifiedOrganisation | None:
+    """Said before the clerk fills the form in, not only when the engine refuses it: ⑥ (its form decides
+    ``necessity``) and the steps of ⑦ (after ⑥ decided 締結) of an organisation not yet verified."""
+    if detail.summary.state != "ready" or detail.summary.lane != Lane.COORDINATOR.value:
+        return None
+    if "necessity" not in form_names(detail.form) and detail.data.get("necessity") != CONCLUDE:
+        return None
+    organisation = session.get(Case, detail.summary.case_id).organisation
+    if organisation.verified:
+        return None
+    return UnverifiedOrganisation(organisation.id, organisation.name, UNVERIFIED_MESSAGE)
+
+
 def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
+    unverified = _unverified(session, detail)
     data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
     detail = replace(detail, data=form_data(detail.form, data))
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)
     except NotFoundError:
         case = None
-    return TaskPage(detail, case, _assignees(session, actor, task_id))
+    return TaskPage(detail, case, _assignees(session, actor, task_id), unverified)
 
 
 class TaskPages:

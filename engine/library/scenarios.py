@@ -18,6 +18,7 @@ from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import CompiledProcess, compile_process
 from engine.definitions.identifiers import bpmn_path
 from engine.demo_data import department_options
+from engine.domain.conclusion import signing_refusal, step_refusal
 from engine.errors import DefinitionError, FormDataError, RenkeiError
 from engine.forms.submission import options_from_data, validate_submission
 from engine.workflow.runner import (
@@ -73,12 +74,20 @@ def _pick(ready: list[ReadyTask], step: Mapping[str, Any], number: int) -> Ready
     return task
 
 
-def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], number: int, options) -> tuple[str, str]:
+def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], number: int, options,
+              verified: bool = True) -> tuple[str, str]:
+    """``verified``: whether 総合政策課 has verified the organisation (the scenario's ``organisation_verified``)."""
     workflow = load_workflow(state)
     task = _pick(ready_tasks(workflow), step, number)
     form = process.forms[task.form_ref]
     try:
-        cleaned = validate_submission(form, step.get("data", {}), task.data, options)
+        cleaned = assign_project_ids(validate_submission(form, step.get("data", {}), task.data, options), task.data)
+        # The engine's own R-3 checks, as on the page and the API (engine.domain.conclusion).
+        if refusal := step_refusal(task.data, cleaned, organisation_verified=verified):
+            raise FormDataError(refusal)
+        complete_task(workflow, task.id, cleaned)
+        if refusal := signing_refusal(task.data, cleaned, case_data(workflow), organisation_verified=verified):
+            raise FormDataError(refusal)
     except FormDataError as error:
         expected = step.get("expect_error")
         if expected is None:
@@ -87,10 +96,14 @@ def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], num
         if missing:
             raise ScenarioFailed(f"手順{number} {task.bpmn_id}: {missing} の誤りが期待されましたが、"
                                  f"実際の誤りは {error.errors}") from None
+        # A message given in the scenario must appear in the refusal (e.g. exactly which requirement failed).
+        wrong = {key: error.errors[key] for key, text in expected.items() if text and text not in error.errors[key]}
+        if wrong:
+            raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 誤りの内容が期待と違います: 期待 "
+                                 f"{ {key: expected[key] for key in wrong} }、実際 {wrong}") from None
         return state, f"手順{number} {task.name}: 期待どおり拒否 {sorted(error.errors)}"
     if step.get("expect_error") is not None:
         raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 拒否されるはずの入力が受け付けられました")
-    complete_task(workflow, task.id, assign_project_ids(cleaned, task.data))
     return dump_workflow(workflow), f"手順{number} {task.name}: 完了"
 
 
@@ -116,7 +129,8 @@ def run_scenario(process: CompiledProcess, file_name: str, scenario: Mapping[str
         data = {**start.pop("data", {}), **start}
         state = dump_workflow(start_workflow(process, data))
         for number, step in enumerate(scenario.get("steps", []), start=1):
-            state, line = _run_step(process, state, step, number, options)
+            state, line = _run_step(process, state, step, number, options,
+                                    scenario.get("organisation_verified", True) is not False)
             result.log.append(line)
             result.steps_passed = number
         _check_end(load_workflow(state), scenario.get("expect", {}))

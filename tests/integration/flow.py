@@ -98,6 +98,8 @@ class Flow:
     def judge(self, necessity: str = "conclude", **answers) -> Flow:
         data = {"r31_willingness": "yes", "r32_city_issues": "yes", **NOT_APPLIES, "necessity": necessity,
                 "necessity_reason": "要件を満たし、継続的な連携が見込まれるため", **answers}
+        if necessity == "not_conclude":  # ⑥ tells the 企業等 why (engine.domain.conclusion.decision_refusal)
+            data.setdefault("reason_for_organisation", "現時点では連携事業の分野が限られるため、個別協定で連携を進めます。")
         return self.complete("judge_necessity", data)
 
     def agree_and_sign(self, signed_on: str) -> Flow:

@@ -124,6 +124,7 @@ HEADINGS = [
     "連携事業（担当課）",
     "実績（年度別）",
     "期限後の申出",
+    "例外により締結（理由）",
     "案件番号",
 ]
 
@@ -151,6 +152,7 @@ def register_table(rows: list[AgreementRow]) -> Table:
             f"{wareki(row.late_notice.given_on)}（{wareki(row.late_notice.takes_effect_on)}で終了）"
             if row.late_notice
             else "",
+            row.exception_text,
             row.case_number,
         ]
         for row in rows

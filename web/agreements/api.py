@@ -12,7 +12,14 @@ from functools import cache
 
 from flask import Blueprint, g, jsonify, request
 
-from engine.agreements import AgreementDetail, AgreementRegister, AgreementRow, NoticeView, RegisterFilter
+from engine.agreements import (
+    EXCEPTION_LABEL,
+    AgreementDetail,
+    AgreementRegister,
+    AgreementRow,
+    NoticeView,
+    RegisterFilter,
+)
 from web.engine_access import engine
 
 bp = Blueprint("agreements", __name__)
@@ -81,6 +88,10 @@ def agreement_json(row: AgreementRow) -> dict:
             for p in row.renewals
         ],
         "late_notice": _notice(row.late_notice),
+        # concluded by 原則の例外, with the reason 総合政策課 recorded at ⑥
+        "concluded_by_exception": row.concluded_by_exception,
+        "conclusion_label": EXCEPTION_LABEL if row.concluded_by_exception else None,
+        "principle_exception_reason": row.principle_exception_reason,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.accounts import manages_partners
 from engine.cases import TaskPage, TaskPages
 from engine.errors import NotAllowedError, TaskConflictError
 from web.engine_access import actor, engine
@@ -32,7 +33,8 @@ def _render(page: TaskPage, values=None, errors=None, conflict: str | None = Non
                          errors or {}, disabled=not detail.may_complete)
     claimed_by_other = detail.summary.claimed_by_id not in (None, me.user_id)
     return render_template("tasks/task.html", page=page, task=detail.summary, fv=form_view, conflict=conflict,
-                           claimed_by_other=claimed_by_other, me=me, history_actions=HISTORY_ACTIONS), status
+                           claimed_by_other=claimed_by_other, me=me, history_actions=HISTORY_ACTIONS,
+                           manages_partners=manages_partners(me)), status
 
 
 def _version() -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.persistence.base import Base, UTCDateTime, utcnow
@@ -28,4 +28,6 @@ class Agreement(Base):
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     notice_deadline: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # 原則の例外: why 総合政策課 concluded with fewer than 3 projects or categories; NULL when met.
+    principle_exception_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
