@@ -10,13 +10,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, lists_lane, may_act_on_agreement, may_read_task
+from engine.access import Actor, individual_role_refusal, lists_lane, may_act_on_agreement, may_read_task
+from engine.agreements.individual import startable_projects
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,
     AgreementDetail,
+    Choice,
     LifecycleTask,
     LinkedCaseView,
     MeetingView,
@@ -41,7 +43,8 @@ from engine.persistence.models import (
     UserAccount,
 )
 from engine.persistence.models.human_task import READY
-from engine.persistence.models.partnership_meeting import GENERAL
+from engine.domain.wareki import format_wareki
+from engine.persistence.models.partnership_meeting import GENERAL, REGULAR
 
 
 def _notices(session: Session, agreement_id: int):
@@ -218,4 +221,19 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         and case is not None,
         general_meeting_open=general_open,
         open_tasks=_open_tasks(session, actor, case.id, now) if case is not None else [],
+        startable=startable_projects(session, actor, agreement) if individual_role_refusal(actor) is None else [],
+        meeting_choices=_meeting_choices(session, agreement.id),
     )
+
+
+def _meeting_choices(session: Session, agreement_id: int) -> list[Choice]:
+    """The held 個別定例会議 a 個別協定 may be started from (R-8.1), newest first."""
+    names = {d.id: d.name for d in session.scalars(select(Department))}
+    rows = session.scalars(
+        select(PartnershipMeeting)
+        .where(PartnershipMeeting.agreement_id == agreement_id, PartnershipMeeting.kind == REGULAR,
+               PartnershipMeeting.held_on.is_not(None))
+        .order_by(PartnershipMeeting.held_on.desc(), PartnershipMeeting.id.desc())
+    )
+    return [Choice(str(m.id), f"{format_wareki(m.held_on)}の個別定例会議（{names.get(m.department_id, '担当課')}）")
+            for m in rows]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor, AgreementAction, may_act_on_agreement
 from engine.agreements.detail import agreement_detail, running_period
+from engine.agreements.individual import start_individual
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.scope import meeting_departments
@@ -59,6 +60,14 @@ class AgreementRegister:
     def detail(self, actor: Actor, agreement_id: int) -> AgreementDetail:
         with self.context.unit_of_work() as session:
             return agreement_detail(session, actor, agreement_id, self.context.clock())
+
+    def start_individual(self, actor: Actor, agreement_id: int, project_id: str, kind: str,
+                         meeting_id: str | None = None) -> int:
+        """R-1/R-2: a 個別協定 for one of the agreement's projects; returns the new case's id."""
+        with self.context.unit_of_work() as session:
+            agreement = visible_agreement(session, actor, agreement_id)
+            case = start_individual(session, actor, agreement, project_id, kind, self.context.clock(), meeting_id)
+            return case.id
 
     def report_requirements_not_met(
         self, actor: Actor, agreement_id: int, items: list[str], reason: str

@@ -15,6 +15,8 @@ KIND_LABELS = {
     "specific_project": "個別協定（特定事業）",
     "specific_field": "個別協定（特定分野）",
 }
+INDIVIDUAL_KINDS = {k: v for k, v in KIND_LABELS.items() if k != "comprehensive"}  # R-2
+PROGRESS_LABELS = {"running": "協議中", "concluded": "締結", "dropped": "締結せず"}  # a 個別協定's case
 GIVEN_BY_LABELS = {"organisation": "企業等", "city": "市"}
 DECISION_LABELS = {"terminate": "解除する", "continue": "継続する"}
 # R-9.2: what the report says no longer holds (R-3.5 ①–⑧, or another requirement of R-3).
@@ -95,6 +97,34 @@ class PeriodView:
 
 
 @dataclass(frozen=True)
+class IndividualView:
+    """One 個別協定 started under an agreement: where it stands, and the register row once signed."""
+
+    case_id: int | None  # None: this person may not open that case
+    case_number: str
+    project_id: int
+    project_title: str
+    department_name: str | None
+    kind: str
+    kind_label: str
+    progress: str  # running / concluded / dropped
+    progress_label: str
+    signed_on: date | None
+    agreement_id: int | None  # the signed 個別協定's own register row
+    meeting_id: int | None  # the 個別定例会議 it came from (R-8.1)
+
+
+@dataclass(frozen=True)
+class StartableProject:
+    """A project of the agreement, as the start form offers it; ``refusal`` says why this person may not."""
+
+    id: int
+    title: str
+    department_name: str | None
+    refusal: str | None
+
+
+@dataclass(frozen=True)
 class AgreementRow:
     """One line of the register (and one element of GET /api/agreements)."""
 
@@ -116,6 +146,7 @@ class AgreementRow:
     records: list[YearRecord]
     renewals: list[PeriodView]  # every validity period so far, the first one from signing (R-6.1, R-6.2)
     late_notice: NoticeView | None = None  # given after the deadline: this period still renews (R-6.2)
+    individuals: list[IndividualView] = field(default_factory=list)  # 個別協定 started under it (R-1, R-2)
 
     @property
     def kind_label(self) -> str:
@@ -205,6 +236,8 @@ class AgreementDetail:
     may_act: bool = False  # 総合政策課: may call a 全体会議 and report R-9.2
     general_meeting_open: bool = False  # a called 全体会議 waits for its record
     open_tasks: list[LifecycleTask] = field(default_factory=list)
+    startable: list[StartableProject] = field(default_factory=list)  # for a 個別協定 (empty: no form)
+    meeting_choices: list[Choice] = field(default_factory=list)  # 個別定例会議 a 個別協定 may come from
 
 
 @dataclass(frozen=True)
