@@ -79,8 +79,13 @@ def _results(session: Session, agreement_id: int) -> list[ResultView]:
     ]
 
 
-def _meetings(session: Session, agreement_id: int) -> list[MeetingView]:
+def _meetings(session: Session, agreement_id: int, linked: list[LinkedCaseView]) -> list[MeetingView]:
+    """Each meeting with the cases started from it (① proposals and 個別協定, R-8.1) that this person may open."""
     names = {d.id: d.name for d in session.scalars(select(Department))}
+    from_meeting: dict[int, list[LinkedCaseView]] = {}
+    for case in linked:
+        if case.meeting_id is not None:
+            from_meeting.setdefault(case.meeting_id, []).append(case)
     rows = session.scalars(
         select(PartnershipMeeting)
         .where(PartnershipMeeting.agreement_id == agreement_id)
@@ -98,6 +103,8 @@ def _meetings(session: Session, agreement_id: int) -> list[MeetingView]:
             m.notes,
             [names[i] for i in m.invited_department_ids or [] if i in names],
             [names[i] for i in m.attendee_department_ids or [] if i in names],
+            m.id,
+            from_meeting.get(m.id, []),
         )
         for m in rows
     ]
@@ -143,13 +150,14 @@ def _termination(session: Session, agreement_id: int) -> TerminationView | None:
 
 
 def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
-    rows = session.scalars(
-        select(Case)
+    rows = session.execute(
+        select(Case, AgreementCaseLink.meeting_id, AgreementCaseLink.project_id)
         .join(AgreementCaseLink, AgreementCaseLink.case_id == Case.id)
         .where(AgreementCaseLink.agreement_id == agreement_id)
         .order_by(Case.id)
     )
-    return [LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome) for c in rows]
+    return [LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome, meeting_id, project_id is not None)
+            for c, meeting_id, project_id in rows]
 
 
 def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
@@ -206,14 +214,15 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         )
         is not None
     )
+    linked = CaseLinks(session, actor).linked(_linked(session, agreement.id))
     return AgreementDetail(
         row=agreement_row(session, actor, agreement.id),
         notices=_notices(session, agreement.id),
         results=_results(session, agreement.id),
-        meetings=_meetings(session, agreement.id),
+        meetings=_meetings(session, agreement.id, linked),
         reviews=_reviews(session, agreement.id),
         termination=_termination(session, agreement.id),
-        linked_cases=CaseLinks(session, actor).linked(_linked(session, agreement.id)),
+        linked_cases=linked,
         lifecycle_case_id=case.id if case is not None else None,
         timer_problem=problem,
         may_act=may_act_on_agreement(actor, agreement, "call_general_meeting")

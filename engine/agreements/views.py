@@ -165,6 +165,17 @@ class ResultView:
 
 
 @dataclass(frozen=True)
+class LinkedCaseView:
+    id: int
+    number: str
+    title: str
+    status: str
+    outcome: str | None
+    meeting_id: int | None = None  # the 個別定例会議 it came from
+    individual: bool = False  # a 個別協定 for one of the agreement's projects
+
+
+@dataclass(frozen=True)
 class MeetingView:
     kind: str  # regular or general
     department_name: str | None
@@ -176,6 +187,8 @@ class MeetingView:
     notes: str | None
     invited: list[str]
     attendees: list[str]
+    id: int = 0
+    cases: list[LinkedCaseView] = field(default_factory=list)  # started from this meeting
 
 
 @dataclass(frozen=True)
@@ -196,15 +209,6 @@ class TerminationView:
     terminated_on: date
     decided_by: str | None
     decided_at: datetime
-
-
-@dataclass(frozen=True)
-class LinkedCaseView:
-    id: int
-    number: str
-    title: str
-    status: str
-    outcome: str | None
 
 
 @dataclass(frozen=True)
