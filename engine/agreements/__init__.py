@@ -10,6 +10,7 @@ PUBLIC = {
     "AgreementRegister": "engine.agreements.service",
     "AgreementRow": "engine.agreements.views",
     "Choice": "engine.agreements.views",
+    "INDIVIDUAL_KINDS": "engine.agreements.views",
     "KIND_LABELS": "engine.agreements.views",
     "NoticeView": "engine.agreements.views",
     "PUBLIC_FIELDS": "engine.agreements.public_register",
