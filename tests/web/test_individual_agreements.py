@@ -42,6 +42,7 @@ def test_the_environment_division_starts_an_individual_agreement_for_its_own_pro
     assert response.status_code == 302
     case_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "個別協定：海岸清掃ボランティア" in case_page
+    assert f'href="/agreements/{agreement_id}"' in case_page and "の連携事業の個別協定" in case_page  # back to it
     page = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
     assert NONE_YET not in page and "個別協定（特定分野）" in page and "協議中" in page
     register = client.get("/agreements/").get_data(as_text=True)
@@ -112,6 +113,8 @@ def test_a_division_that_attended_the_proposal_opens_the_case_and_one_that_did_n
     rows = [{k: v for k, v in p.items() if k != "department"} for p in FOUR_PROJECTS_THREE_CATEGORIES]
     flow.complete("enter_proposal", {"proposal_title": "市からの提案", "proposal_summary": "概要", "projects": rows,
                                      "attending_departments": ["bosai"]})
-    assert as_user("bosai").get(f"/cases/{flow.case_id}").status_code == 200
+    page = as_user("bosai").get(f"/cases/{flow.case_id}")
+    assert page.status_code == 200
+    assert re.search(r"<dt>①に同席（R-5.1）</dt><dd>[^<]*防災", page.get_data(as_text=True))
     assert as_user("toshi").get(f"/cases/{flow.case_id}").status_code == 404
     assert as_user("toshi").get(f"/api/cases/{flow.case_id}").status_code in (401, 404)
