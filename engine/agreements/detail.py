@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, individual_role_refusal, lists_lane, may_act_on_agreement, may_read_task
 from engine.agreements.individual import startable_projects
+from engine.agreements.meeting_proposals import AS_INDIVIDUAL, AS_PROPOSAL, proposal_refusal
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
@@ -22,6 +23,7 @@ from engine.agreements.views import (
     LifecycleTask,
     LinkedCaseView,
     MeetingView,
+    ProposalView,
     ResultView,
     ReviewView,
     TerminationView,
@@ -29,6 +31,7 @@ from engine.agreements.views import (
 )
 from engine.domain.lifecycle_schedule import fiscal_year_label
 from engine.persistence.models import (
+    Agreement,
     AgreementCaseLink,
     AgreementNotice,
     AgreementPeriod,
@@ -79,8 +82,23 @@ def _results(session: Session, agreement_id: int) -> list[ResultView]:
     ]
 
 
-def _meetings(session: Session, agreement_id: int, linked: list[LinkedCaseView]) -> list[MeetingView]:
+def _proposals(actor: Actor, agreement: Agreement, meeting: PartnershipMeeting, links: CaseLinks) -> list[ProposalView]:
+    open_now = agreement.status in OPEN_STATUSES
+    views = []
+    for number, p in enumerate(meeting.proposals or [], start=1):
+        started = bool(p.get("case_id"))
+        views.append(ProposalView(
+            number, p.get("title") or "", p.get("summary"), p.get("category"), links.shown(p.get("case_id")), started,
+            open_now and not started and proposal_refusal(actor, agreement, meeting, AS_PROPOSAL) is None,
+            open_now and not started and proposal_refusal(actor, agreement, meeting, AS_INDIVIDUAL) is None,
+        ))
+    return views
+
+
+def _meetings(session: Session, actor: Actor, agreement: Agreement, linked: list[LinkedCaseView]) -> list[MeetingView]:
     """Each meeting with the cases started from it (① proposals and 個別協定, R-8.1) that this person may open."""
+    agreement_id = agreement.id
+    links = CaseLinks(session, actor)
     names = {d.id: d.name for d in session.scalars(select(Department))}
     from_meeting: dict[int, list[LinkedCaseView]] = {}
     for case in linked:
@@ -105,6 +123,7 @@ def _meetings(session: Session, agreement_id: int, linked: list[LinkedCaseView])
             [names[i] for i in m.attendee_department_ids or [] if i in names],
             m.id,
             from_meeting.get(m.id, []),
+            _proposals(actor, agreement, m, links),
         )
         for m in rows
     ]
@@ -219,7 +238,7 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         row=agreement_row(session, actor, agreement.id),
         notices=_notices(session, agreement.id),
         results=_results(session, agreement.id),
-        meetings=_meetings(session, agreement.id, linked),
+        meetings=_meetings(session, actor, agreement, linked),
         reviews=_reviews(session, agreement.id),
         termination=_termination(session, agreement.id),
         linked_cases=linked,

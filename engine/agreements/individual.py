@@ -92,9 +92,14 @@ def _meeting_of(session: Session, agreement: Agreement, meeting_id: str | None) 
     return meeting
 
 
-def _check_state(session: Session, agreement: Agreement, project: Project) -> None:
+def check_open(agreement: Agreement) -> None:
+    """Nothing new starts under an agreement that has ended (期間満了 or 解除)."""
     if agreement.status not in OPEN_STATUSES:
-        raise CaseStateError("この協定は既に終了しているため、個別協定を始められません")
+        raise CaseStateError("この協定は既に終了しているため、新しい案件を始められません")
+
+
+def _check_state(session: Session, agreement: Agreement, project: Project) -> None:
+    check_open(agreement)
     if project.department_id is None:
         raise CaseStateError(f"連携事業「{project.title}」の担当課が決まっていないため、個別協定を始められません")
     if _open_for(session, [project.id]):

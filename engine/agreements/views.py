@@ -176,6 +176,20 @@ class LinkedCaseView:
 
 
 @dataclass(frozen=True)
+class ProposalView:
+    """A 新たな提案 on a 個別定例会議's record (R-8.1), and what this person may turn it into."""
+
+    number: int  # its place on the meeting's record, from 1
+    title: str
+    summary: str | None
+    category: str | None
+    case_id: int | None  # the case it became (None: none yet, or this person may not open it)
+    started: bool
+    may_propose: bool = False  # as a new ① case (総合政策課)
+    may_individual: bool = False  # as a 個別協定 (the meeting's 担当課, 総合政策課)
+
+
+@dataclass(frozen=True)
 class MeetingView:
     kind: str  # regular or general
     department_name: str | None
@@ -189,6 +203,7 @@ class MeetingView:
     attendees: list[str]
     id: int = 0
     cases: list[LinkedCaseView] = field(default_factory=list)  # started from this meeting (R-8.1)
+    proposals: list[ProposalView] = field(default_factory=list)  # its 新たな提案 (regular meetings)
 
 
 @dataclass(frozen=True)

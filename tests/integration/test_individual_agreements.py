@@ -199,3 +199,67 @@ def test_a_revised_proposal_replaces_the_divisions_that_attended(engine):
     with pytest.raises(CaseNotFoundError):
         engine.case_status(engine.actor("bosai"), case_id)
     assert engine.case_status(engine.actor("toshi"), case_id).id == case_id
+
+
+PROPOSALS = [
+    {"title": "親子で学ぶ海辺の自然観察会", "summary": "海岸で生き物を観察する親子向け講座", "category": "5", "start_case": True},
+    {"title": "電気自動車の公用車シェア", "summary": "企業等の電気自動車を公用車として共同利用する", "category": "7"},
+    {"title": "海岸の漂着ごみ調査", "summary": "漂着ごみの種類と量を市民と調べる", "category": "5"},
+]
+
+
+def _environment_meeting(lc):
+    lc.at("2026-05-01T09:00:01")
+    lc.clock.move_to("2026-05-20T10:00:00+09:00")
+    lc.hold_meetings(date(2026, 5, 20), implemented=True, proposals=PROPOSALS)
+    return next(m for m in lc.detail().meetings if m.department_name == "環境政策課")
+
+
+def test_a_meetings_new_proposals_stay_on_its_record_and_each_becomes_a_proposal_case_or_an_individual_agreement(
+        lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    meeting = _environment_meeting(lc)
+    ticked, unticked, survey = meeting.proposals
+    assert ticked.started and ticked.case_id in [c.id for c in meeting.cases]  # the task started it
+    assert not unticked.started and not survey.started
+    engine = lc.engine
+    proposal_case = lc.register.start_from_proposal(engine.actor("seisaku"), lc.agreement_id, meeting.id, 2,
+                                                    "comprehensive")
+    status = engine.case_status(SYSTEM, proposal_case)
+    assert status.process_id == "comprehensive_agreement" and status.initiated_by == "city"
+    [enter] = status.open_tasks
+    assert [p["title"] for p in engine.get_task(engine.actor("seisaku"), enter.id).data["projects"]] == [
+        "電気自動車の公用車シェア"]
+    individual_case = lc.register.start_from_proposal(engine.actor("kankyo"), lc.agreement_id, meeting.id, 3,
+                                                      "individual", "specific_project")
+    [negotiate] = engine.case_status(SYSTEM, individual_case).open_tasks
+    assert (negotiate.bpmn_id, negotiate.department_name) == ("negotiate_terms", "環境政策課")
+    meeting = next(m for m in lc.detail().meetings if m.department_name == "環境政策課")
+    assert [p.case_id for p in meeting.proposals] == [ticked.case_id, proposal_case, individual_case]
+    assert {proposal_case, individual_case} <= {c.id for c in meeting.cases}  # found from the meeting's record
+    assert [(i.project_title, i.meeting_id) for i in lc.detail().row.individuals] == [
+        ("海岸の漂着ごみ調査", meeting.id)]
+    with pytest.raises(CaseStateError):  # a proposal becomes one case
+        lc.register.start_from_proposal(engine.actor("seisaku"), lc.agreement_id, meeting.id, 3, "comprehensive")
+
+
+def test_only_the_meetings_department_or_the_coordinator_turns_its_proposal_into_an_individual_agreement(
+        lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    meeting = _environment_meeting(lc)
+    before = _counts(lc.engine)
+    for user, becomes in (("kodomo", "individual"), ("shonan", "individual"), ("kankyo", "comprehensive")):
+        with pytest.raises(NotAllowedError):
+            lc.register.start_from_proposal(lc.engine.actor(user), lc.agreement_id, meeting.id, 2, becomes,
+                                            "specific_project")
+    with pytest.raises(FormDataError) as refused:
+        lc.register.start_from_proposal(lc.engine.actor("kankyo"), lc.agreement_id, meeting.id, 2, "individual", "")
+    assert set(refused.value.errors) == {"kind"}
+    with pytest.raises(FormDataError) as refused:
+        lc.register.start_from_proposal(lc.engine.actor("kankyo"), lc.agreement_id, meeting.id, 9, "individual",
+                                        "specific_project")
+    assert set(refused.value.errors) == {"proposal"}
+    assert _counts(lc.engine) == before
+    assert [(p.may_propose, p.may_individual) for p in
+            next(m for m in lc.register.detail(lc.engine.actor("kankyo"), lc.agreement_id).meetings
+                 if m.department_name == "環境政策課").proposals] == [(False, False), (False, True), (False, True)]

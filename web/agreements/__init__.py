@@ -106,6 +106,20 @@ def start_individual(agreement_id: int):
     return redirect(f"/cases/{case_id}")
 
 
+@bp.post("/<int:agreement_id>/meetings/<int:meeting_id>/proposals/<int:number>")
+@login_required
+def start_from_proposal(agreement_id: int, meeting_id: int, number: int):
+    """R-8.1: a meeting's new proposal becomes a ① case (総合政策課) or a 個別協定 (the meeting's 担当課)."""
+    try:
+        case_id = AgreementRegister(engine()).start_from_proposal(
+            actor(), agreement_id, meeting_id, number, request.form.get("becomes", ""), request.form.get("kind", "")
+        )
+    except FormDataError as error:
+        return _detail_page(agreement_id, error.errors, f"proposal-{meeting_id}-{number}", 422)
+    flash("会議の提案から案件を始めました。", "success")
+    return redirect(f"/cases/{case_id}")
+
+
 @bp.post("/<int:agreement_id>/requirements-report")
 @login_required
 def report_requirements(agreement_id: int):

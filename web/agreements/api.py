@@ -114,6 +114,11 @@ def agreement_detail_json(detail: AgreementDetail) -> dict:
                 "invited": m.invited,
                 "attendees": m.attendees,
                 "case_ids": [c.id for c in m.cases],
+                "proposals": [
+                    {"title": p.title, "summary": p.summary, "category": p.category, "case_id": p.case_id,
+                     "started": p.started}
+                    for p in m.proposals
+                ],
             }
             for m in detail.meetings
         ],
@@ -175,6 +180,17 @@ def start_individual_agreement(agreement_id: int):
     case_id = AgreementRegister(engine()).start_individual(
         g.api_person.actor, agreement_id, str(body.get("project_id") or ""), str(body.get("kind") or ""),
         str(meeting) if meeting not in (None, "") else None,
+    )
+    return jsonify({"case_id": case_id}), 201
+
+
+@bp.post("/agreements/<int:agreement_id>/meetings/<int:meeting_id>/proposals/<int:number>")
+def start_from_proposal(agreement_id: int, meeting_id: int, number: int):
+    """The page's action on a meeting's new proposal (R-8.1), as JSON: 201 with the case id."""
+    body = request.get_json(silent=True) or {}
+    case_id = AgreementRegister(engine()).start_from_proposal(
+        g.api_person.actor, agreement_id, meeting_id, number, str(body.get("becomes") or ""),
+        str(body.get("kind") or ""),
     )
     return jsonify({"case_id": case_id}), 201
 

@@ -3,7 +3,8 @@
 agreement_case_link.project_id: a 個別協定 case started from an agreement's page names the project it is for
 (R-1, R-2), so the register lists each agreement's 個別協定 and refuses a second open one for the same project.
 case_participant: the divisions that attended ① (同席, R-5.1) and the 担当課 consulted at ④ (R-5.4), who may
-then read the case. Both are new and empty: rows before this revision had neither.
+then read the case. partnership_meeting.proposals: a 個別定例会議's new proposals (R-8.1), each with the case it
+became, so the meeting's record can start one later. All are new and empty: rows before this revision had none.
 
 Revision ID: 0014
 Revises: 0011
@@ -37,6 +38,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_case_participant_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_participant_department_id'), ['department_id'], unique=False)
 
+    with op.batch_alter_table('partnership_meeting', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('proposals', sa.Text(), nullable=True))
+
     with op.batch_alter_table('agreement_case_link', schema=None) as batch_op:
         batch_op.add_column(sa.Column('project_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('individual_kind', sa.String(length=30), nullable=True))
@@ -46,6 +50,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('partnership_meeting', schema=None) as batch_op:
+        batch_op.drop_column('proposals')
+
     with op.batch_alter_table('agreement_case_link', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_agreement_case_link_project_id_project'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_agreement_case_link_project_id'))
