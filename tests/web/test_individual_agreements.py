@@ -118,3 +118,16 @@ def test_a_division_that_attended_the_proposal_opens_the_case_and_one_that_did_n
     assert re.search(r"<dt>①に同席（R-5.1）</dt><dd>[^<]*防災", page.get_data(as_text=True))
     assert as_user("toshi").get(f"/cases/{flow.case_id}").status_code == 404
     assert as_user("toshi").get(f"/api/cases/{flow.case_id}").status_code in (401, 404)
+
+
+def test_a_proposal_the_agreement_has_no_meeting_for_is_named_not_a_server_error(as_user, agreement_id, engine):
+    client = as_user("seisaku")
+    token = csrf_token(client, f"/agreements/{agreement_id}")
+    response = client.post(f"/agreements/{agreement_id}/meetings/999/proposals/1",
+                           data={"becomes": "comprehensive", "csrf_token": token})
+    assert response.status_code == 422
+    assert "この協定の個別定例会議の提案から選択してください" in response.get_data(as_text=True)
+    bearer = {"Authorization": f"Bearer {ApiTokens(engine).create('seisaku', 'テスト').token}"}
+    answer = client.post(f"/api/agreements/{agreement_id}/meetings/999/proposals/1", headers=bearer,
+                         json={"becomes": "comprehensive"})
+    assert answer.status_code == 422 and set(answer.get_json()["error"]["fields"]) == {"proposal"}
