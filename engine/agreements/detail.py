@@ -82,20 +82,25 @@ def _results(session: Session, agreement_id: int) -> list[ResultView]:
     ]
 
 
-def _proposals(actor: Actor, agreement: Agreement, meeting: PartnershipMeeting, links: CaseLinks) -> list[ProposalView]:
+def _proposals(
+    actor: Actor, agreement: Agreement, meeting: PartnershipMeeting, links: CaseLinks
+) -> list[ProposalView]:
     open_now = agreement.status in OPEN_STATUSES
     views = []
     for number, p in enumerate(meeting.proposals or [], start=1):
         started = bool(p.get("case_id"))
         views.append(ProposalView(
-            number, p.get("title") or "", p.get("summary"), p.get("category"), links.shown(p.get("case_id")), started,
+            number, p.get("title") or "", p.get("summary"), p.get("category"),
+            links.shown(p.get("case_id")), started,
             open_now and not started and proposal_refusal(actor, agreement, meeting, AS_PROPOSAL) is None,
             open_now and not started and proposal_refusal(actor, agreement, meeting, AS_INDIVIDUAL) is None,
         ))
     return views
 
 
-def _meetings(session: Session, actor: Actor, agreement: Agreement, linked: list[LinkedCaseView]) -> list[MeetingView]:
+def _meetings(
+    session: Session, actor: Actor, agreement: Agreement, linked: list[LinkedCaseView]
+) -> list[MeetingView]:
     """Each meeting with the cases started from it (① proposals and 個別協定, R-8.1) that this person may open."""
     agreement_id = agreement.id
     links = CaseLinks(session, actor)
@@ -175,8 +180,10 @@ def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
         .where(AgreementCaseLink.agreement_id == agreement_id)
         .order_by(Case.id)
     )
-    return [LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome, meeting_id, project_id is not None)
-            for c, meeting_id, project_id in rows]
+    return [
+        LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome, meeting_id, project_id is not None)
+        for c, meeting_id, project_id in rows
+    ]
 
 
 def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
@@ -249,7 +256,9 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         and case is not None,
         general_meeting_open=general_open,
         open_tasks=_open_tasks(session, actor, case.id, now) if case is not None else [],
-        startable=startable_projects(session, actor, agreement) if individual_role_refusal(actor) is None else [],
+        startable=(
+            startable_projects(session, actor, agreement) if individual_role_refusal(actor) is None else []
+        ),
         meeting_choices=_meeting_choices(session, agreement.id),
     )
 

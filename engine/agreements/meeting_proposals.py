@@ -21,14 +21,23 @@ from engine.domain.japan_time import japan_date
 from engine.domain.validity import fiscal_year
 from engine.domain.wareki import format_wareki
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
-from engine.persistence.models import Agreement, AgreementCaseLink, Case, Department, PartnershipMeeting, Project
+from engine.persistence.models import (
+    Agreement,
+    AgreementCaseLink,
+    Case,
+    Department,
+    PartnershipMeeting,
+    Project,
+)
 from engine.persistence.models.agreement import INDIVIDUAL_FIELD, INDIVIDUAL_PROJECT
 from engine.persistence.models.partnership_meeting import REGULAR
 
 AS_PROPOSAL, AS_INDIVIDUAL = "comprehensive", "individual"
 
 
-def proposal_refusal(actor: Actor, agreement: Agreement, meeting: PartnershipMeeting, becomes: str) -> str | None:
+def proposal_refusal(
+    actor: Actor, agreement: Agreement, meeting: PartnershipMeeting, becomes: str
+) -> str | None:
     """Why this person may not turn a proposal of ``meeting`` into that kind of case (engine.access's rules)."""
     if becomes == AS_PROPOSAL:
         return start_refusal(actor, agreement.organisation_id, "city")
@@ -37,7 +46,8 @@ def proposal_refusal(actor: Actor, agreement: Agreement, meeting: PartnershipMee
 
 def start_from_proposal(session: Session, actor: Actor, agreement: Agreement, meeting_id: int, number: int,
                         becomes: str, kind: str, now: datetime) -> Case:
-    """``number``: the proposal's place on the meeting's record, from 1. One transaction: a refusal changes nothing."""
+    """``number``: the proposal's place on the meeting's record, from 1. One transaction: a refusal changes
+    nothing."""
     meeting = session.get(PartnershipMeeting, meeting_id)
     proposals = list(meeting.proposals or []) if meeting is not None else []
     if meeting is None or meeting.agreement_id != agreement.id or meeting.kind != REGULAR \
