@@ -12,7 +12,10 @@ The rules, in the guideline's words:
 - a task is read by the party its lane names and by those who read everything (manager, 総合政策課,
   process owner, administrator); it is claimed, released and completed only by the party its lane names,
   and never by the read-only manager; 総合政策課 and administrators hand tasks over;
-- a case is read by its 企業等, by the 担当課 with a project or task in it, and by those who read everything;
+- a case is read by its 企業等, by the 担当課 with a project or task in it, by the divisions that attended ①
+  or were consulted at ④ (R-5.1, R-5.4), and by those who read everything;
+- a 個別協定 under a 包括連携協定 (R-1, R-2) is started by the 担当課 that owns the project (the owner and judge
+  of a 個別協定) or by 総合政策課 (which owns the 包括連携協定); never by a 企業等 or the read-only manager;
 - the agreement register is the city's ledger: every city account reads every agreement, a 企業等 its own;
   総合政策課 (and administrators) act on an agreement (R-8.2 全体会議, R-9.2 解除). What a lifecycle task
   records (申出, meetings, 実績, R-9.1) is a task completion and follows the task rules.
@@ -27,7 +30,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from engine.domain.guideline import Lane
-from engine.persistence.models import Agreement, Case, HumanTask, Project
+from engine.persistence.models import Agreement, Case, CaseParticipant, HumanTask, Project
 
 
 class Role(StrEnum):
@@ -117,6 +120,31 @@ def may_start_case(actor: Actor, organisation_id: int, initiated_by: str) -> boo
     return start_refusal(actor, organisation_id, initiated_by) is None
 
 
+def individual_role_refusal(actor: Actor) -> str | None:
+    """Why this person starts no 個別協定 at all (a 企業等, the read-only manager), or None."""
+    if not actor.may_change_cases:
+        return "閲覧のみの権限では個別協定を始められません"
+    if actor.role is Role.ORGANISATION:
+        return "個別協定は連携事業の担当課が始めます（ガイドライン１⑵）"
+    if not (_coordinates(actor) or actor.department_ids):
+        return "個別協定を始められるのは、連携事業の担当課と総合政策課です（ガイドライン１⑵）"
+    return None
+
+
+def individual_start_refusal(actor: Actor, project_department_id: int | None) -> str | None:
+    """Why this person may not start a 個別協定 for a project owned by ``project_department_id`` (R-2), or None."""
+    refusal = individual_role_refusal(actor)
+    if refusal is not None or _coordinates(actor):
+        return refusal
+    if project_department_id is None or project_department_id not in actor.department_ids:
+        return "個別協定を始められるのは、この連携事業の担当課と総合政策課です（ガイドライン１⑵）"
+    return None
+
+
+def may_start_individual_agreement(actor: Actor, project_department_id: int | None) -> bool:
+    return individual_start_refusal(actor, project_department_id) is None
+
+
 def may_cancel_case(actor: Actor, organisation_id: int) -> bool:
     """取り下げ: 総合政策課, administrators, and the case's own 企業等."""
     if actor.role is Role.ORGANISATION:
@@ -126,7 +154,8 @@ def may_cancel_case(actor: Actor, organisation_id: int) -> bool:
 
 # --- reading cases ------------------------------------------------------------------------------------
 def may_read_case(actor: Actor, organisation_id: int, department_ids: set[int]) -> bool:
-    """A 企業等 reads its own cases; a 担当課 cases with one of its projects or tasks; the rest read all."""
+    """A 企業等 reads its own cases; a 担当課 cases with one of its projects or tasks, or that it took part in
+    (①'s 同席, ④'s 協議: ``department_ids`` includes them); the rest read all."""
     if actor.reads_everything:
         return True
     if actor.role is Role.ORGANISATION:
@@ -146,7 +175,8 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
         return false()
     ids = list(actor.department_ids)
     return or_(Case.id.in_(select(Project.case_id).where(Project.department_id.in_(ids))),
-               Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id.in_(ids))))
+               Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id.in_(ids))),
+               Case.id.in_(select(CaseParticipant.case_id).where(CaseParticipant.department_id.in_(ids))))
 
 
 # --- tasks --------------------------------------------------------------------------------------------
@@ -258,7 +288,8 @@ def may_read_mail_outbox(actor: Actor) -> bool:
 
 
 __all__ = [
-    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane", "is_city_staff",
+    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane",
+    "individual_role_refusal", "individual_start_refusal", "is_city_staff", "may_start_individual_agreement",
     "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",

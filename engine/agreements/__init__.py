@@ -11,6 +11,7 @@ PUBLIC = {
     "AgreementRow": "engine.agreements.views",
     "Choice": "engine.agreements.views",
     "EXCEPTION_LABEL": "engine.agreements.views",
+    "INDIVIDUAL_KINDS": "engine.agreements.views",
     "KIND_LABELS": "engine.agreements.views",
     "NoticeView": "engine.agreements.views",
     "PUBLIC_FIELDS": "engine.agreements.public_register",

@@ -10,16 +10,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, lists_lane, may_act_on_agreement, may_read_task
+from engine.access import Actor, individual_role_refusal, lists_lane, may_act_on_agreement, may_read_task
+from engine.agreements.individual import startable_projects
+from engine.agreements.meeting_proposals import AS_INDIVIDUAL, AS_PROPOSAL, proposal_refusal
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,
     AgreementDetail,
+    Choice,
     LifecycleTask,
     LinkedCaseView,
     MeetingView,
+    ProposalView,
     ResultView,
     ReviewView,
     TerminationView,
@@ -27,6 +31,7 @@ from engine.agreements.views import (
 )
 from engine.domain.lifecycle_schedule import fiscal_year_label
 from engine.persistence.models import (
+    Agreement,
     AgreementCaseLink,
     AgreementNotice,
     AgreementPeriod,
@@ -41,7 +46,8 @@ from engine.persistence.models import (
     UserAccount,
 )
 from engine.persistence.models.human_task import READY
-from engine.persistence.models.partnership_meeting import GENERAL
+from engine.domain.wareki import format_wareki
+from engine.persistence.models.partnership_meeting import GENERAL, REGULAR
 
 
 def _notices(session: Session, agreement_id: int):
@@ -76,8 +82,33 @@ def _results(session: Session, agreement_id: int) -> list[ResultView]:
     ]
 
 
-def _meetings(session: Session, agreement_id: int) -> list[MeetingView]:
+def _proposals(
+    actor: Actor, agreement: Agreement, meeting: PartnershipMeeting, links: CaseLinks
+) -> list[ProposalView]:
+    open_now = agreement.status in OPEN_STATUSES
+    views = []
+    for number, p in enumerate(meeting.proposals or [], start=1):
+        started = bool(p.get("case_id"))
+        views.append(ProposalView(
+            number, p.get("title") or "", p.get("summary"), p.get("category"),
+            links.shown(p.get("case_id")), started,
+            open_now and not started and proposal_refusal(actor, agreement, meeting, AS_PROPOSAL) is None,
+            open_now and not started and proposal_refusal(actor, agreement, meeting, AS_INDIVIDUAL) is None,
+        ))
+    return views
+
+
+def _meetings(
+    session: Session, actor: Actor, agreement: Agreement, linked: list[LinkedCaseView]
+) -> list[MeetingView]:
+    """Each meeting with the cases started from it (① proposals and 個別協定, R-8.1) that this person may open."""
+    agreement_id = agreement.id
+    links = CaseLinks(session, actor)
     names = {d.id: d.name for d in session.scalars(select(Department))}
+    from_meeting: dict[int, list[LinkedCaseView]] = {}
+    for case in linked:
+        if case.meeting_id is not None:
+            from_meeting.setdefault(case.meeting_id, []).append(case)
     rows = session.scalars(
         select(PartnershipMeeting)
         .where(PartnershipMeeting.agreement_id == agreement_id)
@@ -95,6 +126,9 @@ def _meetings(session: Session, agreement_id: int) -> list[MeetingView]:
             m.notes,
             [names[i] for i in m.invited_department_ids or [] if i in names],
             [names[i] for i in m.attendee_department_ids or [] if i in names],
+            m.id,
+            from_meeting.get(m.id, []),
+            _proposals(actor, agreement, m, links),
         )
         for m in rows
     ]
@@ -140,13 +174,16 @@ def _termination(session: Session, agreement_id: int) -> TerminationView | None:
 
 
 def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
-    rows = session.scalars(
-        select(Case)
+    rows = session.execute(
+        select(Case, AgreementCaseLink.meeting_id, AgreementCaseLink.project_id)
         .join(AgreementCaseLink, AgreementCaseLink.case_id == Case.id)
         .where(AgreementCaseLink.agreement_id == agreement_id)
         .order_by(Case.id)
     )
-    return [LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome) for c in rows]
+    return [
+        LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome, meeting_id, project_id is not None)
+        for c, meeting_id, project_id in rows
+    ]
 
 
 def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
@@ -203,14 +240,15 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         )
         is not None
     )
+    linked = CaseLinks(session, actor).linked(_linked(session, agreement.id))
     return AgreementDetail(
         row=agreement_row(session, actor, agreement.id),
         notices=_notices(session, agreement.id),
         results=_results(session, agreement.id),
-        meetings=_meetings(session, agreement.id),
+        meetings=_meetings(session, actor, agreement, linked),
         reviews=_reviews(session, agreement.id),
         termination=_termination(session, agreement.id),
-        linked_cases=CaseLinks(session, actor).linked(_linked(session, agreement.id)),
+        linked_cases=linked,
         lifecycle_case_id=case.id if case is not None else None,
         timer_problem=problem,
         may_act=may_act_on_agreement(actor, agreement, "call_general_meeting")
@@ -218,4 +256,21 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         and case is not None,
         general_meeting_open=general_open,
         open_tasks=_open_tasks(session, actor, case.id, now) if case is not None else [],
+        startable=(
+            startable_projects(session, actor, agreement) if individual_role_refusal(actor) is None else []
+        ),
+        meeting_choices=_meeting_choices(session, agreement.id),
     )
+
+
+def _meeting_choices(session: Session, agreement_id: int) -> list[Choice]:
+    """The held 個別定例会議 a 個別協定 may be started from (R-8.1), newest first."""
+    names = {d.id: d.name for d in session.scalars(select(Department))}
+    rows = session.scalars(
+        select(PartnershipMeeting)
+        .where(PartnershipMeeting.agreement_id == agreement_id, PartnershipMeeting.kind == REGULAR,
+               PartnershipMeeting.held_on.is_not(None))
+        .order_by(PartnershipMeeting.held_on.desc(), PartnershipMeeting.id.desc())
+    )
+    return [Choice(str(m.id), f"{format_wareki(m.held_on)}の個別定例会議（{names.get(m.department_id, '担当課')}）")
+            for m in rows]

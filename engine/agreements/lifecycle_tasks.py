@@ -189,12 +189,17 @@ def _hold_regular_meeting(done: Completion) -> None:
                 recorded_at=done.at,
             )
         )
-    proposals = [p for p in done.data.get("new_proposals") or [] if p.get("start_case")]
-    if proposals:
-        _start_proposal_case(done, meeting, proposals)
+    raised = [p for p in done.data.get("new_proposals") or [] if p.get("title")]
+    chosen = [p for p in raised if p.get("start_case")]
+    case_id = _start_proposal_case(done, meeting, chosen) if chosen else None
+    meeting.proposals = [
+        {"title": p["title"], "summary": p.get("summary"), "category": p.get("category"),
+         "case_id": case_id if p.get("start_case") else None}
+        for p in raised
+    ]  # kept on the meeting's record: one left unticked can still become a case from the agreement's page
 
 
-def _start_proposal_case(done: Completion, meeting: PartnershipMeeting, proposals: list[dict]) -> None:
+def _start_proposal_case(done: Completion, meeting: PartnershipMeeting, proposals: list[dict]) -> int:
     """R-8.1: new proposals become a ① case (市からの提案) for 総合政策課, linked to this agreement."""
     department = done.session.get(Department, done.task.department_id)
     department_name = department.name if department else "担当課"
@@ -222,6 +227,7 @@ def _start_proposal_case(done: Completion, meeting: PartnershipMeeting, proposal
             agreement_id=done.agreement.id, case_id=case.id, meeting_id=meeting.id, created_at=done.at
         )
     )
+    return case.id
 
 
 def _record_general_meeting(done: Completion) -> None:

@@ -48,6 +48,7 @@ class CaseLinks:
             case_id=self.shown(row.case_id),
             projects=[replace(p, case_id=self.shown(p.case_id)) for p in row.projects],
             renewals=[replace(p, case_id=self.shown(p.case_id)) for p in row.renewals],
+            individuals=[replace(i, case_id=self.shown(i.case_id)) for i in row.individuals],
         )
 
     def linked(self, cases: list[LinkedCaseView]) -> list[LinkedCaseView]:

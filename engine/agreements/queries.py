@@ -15,6 +15,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, readable_agreements
+from engine.agreements.individual import individuals_of
 from engine.agreements.lifecycle import STATUS_LABELS
 from engine.agreements.links import CaseLinks
 from engine.agreements.views import (
@@ -122,6 +123,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
     records = _records(session, agreement_ids)
     renewals = _renewals(session, agreement_ids)
     late = _late_notices(session, agreement_ids)
+    individuals = individuals_of(session, agreement_ids)
     rows = []
     for agreement_id in agreement_ids:
         agreement, organisation_name, case_number = by_id[agreement_id]
@@ -147,6 +149,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 renewals=renewals.get(agreement_id, []),
                 late_notice=late.get(agreement_id),
                 principle_exception_reason=agreement.principle_exception_reason,
+                individuals=individuals.get(agreement_id, []),
             )
         )
     return rows

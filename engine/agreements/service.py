@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor, AgreementAction, may_act_on_agreement
 from engine.agreements.detail import agreement_detail, running_period
+from engine.agreements.individual import start_individual
+from engine.agreements.meeting_proposals import start_from_proposal
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.scope import meeting_departments
@@ -59,6 +61,23 @@ class AgreementRegister:
     def detail(self, actor: Actor, agreement_id: int) -> AgreementDetail:
         with self.context.unit_of_work() as session:
             return agreement_detail(session, actor, agreement_id, self.context.clock())
+
+    def start_individual(self, actor: Actor, agreement_id: int, project_id: str, kind: str,
+                         meeting_id: str | None = None) -> int:
+        """R-1/R-2: a 個別協定 for one of the agreement's projects; returns the new case's id."""
+        with self.context.unit_of_work() as session:
+            agreement = visible_agreement(session, actor, agreement_id)
+            case = start_individual(session, actor, agreement, project_id, kind, self.context.clock(), meeting_id)
+            return case.id
+
+    def start_from_proposal(self, actor: Actor, agreement_id: int, meeting_id: int, number: int, becomes: str,
+                            kind: str = "") -> int:
+        """R-8.1: a 個別定例会議's new proposal becomes a ① case or a 個別協定; returns the new case's id."""
+        with self.context.unit_of_work() as session:
+            agreement = visible_agreement(session, actor, agreement_id)
+            case = start_from_proposal(session, actor, agreement, meeting_id, number, becomes, kind,
+                                       self.context.clock())
+            return case.id
 
     def report_requirements_not_met(
         self, actor: Actor, agreement_id: int, items: list[str], reason: str

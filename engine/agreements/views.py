@@ -15,6 +15,8 @@ KIND_LABELS = {
     "specific_project": "個別協定（特定事業）",
     "specific_field": "個別協定（特定分野）",
 }
+INDIVIDUAL_KINDS = {k: v for k, v in KIND_LABELS.items() if k != "comprehensive"}  # R-2
+PROGRESS_LABELS = {"running": "協議中", "concluded": "締結", "dropped": "締結せず"}  # a 個別協定's case
 GIVEN_BY_LABELS = {"organisation": "企業等", "city": "市"}
 EXCEPTION_LABEL = "例外により締結"  # R-3.3/R-3.4 原則の例外 (engine.domain.conclusion)
 DECISION_LABELS = {"terminate": "解除する", "continue": "継続する"}
@@ -96,6 +98,34 @@ class PeriodView:
 
 
 @dataclass(frozen=True)
+class IndividualView:
+    """One 個別協定 started under an agreement: where it stands, and the register row once signed."""
+
+    case_id: int | None  # None: this person may not open that case
+    case_number: str
+    project_id: int
+    project_title: str
+    department_name: str | None
+    kind: str
+    kind_label: str
+    progress: str  # running / concluded / dropped
+    progress_label: str
+    signed_on: date | None
+    agreement_id: int | None  # the signed 個別協定's own register row
+    meeting_id: int | None  # the 個別定例会議 it came from (R-8.1)
+
+
+@dataclass(frozen=True)
+class StartableProject:
+    """A project of the agreement, as the start form offers it; ``refusal`` says why this person may not."""
+
+    id: int
+    title: str
+    department_name: str | None
+    refusal: str | None
+
+
+@dataclass(frozen=True)
 class AgreementRow:
     """One line of the register (and one element of GET /api/agreements)."""
 
@@ -118,6 +148,7 @@ class AgreementRow:
     renewals: list[PeriodView]  # every validity period so far, the first one from signing (R-6.1, R-6.2)
     late_notice: NoticeView | None = None  # given after the deadline: this period still renews (R-6.2)
     principle_exception_reason: str | None = None  # concluded by 原則の例外 (R-3.3/R-3.4): why
+    individuals: list[IndividualView] = field(default_factory=list)  # 個別協定 started under it (R-1, R-2)
 
     @property
     def kind_label(self) -> str:
@@ -147,6 +178,31 @@ class ResultView:
 
 
 @dataclass(frozen=True)
+class LinkedCaseView:
+    id: int
+    number: str
+    title: str
+    status: str
+    outcome: str | None
+    meeting_id: int | None = None  # the 個別定例会議 it came from (R-8.1)
+    individual: bool = False  # a 個別協定 for one of the agreement's projects (R-1, R-2)
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A 新たな提案 on a 個別定例会議's record (R-8.1), and what this person may turn it into."""
+
+    number: int  # its place on the meeting's record, from 1
+    title: str
+    summary: str | None
+    category: str | None
+    case_id: int | None  # the case it became (None: none yet, or this person may not open it)
+    started: bool
+    may_propose: bool = False  # as a new ① case (総合政策課)
+    may_individual: bool = False  # as a 個別協定 (the meeting's 担当課, 総合政策課)
+
+
+@dataclass(frozen=True)
 class MeetingView:
     kind: str  # regular or general
     department_name: str | None
@@ -158,6 +214,9 @@ class MeetingView:
     notes: str | None
     invited: list[str]
     attendees: list[str]
+    id: int = 0
+    cases: list[LinkedCaseView] = field(default_factory=list)  # started from this meeting (R-8.1)
+    proposals: list[ProposalView] = field(default_factory=list)  # its 新たな提案 (regular meetings)
 
 
 @dataclass(frozen=True)
@@ -178,15 +237,6 @@ class TerminationView:
     terminated_on: date
     decided_by: str | None
     decided_at: datetime
-
-
-@dataclass(frozen=True)
-class LinkedCaseView:
-    id: int
-    number: str
-    title: str
-    status: str
-    outcome: str | None
 
 
 @dataclass(frozen=True)
@@ -218,6 +268,8 @@ class AgreementDetail:
     may_act: bool = False  # 総合政策課: may call a 全体会議 and report R-9.2
     general_meeting_open: bool = False  # a called 全体会議 waits for its record
     open_tasks: list[LifecycleTask] = field(default_factory=list)
+    startable: list[StartableProject] = field(default_factory=list)  # for a 個別協定 (empty: no form)
+    meeting_choices: list[Choice] = field(default_factory=list)  # 個別定例会議 a 個別協定 may come from
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from engine.access import Actor, may_read_overview
 from engine.board import diagram, figures, listing
 from engine.board.filters import ANY_PROCESS, BoardQuery
 from engine.board.views import BoardPage, BoardRow, CaseDetail, Figures, HeatStep, HeatView, Option
+from engine.cases import participation
 from engine.cases.service import visible_case
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
 from engine.library.deployment import compiled_version
@@ -66,7 +67,8 @@ class Board:
             if not found:
                 raise CaseNotFoundError(case_id)
             return CaseDetail(found[0], process.name, case.process_version.version, case.initiated_by, shown, history,
-                              diagram.projects(session, case))
+                              diagram.projects(session, case), participation.participants(session, case.id),
+                              participation.origin(session, case.id))
 
     def heat(self, actor: Actor, process_id: str, element: str | None = None) -> HeatView:
         """The latest diagram of a process with how many open cases wait at each step; ``element`` lists them."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.cases.participation import CaseOrigin, Participation
 from engine.cases.views import TimerProblem
 
 
@@ -182,6 +183,8 @@ class CaseDetail:
     diagrams: list[Diagram]
     history: list[HistoryItem]
     projects: list[dict[str, Any]]
+    participants: list[Participation] = field(default_factory=list)  # ①'s 同席, ④'s 担当課
+    origin: CaseOrigin | None = None  # the agreement it was started under
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Lists, inboxes, boards and registers read these rows and never workflow JSON. What is read from the
 process data is the contract of docs/process-data.md: ``projects``, ``feasibility``,
-``project_decision``, ``comprehensive_agreement`` and ``individual_result``. Whether a project counts
+``project_decision``, ``comprehensive_agreement``, ``individual_result``, ``attending_departments`` and
+``consulted_departments``. Whether a project counts
 (R-3.3/R-3.4/R-3.6) is decided from its row by engine.domain.projects, never read back from a script.
 """
 
@@ -25,8 +26,9 @@ from engine.domain.projects import is_counted
 from engine.domain.validity import initial_period
 from engine.errors import FormDataError
 from engine.events import AgreementSigned, CaseEnded, TaskReady, publish
-from engine.persistence.models import Agreement, Case, Department, HumanTask, Project
+from engine.persistence.models import Agreement, Case, CaseParticipant, Department, HumanTask, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
+from engine.persistence.models.case_participant import ATTENDED, CONSULTED
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.workflow.runner import (
     ReadyTask,
@@ -45,6 +47,7 @@ class StepInput:
     submitted: Mapping[str, Any] | None = None
     project_key: str | None = None
     finished_subprocess: Mapping[str, Any] | None = None
+    task_id: str | None = None
 
 
 def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetime,
@@ -66,6 +69,7 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
         _feasible(projects, data)
         _counted(projects)
         _agreements(session, case, data, step, projects, now)
+    _participants(session, case, step, directory.by_code, now)
     created, open_rows = _tasks(session, case, ready_tasks(workflow), was_open, directory, now)
     _case_row(session, case, workflow, data, open_rows, now)
     listed = [p for p in projects.values() if not p.removed] if projects is not None else None
@@ -113,6 +117,28 @@ def _projects_from(session: Session, case: Case, step: StepInput, rows: dict[str
         project.implementation = decision.get("implementation")
         project.decision_reason = decision.get("reason")
         project.exclusions = list(decision.get("exclusions") or [])
+
+
+PARTICIPATION_KEYS = {"attending_departments": ATTENDED, "consulted_departments": CONSULTED}
+
+
+def _participants(session: Session, case: Case, step: StepInput, departments: dict[str, Department],
+                  now: datetime) -> None:
+    """Who took part, as the step's form names them: ①'s 同席 (R-5.1) and ④'s 担当課 (R-5.4). A form that
+    names them again (① after a 修正依頼) replaces its earlier list; a code no department has is skipped."""
+    submitted = step.submitted or {}
+    for key, role in PARTICIPATION_KEYS.items():
+        if not isinstance(submitted.get(key), list):
+            continue
+        wanted = {departments[c].id for c in submitted[key] if isinstance(c, str) and c in departments}
+        rows = {p.department_id: p for p in session.scalars(
+            select(CaseParticipant).where(CaseParticipant.case_id == case.id, CaseParticipant.role == role))}
+        for department_id, row in rows.items():
+            if department_id not in wanted:
+                session.delete(row)
+        for department_id in sorted(wanted - rows.keys()):
+            session.add(CaseParticipant(case_id=case.id, department_id=department_id, role=role,
+                                        task_id=step.task_id, created_at=now))
 
 
 def _feasible(projects: dict[str, Project], data: Mapping[str, Any]) -> None:

@@ -47,6 +47,7 @@ from engine.forms.submission import options_from_data, validate_submission
 from engine.library.deployment import compiled_version
 from engine.persistence.models import (
     Case,
+    CaseParticipant,
     HumanTask,
     Organisation,
     ProcessVersion,
@@ -97,6 +98,14 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
     refusal = start_refusal(actor, organisation_id, initiated_by)
     if refusal is not None:
         raise NotAllowedError(refusal)
+    return open_case(session, actor, process_id, organisation_id, initiated_by, now, data, by_engine)
+
+
+def open_case(session: Session, actor: Actor, process_id: str, organisation_id: int, initiated_by: str,
+              now: datetime, data: Mapping[str, Any] | None = None, by_engine: bool = False) -> Case:
+    """Starts a case for a caller that has asked its own rule of engine.access first: a 個別協定 under an
+    agreement is started by the project's 担当課 (``individual_start_refusal``), whom ``start_refusal`` — the
+    rule for new proposals (R-5.1) — would turn away."""
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or not organisation.active:
         raise NotFoundError("選んだ企業等は登録されていないか、無効になっています。一覧から選び直してください")
@@ -124,9 +133,12 @@ def start_case(session: Session, actor: Actor, process_id: str, organisation_id:
 
 
 def _case_departments(session: Session, case_id: int) -> set[int]:
+    """The divisions a case involves, as engine.access.readable_cases counts them: projects, tasks, and the
+    divisions that took part in ① or ④ (R-5.1, R-5.4)."""
     from_projects = session.scalars(select(Project.department_id).where(Project.case_id == case_id))
     from_tasks = session.scalars(select(HumanTask.department_id).where(HumanTask.case_id == case_id))
-    return {d for d in [*from_projects, *from_tasks] if d is not None}
+    took_part = session.scalars(select(CaseParticipant.department_id).where(CaseParticipant.case_id == case_id))
+    return {d for d in [*from_projects, *from_tasks, *took_part] if d is not None}
 
 
 def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
@@ -196,7 +208,7 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     # read the same case, the second stops here with a conflict, before it adds projects or tasks.
     _touch(case, now)
     session.flush()
-    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished))
+    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished, row.id))
     publish(session, TaskCompleted(now, case.id, row.id, actor.user_id, cleaned))
     return case
 

@@ -64,14 +64,18 @@ def ready_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
 def _project_of(task) -> Mapping[str, Any] | None:
     """The element of the nearest enclosing multi-instance: the task's own, or the MI call activity or
     subprocess it runs in. SpiffWorkflow names the element variable by the data item's id, and ids are
-    unique per file, so the engine does not rely on a variable name (docs/process-data.md, routing)."""
+    unique per file, so the engine does not rely on a variable name (docs/process-data.md, routing).
+
+    A case started for one project (a 個別協定 under an agreement, R-2) has no multi-instance: it is given its
+    project at start as ``project``, the data a calling multi-instance would have passed."""
     current = task
     while current is not None:
         parent = current.parent
         if parent is None:
             workflow = current.workflow
             if workflow is workflow.top_workflow:
-                return None
+                own = task.data.get("project")
+                return own if isinstance(own, Mapping) else None
             current = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
             continue
         spec = parent.task_spec

@@ -16,6 +16,7 @@ from engine.agreements import (
     KIND_LABELS,
     REQUIREMENT_ITEMS,
     STATUS_LABELS,
+    INDIVIDUAL_KINDS,
     AgreementRegister,
     AgreementRow,
     Choice,
@@ -73,6 +74,7 @@ def _detail_page(
         open_form=form,
         values=request.form if form else {},
         requirement_items=REQUIREMENT_ITEMS,
+        INDIVIDUAL_KINDS=INDIVIDUAL_KINDS,
     ), status
 
 
@@ -87,6 +89,35 @@ def call_general_meeting(agreement_id: int):
         return _detail_page(agreement_id, error.errors, "general", 422)
     flash("全体会議を招集しました。開催後、受信箱の「全体会議（R-8.2）」で記録してください。", "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/individual-agreements")
+@login_required
+def start_individual(agreement_id: int):
+    """R-1/R-2: the project's 担当課 (or 総合政策課) starts a 個別協定; the rule is engine.access's."""
+    try:
+        case_id = AgreementRegister(engine()).start_individual(
+            actor(), agreement_id, request.form.get("project_id", ""), request.form.get("kind", ""),
+            request.form.get("meeting_id", "") or None,
+        )
+    except FormDataError as error:
+        return _detail_page(agreement_id, error.errors, "individual", 422)
+    flash("個別協定の協議を始めました。担当課の受信箱に「個別協定の内容協議」が届きます。", "success")
+    return redirect(f"/cases/{case_id}")
+
+
+@bp.post("/<int:agreement_id>/meetings/<int:meeting_id>/proposals/<int:number>")
+@login_required
+def start_from_proposal(agreement_id: int, meeting_id: int, number: int):
+    """R-8.1: a meeting's new proposal becomes a ① case (総合政策課) or a 個別協定 (the meeting's 担当課)."""
+    try:
+        case_id = AgreementRegister(engine()).start_from_proposal(
+            actor(), agreement_id, meeting_id, number, request.form.get("becomes", ""), request.form.get("kind", "")
+        )
+    except FormDataError as error:
+        return _detail_page(agreement_id, error.errors, f"proposal-{meeting_id}-{number}", 422)
+    flash("会議の提案から案件を始めました。", "success")
+    return redirect(f"/cases/{case_id}")
 
 
 @bp.post("/<int:agreement_id>/requirements-report")
@@ -126,6 +157,7 @@ HEADINGS = [
     "期限後の申出",
     "例外により締結（理由）",
     "案件番号",
+    "個別協定（種別・状況・締結日）",
 ]
 
 
@@ -154,6 +186,12 @@ def register_table(rows: list[AgreementRow]) -> Table:
             else "",
             row.exception_text,
             row.case_number,
+            "、".join(
+                f"{i.project_title}（{i.kind_label}・{i.progress_label}"
+                + (f"・{wareki(i.signed_on)}締結" if i.signed_on else "")
+                + "）"
+                for i in row.individuals
+            ),
         ]
         for row in rows
     ]

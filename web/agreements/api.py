@@ -21,6 +21,7 @@ from engine.agreements import (
     RegisterFilter,
 )
 from web.engine_access import engine
+from web.extensions import csrf
 
 bp = Blueprint("agreements", __name__)
 FILTER_FIELDS = ("q", "kind", "status", "department")
@@ -92,6 +93,20 @@ def agreement_json(row: AgreementRow) -> dict:
         "concluded_by_exception": row.concluded_by_exception,
         "conclusion_label": EXCEPTION_LABEL if row.concluded_by_exception else None,
         "principle_exception_reason": row.principle_exception_reason,
+        "individual_agreements": [
+            {
+                "project_id": i.project_id,
+                "project": i.project_title,
+                "department": i.department_name,
+                "kind": i.kind,
+                "status": i.progress,
+                "signed_on": _iso(i.signed_on),
+                "case_id": i.case_id,
+                "agreement_id": i.agreement_id,
+                "meeting_id": i.meeting_id,
+            }
+            for i in row.individuals
+        ],
     }
 
 
@@ -109,6 +124,12 @@ def agreement_detail_json(detail: AgreementDetail) -> dict:
                 "held_on": _iso(m.held_on),
                 "invited": m.invited,
                 "attendees": m.attendees,
+                "case_ids": [c.id for c in m.cases],
+                "proposals": [
+                    {"title": p.title, "summary": p.summary, "category": p.category, "case_id": p.case_id,
+                     "started": p.started}
+                    for p in m.proposals
+                ],
             }
             for m in detail.meetings
         ],
@@ -162,10 +183,34 @@ def get_agreement(agreement_id: int):
     return jsonify({"agreement": agreement_detail_json(detail)})
 
 
+@bp.post("/agreements/<int:agreement_id>/individual-agreements")
+def start_individual_agreement(agreement_id: int):
+    """The page's rule (engine.access.individual_start_refusal), answered as JSON: 201 with the case id."""
+    body = request.get_json(silent=True) or {}
+    meeting = body.get("meeting_id")
+    case_id = AgreementRegister(engine()).start_individual(
+        g.api_person.actor, agreement_id, str(body.get("project_id") or ""), str(body.get("kind") or ""),
+        str(meeting) if meeting not in (None, "") else None,
+    )
+    return jsonify({"case_id": case_id}), 201
+
+
+@bp.post("/agreements/<int:agreement_id>/meetings/<int:meeting_id>/proposals/<int:number>")
+def start_from_proposal(agreement_id: int, meeting_id: int, number: int):
+    """The page's action on a meeting's new proposal (R-8.1), as JSON: 201 with the case id."""
+    body = request.get_json(silent=True) or {}
+    case_id = AgreementRegister(engine()).start_from_proposal(
+        g.api_person.actor, agreement_id, meeting_id, number, str(body.get("becomes") or ""),
+        str(body.get("kind") or ""),
+    )
+    return jsonify({"case_id": case_id}), 201
+
+
 @cache
 def nest(api_blueprint: Blueprint) -> None:
     """Registers this blueprint inside the API's, once.
 
     Flask allows that only before the API blueprint is registered on an app.
     """
+    csrf.exempt(bp)  # as the API's own: a session POST is checked by the API's X-CSRFToken rule instead
     api_blueprint.register_blueprint(bp)

@@ -9,6 +9,7 @@ from engine.persistence.models.agreement_termination import AgreementTermination
 from engine.persistence.models.audit import AuditEvent
 from engine.persistence.models.case import Case, WorkflowState
 from engine.persistence.models.case_migration import CaseMigration
+from engine.persistence.models.case_participant import CaseParticipant
 from engine.persistence.models.credential import ApiToken, Invitation
 from engine.persistence.models.department import Department
 from engine.persistence.models.human_task import HumanTask
@@ -28,7 +29,7 @@ from engine.persistence.models.user import UserAccount, user_department
 __all__ = [
     "AgreementCaseLink", "AgreementNotice", "AgreementPeriod", "AgreementReview", "AgreementTermination",
     "PartnershipMeeting", "PartnershipResult",
-    "Agreement", "ApiToken", "AuditEvent", "Case", "CaseMigration", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
+    "Agreement", "ApiToken", "AuditEvent", "Case", "CaseMigration", "CaseParticipant", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
     "NotificationPreference", "Organisation", "ProcessDraft", "ProcessVersion", "Project",
     "RegistrationAttempt",
     "UserAccount", "WorkflowState", "user_department",

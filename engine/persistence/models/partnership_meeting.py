@@ -27,6 +27,8 @@ class PartnershipMeeting(Base):
     attendee_department_ids: Mapped[list[int]] = mapped_column(JSONText, default=list)
     held_on: Mapped[date | None] = mapped_column(Date)  # None: called, not yet recorded
     notes: Mapped[str | None] = mapped_column(Text)
+    # regular: 新たな提案 as {title, summary, category, case_id}; case_id: the ① case or 個別協定 it became
+    proposals: Mapped[list[dict] | None] = mapped_column(JSONText)
     task_id: Mapped[str | None] = mapped_column(String(36))
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

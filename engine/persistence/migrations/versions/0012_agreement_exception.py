@@ -4,7 +4,7 @@ R-3.3/R-3.4 hold "in principle": 総合政策課 may conclude with fewer than 3 
 why (原則の例外). The register, its CSV and GET /api/agreements show 「例外により締結」 with that reason, so it
 is kept on the agreement row (NULL: concluded with the requirements met). Agreements signed before keep NULL.
 
-Revision ID: 0012_agreement_exception
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-07
 """
@@ -12,7 +12,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012_agreement_exception'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
