@@ -60,7 +60,7 @@ def test_a_failing_scenario_blocks_the_deploy_unless_the_owner_writes_why(engine
     draft = drafts.create(owner, PROCESS, "④を担当課へ")
     for path, text in redrawn_files().items():
         drafts.save_file(owner, draft, path, text)
-    # every scenario that reaches ④ at 総合政策課 (comprehensive_agreement/scenarios, 14 of them) fails on the redrawn ④
+    # every scenario reaching ④ at 総合政策課 (14 of comprehensive_agreement's) fails on the redrawn ④
     with pytest.raises(FormDataError) as error:
         drafts.deploy(owner, draft, "④を担当課で協議")
     assert error.value.errors["override_reason"].startswith("シナリオ 14 件が失敗しています")
