@@ -41,7 +41,7 @@ class TaskCompleted(Event):
     case_id: int
     task_id: str
     actor_id: int | None
-    # What the step submitted (validated): lets a reaction depend on the decision without loading the workflow.
+    # What the step submitted (validated): a reaction can depend on the decision without loading the workflow.
     submitted: Mapping[str, Any] | None = None
 
 

@@ -111,7 +111,8 @@ class PublicRegister:
                 .outerjoin(AgreementTermination, AgreementTermination.agreement_id == Agreement.id)
                 # An organisation 総合政策課 has not verified (確認) registered itself: it is never published
                 # (issue #12 item 3), even if an agreement was recorded for it some other way.
-                .where(Agreement.kind == COMPREHENSIVE, Organisation.verified.is_(True)).order_by(Agreement.signed_on.desc(), Agreement.id.desc())
+                .where(Agreement.kind == COMPREHENSIVE, Organisation.verified.is_(True))
+                .order_by(Agreement.signed_on.desc(), Agreement.id.desc())
             ).all()
             projects = self._projects(session, [row.id for row in signed])
         found = [

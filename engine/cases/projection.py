@@ -165,7 +165,8 @@ def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: Ste
                                                            Agreement.kind == COMPREHENSIVE))
         if exists is None:
             # The record is R-3's last gate, whatever step or diagram led here (engine.domain.conclusion).
-            refusal = conclusion_refusal(data, organisation_verified=case.organisation.verified, field="signed_on")
+            refusal = conclusion_refusal(data, organisation_verified=case.organisation.verified,
+                                         field="signed_on")
             if refusal:
                 raise FormDataError(refusal)
             signed_on = date.fromisoformat(signed["signed_on"])

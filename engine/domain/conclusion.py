@@ -58,13 +58,14 @@ class Eligibility:
 
 
 def eligibility(data: Mapping[str, Any]) -> Eligibility:
-    """Counted from ``projects`` and ``project_decisions`` (not from a script's totals a diagram may rename)."""
+    """Counted from ``projects`` and ``project_decisions``, not from totals a diagram may rename."""
     counts = tally(decided(data.get("projects") or [], data.get("project_decisions")))
     return Eligibility(counts.project_count, counts.category_count)
 
 
 def _recorded_exception(data: Mapping[str, Any]) -> bool:
-    return data.get("principle_exception") is True and bool(str(data.get("principle_exception_reason") or "").strip())
+    reason = str(data.get("principle_exception_reason") or "").strip()
+    return data.get("principle_exception") is True and bool(reason)
 
 
 def excluded(data: Mapping[str, Any]) -> bool:
@@ -106,7 +107,8 @@ def conclusion_refusal(data: Mapping[str, Any], *, organisation_verified: bool, 
         errors[field] = message
         if "R-3.2" in blocking and data.get("r32_city_issues") == "not_applicable":
             errors["r32_city_issues"] = "企業等からの提案では、市の行政課題との合致（要件⑵）を判断してください。"
-        if data.get("principle_exception") is True and not _recorded_exception(data) and "R-3.5" not in blocking:
+        unexplained = data.get("principle_exception") is True and not _recorded_exception(data)
+        if unexplained and "R-3.5" not in blocking:
             errors["principle_exception_reason"] = "原則の例外とする理由を入力してください"
     if not organisation_verified:
         errors[field] = errors.get(field, "") + UNVERIFIED_MESSAGE
@@ -124,7 +126,7 @@ def decision_refusal(data: Mapping[str, Any], *, organisation_verified: bool) ->
 
 
 def concluded_by_exception(data: Mapping[str, Any]) -> str | None:
-    """The recorded reason when the case concludes under a principle exception (R-3.3/R-3.4 unmet), else None."""
+    """The recorded reason when the case concludes by a principle exception (R-3.3/R-3.4 unmet), or None."""
     if eligibility(data).unmet and _recorded_exception(data):
         return str(data["principle_exception_reason"]).strip()
     return None

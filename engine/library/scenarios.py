@@ -76,17 +76,19 @@ def _pick(ready: list[ReadyTask], step: Mapping[str, Any], number: int) -> Ready
 
 def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], number: int, options,
               verified: bool = True) -> tuple[str, str]:
-    """``verified``: whether 総合政策課 has verified the organisation (the scenario's ``organisation_verified``)."""
+    """``verified``: whether 総合政策課 verified the organisation (the scenario's ``organisation_verified``)."""
     workflow = load_workflow(state)
     task = _pick(ready_tasks(workflow), step, number)
     form = process.forms[task.form_ref]
     try:
-        cleaned = assign_project_ids(validate_submission(form, step.get("data", {}), task.data, options), task.data)
+        cleaned = validate_submission(form, step.get("data", {}), task.data, options)
+        cleaned = assign_project_ids(cleaned, task.data)
         # The engine's own R-3 checks, as on the page and the API (engine.domain.conclusion).
         if refusal := step_refusal(task.data, cleaned, organisation_verified=verified):
             raise FormDataError(refusal)
         complete_task(workflow, task.id, cleaned)
-        if refusal := signing_refusal(task.data, cleaned, case_data(workflow), organisation_verified=verified):
+        after = case_data(workflow)
+        if refusal := signing_refusal(task.data, cleaned, after, organisation_verified=verified):
             raise FormDataError(refusal)
     except FormDataError as error:
         expected = step.get("expect_error")
@@ -97,7 +99,8 @@ def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], num
             raise ScenarioFailed(f"手順{number} {task.bpmn_id}: {missing} の誤りが期待されましたが、"
                                  f"実際の誤りは {error.errors}") from None
         # A message given in the scenario must appear in the refusal (e.g. exactly which requirement failed).
-        wrong = {key: error.errors[key] for key, text in expected.items() if text and text not in error.errors[key]}
+        wrong = {key: error.errors[key] for key, text in expected.items()
+                 if text and text not in error.errors[key]}
         if wrong:
             raise ScenarioFailed(f"手順{number} {task.bpmn_id}: 誤りの内容が期待と違います: 期待 "
                                  f"{ {key: expected[key] for key in wrong} }、実際 {wrong}") from None

@@ -28,7 +28,8 @@ def test_agreements_signed_at_revision_0011_are_kept_and_not_marked_as_exception
     downgrade_to_0011(database)  # the schema as revision 0011 left it, with the agreement in it
     assert "principle_exception_reason" not in {c["name"] for c in inspect(database).get_columns("agreement")}
     with database.connect() as connection:
-        before = connection.execute(text("SELECT id, case_id, title, signed_on, valid_until FROM agreement")).all()
+        before = connection.execute(
+            text("SELECT id, case_id, title, signed_on, valid_until FROM agreement")).all()
     assert len(before) == 1
     upgrade(database)
     with database.connect() as connection:

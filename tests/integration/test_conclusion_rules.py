@@ -22,6 +22,7 @@ from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow, project
 from tests.mail_server import give_everyone_mail
 
 TWO_IN_TWO = [project("見守りアプリ", "1", department="kodomo"), project("海岸清掃", "5", department="kankyo")]
+NECESSITY_FORM = "comprehensive_agreement/forms/agreement_necessity.form"
 EXCEPTION = "市の重点施策である子育てと環境の両分野で全市的な展開が予定され、効果が大きいため"
 
 
@@ -72,13 +73,14 @@ def test_an_agreement_meeting_the_requirements_is_not_marked_as_an_exception(eng
 def test_r35_refuses_the_conclusion_even_with_a_recorded_exception(engine):
     flow = at_step_6(engine, FOUR_PROJECTS_THREE_CATEGORIES)
     with pytest.raises(FormDataError) as error:
-        flow.judge(necessity="conclude", r35_3="applies", principle_exception=True, principle_exception_reason=EXCEPTION)
+        flow.judge(necessity="conclude", r35_3="applies", principle_exception=True,
+                   principle_exception_reason=EXCEPTION)
     assert "原則の例外としても締結できません" in error.value.errors["necessity"]
 
 
 def redrawn_necessity_form() -> str:
-    """⑥ as a process owner might redraw it: the exception fields and every check gone, only the decision left."""
-    form = json.loads((PROCESSES / "comprehensive_agreement/forms/agreement_necessity.form").read_text("utf-8"))
+    """⑥ as a process owner might redraw it: the exception fields and every check gone."""
+    form = json.loads((PROCESSES / NECESSITY_FORM).read_text("utf-8"))
     dropped = {"principle_exception", "principle_exception_reason"}
     form["components"] = [c for c in form["components"] if c.get("key") not in dropped]
     for component in form["components"]:
@@ -90,7 +92,7 @@ def redrawn_necessity_form() -> str:
 def test_a_redrawn_form_without_its_checks_still_cannot_conclude_an_ineligible_case(engine):
     owner, drafts = engine.actor("process"), DraftService(engine)
     draft = drafts.create(owner, "comprehensive_agreement", "⑥のフォームを簡素化")
-    drafts.save_file(owner, draft, "comprehensive_agreement/forms/agreement_necessity.form", redrawn_necessity_form())
+    drafts.save_file(owner, draft, NECESSITY_FORM, redrawn_necessity_form())
     drafts.deploy(owner, draft, "⑥の入力項目を減らす", override_reason="例外の項目がなくなるため既存シナリオの一部が合わない")
     flow = at_step_6(engine)
     with pytest.raises(FormDataError) as error:
@@ -122,7 +124,8 @@ def test_the_signing_is_refused_for_an_organisation_no_longer_verified(engine):
                                       "planned_signing_date": "2025-05-01"})
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
     set_verified(engine, "shonan", False)
-    assert TaskPages(engine).page(engine.actor("seisaku"), flow.task("sign_agreement").id).unverified is not None
+    signing = TaskPages(engine).page(engine.actor("seisaku"), flow.task("sign_agreement").id)
+    assert signing.unverified is not None
     with pytest.raises(FormDataError) as error:
         flow.complete("sign_agreement", {"signed_on": "2025-05-01", "signing_notes": ""})
     assert "団体の確認" in error.value.errors["signed_on"]
@@ -150,7 +153,8 @@ def test_declining_tells_the_organisation_with_the_reason_written_for_it(engine)
                 if n.kind == Kind.AGREEMENT_DECLINED.value]
     assert notice.title.startswith("包括連携協定は締結しないこととなりました") and notice.link == f"/cases/{flow.case_id}"
     with engine.unit_of_work() as session:
-        [mail] = session.scalars(select(MailOutbox).where(MailOutbox.template == Kind.AGREEMENT_DECLINED.value))
+        declined = select(MailOutbox).where(MailOutbox.template == Kind.AGREEMENT_DECLINED.value)
+        [mail] = session.scalars(declined)
         assert mail.context["reason"] == "分野が2つに限られるため、個別協定で連携を進めます。"
         assert "内部の検討メモ" not in json.dumps(mail.context, ensure_ascii=False)
     assert not [n for n in Notifications(engine).list(engine.actor("seisaku")).items

@@ -89,9 +89,10 @@ def test_the_register_its_csv_and_the_api_show_concluded_by_exception_with_the_r
     client = as_user("seisaku")
     assert f"例外により締結（理由：{REASON}）" in client.get("/agreements/").get_data(as_text=True)
     [agreement] = conforms(client.get("/api/agreements"))["agreements"]
-    assert (agreement["concluded_by_exception"], agreement["conclusion_label"], agreement["principle_exception_reason"]
-            ) == (True, "例外により締結", REASON)
-    rows = list(csv.reader(io.StringIO(client.get("/agreements/export.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    marked = ("concluded_by_exception", "conclusion_label", "principle_exception_reason")
+    assert [agreement[key] for key in marked] == [True, "例外により締結", REASON]
+    exported = client.get("/agreements/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))
     assert dict(zip(rows[0], rows[1], strict=True))["例外により締結（理由）"] == f"例外により締結（理由：{REASON}）"
     detail = client.get(f"/agreements/{agreement['id']}").get_data(as_text=True)
     assert "例外により締結" in detail and REASON in detail
