@@ -38,6 +38,7 @@ from engine.workflow.runner import case_data
 from engine.workflow.serialization import load_workflow
 
 INDIVIDUAL_PROCESS = "individual_agreement"
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def start_individual(session: Session, actor: Actor, agreement: Agreement, project_id: str, kind: str,
@@ -76,17 +77,25 @@ def start_individual(session: Session, actor: Actor, agreement: Agreement, proje
     return case
 
 
+def row_id(text: str | int | None) -> int | None:
+    """A row id a person sent, or None: anything else, or a number no integer column holds (a query with it
+    would fail in PostgreSQL instead of naming the field)."""
+    value = str(text or "")
+    return int(value) if value.isdigit() and int(value) <= MAX_ROW_ID else None
+
+
 def _project_under(session: Session, agreement: Agreement, project_id: str) -> Project | None:
-    if agreement.kind != COMPREHENSIVE or not str(project_id or "").isdigit():
+    wanted = row_id(project_id)
+    if agreement.kind != COMPREHENSIVE or wanted is None:
         return None
-    wanted = int(project_id)
     return next((s.project for s in projects_under(session, agreement) if s.project.id == wanted), None)
 
 
 def _meeting_of(session: Session, agreement: Agreement, meeting_id: str | None) -> PartnershipMeeting | None:
-    if not str(meeting_id or "").isdigit():
+    wanted = row_id(meeting_id)
+    if wanted is None:
         return None
-    meeting = session.get(PartnershipMeeting, int(meeting_id))
+    meeting = session.get(PartnershipMeeting, wanted)
     if meeting is None or meeting.agreement_id != agreement.id or meeting.kind != REGULAR:
         return None
     return meeting

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor, individual_start_refusal, start_refusal
 from engine.accounts.registration import PROPOSAL_PROCESS
-from engine.agreements.individual import INDIVIDUAL_PROCESS, check_open
+from engine.agreements.individual import INDIVIDUAL_PROCESS, check_open, row_id
 from engine.cases import service as cases
 from engine.domain.japan_time import japan_date
 from engine.domain.validity import fiscal_year
@@ -48,7 +48,7 @@ def start_from_proposal(session: Session, actor: Actor, agreement: Agreement, me
                         becomes: str, kind: str, now: datetime) -> Case:
     """``number``: the proposal's place on the meeting's record, from 1. One transaction: a refusal changes
     nothing."""
-    meeting = session.get(PartnershipMeeting, meeting_id)
+    meeting = session.get(PartnershipMeeting, meeting_id) if row_id(meeting_id) is not None else None
     proposals = list(meeting.proposals or []) if meeting is not None else []
     if meeting is None or meeting.agreement_id != agreement.id or meeting.kind != REGULAR \
             or not 1 <= number <= len(proposals):

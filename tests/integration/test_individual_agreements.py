@@ -263,3 +263,14 @@ def test_only_the_meetings_department_or_the_coordinator_turns_its_proposal_into
     assert [(p.may_propose, p.may_individual) for p in
             next(m for m in lc.register.detail(lc.engine.actor("kankyo"), lc.agreement_id).meetings
                  if m.department_name == "環境政策課").proposals] == [(False, False), (False, True), (False, True)]
+
+
+def test_ids_no_integer_column_holds_are_named_fields_not_database_errors(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    huge = "9" * 30
+    with pytest.raises(FormDataError) as refused:
+        lc.register.start_individual(lc.engine.actor("kankyo"), lc.agreement_id, huge, "specific_project", huge)
+    assert set(refused.value.errors) == {"project_id", "meeting_id"}
+    with pytest.raises(FormDataError) as refused:
+        lc.register.start_from_proposal(lc.engine.actor("seisaku"), lc.agreement_id, 2**40, 1, "comprehensive")
+    assert set(refused.value.errors) == {"proposal"}
