@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from engine.bootstrap import bootstrap
 from engine.config import Settings
@@ -29,8 +30,17 @@ def _secret_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number no row id can be (beyond PostgreSQL's integer) matches no route, so
+    it is 404 like any id that names nothing, instead of a query the database refuses (a 500)."""
+
+    def __init__(self, map, *args, max: int | None = 2**31 - 1, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
+        super().__init__(map, *args, max=max, **kwargs)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("RENKEI_INSTANCE_PATH") or str(Path.cwd() / "instance"))
+    app.url_map.converters["int"] = RowIdConverter
     settings = Settings.from_environment()
     app.config.update(
         RENKEI_DATABASE_URL=settings.database_url,
