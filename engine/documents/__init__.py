@@ -10,6 +10,7 @@ PUBLIC = {
     "AgreementPapers": "engine.documents.service",
     "CalendarFeeds": "engine.documents.calendar",
     "CitySignatory": "engine.documents.fields",
+    "DocumentFile": "engine.documents.views",
     "FIELDS": "engine.documents.template",
     "PaperSettings": "engine.documents.service",
     "PartnershipReport": "engine.documents.report",

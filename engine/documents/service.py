@@ -99,7 +99,8 @@ class AgreementPapers:
                 AgreementDocument.case_id == case_id, AgreementDocument.stage == DRAFT)
                 .order_by(AgreementDocument.project_key.nulls_first(), AgreementDocument.round)))
             names = _names(session, {r.created_by_id for r in rows})
-            return [RoundView(r.id, r.round, r.fields.get("title") or "", r.fields.get("project_title") or None,
+            return [RoundView(r.id, r.round, r.fields.get("title") or "", r.project_key,
+                              r.fields.get("project_title") or None,
                               r.created_at, names.get(r.created_by_id)) for r in rows]
 
     def round_document(self, actor: Actor, case_id: int, document_id: int) -> DocumentFile:

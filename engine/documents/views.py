@@ -25,6 +25,7 @@ class RoundView:
     id: int
     round: int
     title: str
+    project_key: str | None
     project_title: str | None
     created_at: datetime
     created_by: str | None
