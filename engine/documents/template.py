@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from docx import Document
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
+
+from engine.errors import RenkeiError
 
 # (name, 説明): what a template may use, documented on the upload page and in docs/documents.md.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -93,7 +94,7 @@ def template_problems(content: bytes, sample: Mapping[str, Any]) -> list[Templat
         return [TemplateProblem("ファイル", "Word文書（.docx）ではありません")]
     try:
         texts = _paragraphs(content)
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:  # anything a broken upload makes python-docx raise is a refusal, never a 500
         return [TemplateProblem("ファイル", f"Word文書として読めません（{type(error).__name__}）")]
     source = "\n".join(_DOCX_TAG.sub("{% ", text) for text in texts)
     environment = _environment()
@@ -105,8 +106,8 @@ def template_problems(content: bytes, sample: Mapping[str, Any]) -> list[Templat
     if unknown:
         return [TemplateProblem(_where(name, texts), f"「{name}」は使えない差し込み項目です") for name in unknown]
     try:
-        render(content, sample)
-    except (UndefinedError, TemplateSyntaxError, TypeError, ValueError) as error:
+        _fill(content, sample)
+    except Exception as error:  # the sandbox's, Jinja's or the XML parser's: the upload is refused either way
         return [TemplateProblem("文書全体", f"差し込みできません（{error}）")]
     return []
 
@@ -117,8 +118,22 @@ def _where(name: str, texts: list[str]) -> str:
     return _place(found, texts) if found is not None else "文書内"
 
 
+class TemplateRenderError(RenkeiError):
+    """A stored template failed on fields the upload check did not try (a branch the sample did not take)."""
+
+    code = "template_failed"
+
+
 def render(content: bytes, fields: Mapping[str, Any]) -> bytes:
     """The filled-in document (.docx bytes)."""
+    try:
+        return _fill(content, fields)
+    except (TemplateError, TypeError, ValueError) as error:
+        raise TemplateRenderError(
+            f"協定書のひな形に差し込めません（{error}）。プロセス管理者にひな形の修正を依頼してください") from None
+
+
+def _fill(content: bytes, fields: Mapping[str, Any]) -> bytes:
     template = DocxTemplate(io.BytesIO(content))
     template.render(dict(fields), jinja_env=_environment(), autoescape=True)
     out = io.BytesIO()
