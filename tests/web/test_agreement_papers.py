@@ -61,6 +61,8 @@ def test_the_organisation_confirming_the_draft_downloads_the_round_it_was_sent(e
     response = client.get(f"/cases/{link}")
     assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
     assert "湘南サンプル株式会社（以下「乙」という。）" in docx_text(response.data)
+    case_page = client.get(f"/cases/{flow.case_id}").get_data(as_text=True)  # the history: what, when, by whom
+    assert f'href="/cases/{link}"' in case_page and "第1回協議の協定書（案）" in case_page
     sign_out(client)
     assert as_user("mirai").get(f"/cases/{link}").status_code == 404  # another company's case
 

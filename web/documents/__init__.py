@@ -1,8 +1,8 @@
 """The papers (issue #16): the 協定書 as Word files, the signed scan, 協定書 templates, 実績 reports, the calendar.
 
 Downloads follow the engine's read rules (a round: its case; the agreement's document and scan: the
-agreement). The agreement page and the ⑦ task page show this feature's section through the template globals
-``agreement_papers`` and ``draft_rounds`` (one engine call each), so their own views stay as they are.
+agreement). The agreement page, the case page and the ⑦ task page show this feature's section through the template globals
+``agreement_papers``, ``draft_rounds`` and ``case_rounds`` (one engine call each; the case page lists its rounds too), so their own views stay as they are.
 The calendar feed is the one URL here without sign-in: its secret token is the credential.
 """
 
@@ -198,6 +198,10 @@ def init_app(app: Flask, settings: PaperSettings) -> None:
     @app.template_global()
     def agreement_papers(agreement_id: int):
         return papers().papers(actor(), agreement_id)
+
+    @app.template_global()
+    def case_rounds(case_id: int):
+        return papers().rounds(actor(), case_id)
 
     @app.template_global()
     def draft_rounds(task):
