@@ -12,6 +12,7 @@ PUBLIC = {
     "CitySignatory": "engine.documents.fields",
     "DocumentFile": "engine.documents.views",
     "FIELDS": "engine.documents.template",
+    "NEGOTIATION_FORM_IDS": "engine.documents.rounds",
     "PaperSettings": "engine.documents.service",
     "PartnershipReport": "engine.documents.report",
     "PUBLIC_RESULT_FIELDS": "engine.documents.report",

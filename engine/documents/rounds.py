@@ -2,7 +2,7 @@
 
 Runs as event handlers (engine.handlers): a completed negotiation task leaves a round, a signing leaves the
 signed document, each as the fields it was rendered from and the template version then in use. A
-negotiation is a task with one of the negotiation forms (``_NEGOTIATION_FORMS``: only those tasks' workflow is
+negotiation is a task with one of the negotiation forms (``NEGOTIATION_FORMS``: only those tasks' workflow is
 read, not every completion's) that recorded the fields of docs/process-data.md: ``agreement_title`` and
 ``agreement_terms`` for a 包括連携協定 (⑦), ``individual_kind``, ``roles`` and ``costs`` for a 個別協定.
 """
@@ -76,7 +76,7 @@ def individual_snapshot(session: Session, case: Case, data: Mapping[str, Any]) -
     }
 
 
-def _negotiation(session: Session, case: Case, data: Mapping[str, Any]) -> dict[str, Any] | None:
+def negotiation_snapshot(session: Session, case: Case, data: Mapping[str, Any]) -> dict[str, Any] | None:
     if "agreement_title" in data and "agreement_terms" in data:
         return comprehensive_snapshot(session, case, data)
     if {"individual_kind", "roles", "costs"} <= data.keys():
@@ -89,28 +89,35 @@ def on_task_completed(session: Session, event: Event) -> None:
     assert isinstance(event, TaskCompleted)
     task = session.get(HumanTask, event.task_id)
     case = session.get(Case, event.case_id)
-    if task is None or case is None or task.form_ref not in _NEGOTIATION_FORMS.get(task.process_id, ()):
+    if task is None or case is None or task.form_ref not in NEGOTIATION_FORMS.get(task.process_id, ()):
         return
     data = load_workflow(case.workflow.state).get_task_from_id(UUID(task.id)).data
-    snapshot = _negotiation(session, case, data)
+    snapshot = negotiation_snapshot(session, case, data)
     if snapshot is None:
         return
     key = snapshot.get("project_key")
-    rounds = session.scalar(select(func.count(AgreementDocument.id)).where(
-        AgreementDocument.case_id == case.id, AgreementDocument.stage == DRAFT,
-        AgreementDocument.project_key.is_(None) if key is None else AgreementDocument.project_key == key))
-    snapshot.update(is_draft=True, round=rounds + 1)
+    number = next_round(session, case.id, key)
+    snapshot.update(is_draft=True, round=number)
     session.add(AgreementDocument(
-        case_id=case.id, stage=DRAFT, kind=snapshot["kind"], project_key=key, round=rounds + 1, task_id=task.id,
+        case_id=case.id, stage=DRAFT, kind=snapshot["kind"], project_key=key, round=number, task_id=task.id,
         template_id=current_template_id(session, snapshot["kind"]), fields=snapshot,
         created_by_id=event.actor_id, created_at=event.at))
 
 
+def next_round(session: Session, case_id: int, project_key: str | None) -> int:
+    done = session.scalar(select(func.count(AgreementDocument.id)).where(
+        AgreementDocument.case_id == case_id, AgreementDocument.stage == DRAFT,
+        AgreementDocument.project_key.is_(None) if project_key is None
+        else AgreementDocument.project_key == project_key))
+    return done + 1
+
+
 # Forms whose completion may be a negotiation round, by process: only these tasks' data is read.
-_NEGOTIATION_FORMS = {
+NEGOTIATION_FORMS = {
     "comprehensive_agreement": ("agreement_draft",),
     "individual_agreement": ("individual_terms",),
 }
+NEGOTIATION_FORM_IDS = frozenset(form for forms in NEGOTIATION_FORMS.values() for form in forms)
 
 
 def last_round(session: Session, case_id: int, project_key: str | None) -> AgreementDocument | None:

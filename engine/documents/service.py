@@ -8,9 +8,11 @@ signed copy follow the agreement (``may_act_on_agreement(..., "read")``); nothin
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,10 +26,16 @@ from engine.access import (
     may_read_processes,
 )
 from engine.agreements.queries import visible_agreement
-from engine.cases.service import visible_case
+from engine.cases.service import visible_case, visible_task
 from engine.config import UPLOADS
 from engine.documents.fields import KIND_LABELS, CitySignatory, document_fields, sample_snapshot
-from engine.documents.rounds import signed_snapshot
+from engine.documents.rounds import (
+    NEGOTIATION_FORM_IDS,
+    current_template_id,
+    negotiation_snapshot,
+    next_round,
+    signed_snapshot,
+)
 from engine.documents.template import render, template_problems
 from engine.documents.views import (
     DOCX,
@@ -49,6 +57,7 @@ from engine.persistence.models import (
     UserAccount,
 )
 from engine.persistence.models.agreement_document import DRAFT, SIGNED
+from engine.workflow.serialization import load_workflow
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -112,6 +121,22 @@ class AgreementPapers:
             content = self._render(session, document, document.kind, document.fields)
             suffix = f"（{document.fields['project_title']}）" if document.fields.get("project_title") else ""
             return DocumentFile(f"協定書（案）第{document.round}回{suffix}.docx", content, DOCX)
+
+    def preview(self, actor: Actor, task_id: str, values: Mapping[str, Any]) -> DocumentFile:
+        """The 協定書（案） as the negotiation form now stands, before it is sent: nothing is kept (the round is
+        kept when the task completes), so the clerk can look at the Word file while still drafting."""
+        with self.context.unit_of_work() as session:
+            task = visible_task(session, actor, task_id)
+            case = task.case
+            data = {**load_workflow(case.workflow.state).get_task_from_id(UUID(task.id)).data, **values}
+            snapshot = negotiation_snapshot(session, case, data) if task.form_ref in NEGOTIATION_FORM_IDS else None
+            if snapshot is None:
+                raise NotFoundError("この手順では協定書（案）を作成しません")
+            number = next_round(session, case.id, snapshot.get("project_key"))
+            snapshot.update(is_draft=True, round=number)
+            template = self._template(session, snapshot["kind"], current_template_id(session, snapshot["kind"]))
+            content = render(template, document_fields(snapshot, self.settings.signatory))
+            return DocumentFile(f"協定書（案）第{number}回（作成中）.docx", content, DOCX)
 
     # --- the agreement's 協定書 -------------------------------------------------------------------------
     def agreement_document(self, actor: Actor, agreement_id: int) -> DocumentFile:

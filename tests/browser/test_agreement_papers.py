@@ -11,6 +11,7 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in, sign_out
+from tests.integration.papers_steps import docx_text
 from tests.integration.test_agreement_documents import DRAFT
 from tests.web.test_agreement_papers import SCAN, judged
 
@@ -26,6 +27,18 @@ def show_text(page: Page, title: str, content: bytes, name: str) -> str:
 
 def test_the_partner_downloads_the_draft_at_step_7_and_the_clerk_files_the_signed_scan(page, live_server):
     flow = judged(live_server.engine)
+    sign_in(page, live_server, "seisaku")  # ⑦ drafting: the Word file as typed, before sending it
+    page.goto(f"{live_server.url}/tasks/{flow.task('draft_agreement').id}")
+    page.get_by_label("協定の名称").fill("画面で入力中の協定名")
+    page.get_by_label("協定書の内容").fill("甲と乙は、地域の課題の解決に向けて連携する。")
+    screenshot(page, "papers-step7-drafting")
+    with page.expect_download() as waiting:
+        page.get_by_role("button", name="入力中の内容で協定書（案）をダウンロード").click()
+    typed = docx_text(open(waiting.value.path(), "rb").read())
+    assert "画面で入力中の協定名" in typed and "協定書（案）　第1回協議" in typed
+    expect(page.get_by_role("button", name="送信して完了する")).to_be_visible()  # the page stays as it was
+    expect(page.get_by_label("協定の名称")).to_have_value("画面で入力中の協定名")
+    sign_out(page)
     flow.complete("draft_agreement", DRAFT)
     sign_in(page, live_server, "shonan")
     page.goto(f"{live_server.url}/tasks/{flow.task('confirm_agreement').id}")

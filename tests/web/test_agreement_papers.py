@@ -14,6 +14,7 @@ import pytest
 
 from engine.board.audit_trail import AuditFilter, AuditTrail
 from engine.config import UPLOADS
+from engine.documents.service import AgreementPapers
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.papers_steps import docx_text
 from tests.integration.test_agreement_documents import DRAFT
@@ -115,3 +116,17 @@ def test_neither_the_partner_nor_a_department_attaches_the_scan_of_a_comprehensi
         assert "写しを登録する" not in member.get(f"/agreements/{agreement_id}").get_data(as_text=True)
         assert upload(member, agreement_id, SCAN).status_code == 403
         sign_out(client)
+
+
+def test_the_clerk_drafting_at_step_7_downloads_the_draft_as_typed_and_nothing_is_kept(engine, as_user):
+    flow = judged(engine)
+    task = flow.task("draft_agreement")
+    seisaku = as_user("seisaku")
+    page = seisaku.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "入力中の内容で協定書（案）をダウンロード" in page
+    response = seisaku.post(f"/tasks/{task.id}/agreement-preview.docx", data={
+        "csrf_token": csrf_token(seisaku, f"/tasks/{task.id}"), **DRAFT, "agreement_title": "入力中の協定名"})
+    assert response.status_code == 200
+    text = docx_text(response.data)
+    assert "入力中の協定名" in text and "協定書（案）　第1回協議" in text and "代表取締役　湘南 一郎" in text
+    assert AgreementPapers(engine).rounds(engine.actor("seisaku"), flow.case_id) == []

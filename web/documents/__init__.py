@@ -26,10 +26,19 @@ from flask import (
 from flask_login import login_required
 
 from engine.access import is_city_staff, may_edit_processes, may_read_processes
-from engine.documents import FIELDS, AgreementPapers, CalendarFeeds, DocumentFile, PaperSettings, PartnershipReport
+from engine.documents import (
+    FIELDS,
+    NEGOTIATION_FORM_IDS,
+    AgreementPapers,
+    CalendarFeeds,
+    DocumentFile,
+    PaperSettings,
+    PartnershipReport,
+)
 from engine.errors import FormDataError, NotFoundError
 from web import navigation
 from web.engine_access import actor, engine
+from web.tasks.form_input import parse_form
 
 bp = Blueprint("documents", __name__)
 ICS = "text/calendar; charset=utf-8"
@@ -47,6 +56,12 @@ def _download(found: DocumentFile) -> Response:
 
 
 # --- 協定書 ---------------------------------------------------------------------------------------------
+@bp.post("/tasks/<task_id>/agreement-preview.docx")
+@login_required
+def preview_draft(task_id: str):
+    return _download(papers().preview(actor(), task_id, parse_form(request.form)))
+
+
 @bp.get("/agreements/<int:agreement_id>/document.docx")
 @login_required
 def agreement_document(agreement_id: int):
@@ -198,6 +213,11 @@ def init_app(app: Flask, settings: PaperSettings) -> None:
     @app.template_global()
     def agreement_papers(agreement_id: int):
         return papers().papers(actor(), agreement_id)
+
+    @app.template_global()
+    def drafts_agreement(form: dict) -> bool:
+        """Whether a task's form is a negotiation (⑦'s draft, a 個別協定's terms): its page offers a preview."""
+        return form.get("id") in NEGOTIATION_FORM_IDS
 
     @app.template_global()
     def case_rounds(case_id: int):
