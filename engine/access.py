@@ -244,6 +244,16 @@ def may_act_on_agreement(actor: Actor, agreement: Agreement, action: AgreementAc
     return actor.may_change_cases and _coordinates(actor)
 
 
+def may_attach_signed_copy(actor: Actor, agreement: Agreement, project_department_id: int | None) -> bool:
+    """The signed scan is put on record by the agreement's owner (R-1, R-2): 総合政策課 for a 包括連携協定, the
+    project's 担当課 for a 個別協定 (総合政策課 too, which keeps the city's ledger); never by a 企業等."""
+    if not actor.may_change_cases or actor.role is Role.ORGANISATION:
+        return False
+    if _coordinates(actor):
+        return True
+    return agreement.kind != "comprehensive" and project_department_id in actor.department_ids
+
+
 def readable_agreements(actor: Actor) -> ColumnElement[bool]:
     """SQL form of ``may_act_on_agreement(actor, agreement, "read")``."""
     return Agreement.organisation_id == actor.organisation_id if actor.role is Role.ORGANISATION else true()
@@ -290,7 +300,8 @@ def may_read_mail_outbox(actor: Actor) -> bool:
 __all__ = [
     "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane",
     "individual_role_refusal", "individual_start_refusal", "is_city_staff", "may_start_individual_agreement",
-    "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_cancel_case",
+    "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_attach_signed_copy",
+    "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
     "may_release", "may_start_case", "proposes_as", "readable_agreements",

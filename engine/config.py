@@ -31,6 +31,10 @@ class UploadLimits:
     file_bytes: int = 2 * 1024 * 1024
     # bytes of all files of a zip as decompressed, counted while they are read
     total_bytes: int = 20 * 1024 * 1024
+    # bytes of a 協定書 template (.docx) a process owner uploads: a Word file with a logo stays far below
+    template_bytes: int = 2 * 1024 * 1024
+    # bytes of a signed 協定書 scan (PDF): a few pages at 300 dpi, under the 5 MB request limit
+    scan_bytes: int = 4 * 1024 * 1024
     # arrays/objects inside one another in a JSON document (a form, a scenario, process.json, a request body)
     json_depth: int = 64
 
@@ -49,6 +53,9 @@ class Settings:
     # RENKEI_SCRIPT_SECONDS, RENKEI_SCRIPT_OPERATIONS, RENKEI_SCRIPT_SIZE: the budget of one script,
     # condition, timer expression, DMN cell or message payload (engine.workflow.budget), wherever it runs
     script_limits: ScriptLimits = field(default_factory=ScriptLimits)
+    # RENKEI_MAYOR_TITLE, RENKEI_MAYOR_NAME: 甲's signatory printed on every 協定書 (engine.documents)
+    mayor_title: str = "茅ヶ崎市長"
+    mayor_name: str = ""
 
     @classmethod
     def from_environment(cls, environ: os._Environ | dict | None = None) -> Settings:
@@ -62,6 +69,8 @@ class Settings:
                 operations=int(env.get("RENKEI_SCRIPT_OPERATIONS", ScriptLimits.operations)),
                 size=int(env.get("RENKEI_SCRIPT_SIZE", ScriptLimits.size)),
             ),
+            mayor_title=env.get("RENKEI_MAYOR_TITLE", "茅ヶ崎市長"),
+            mayor_name=env.get("RENKEI_MAYOR_NAME", ""),
         )
 
     def ensure_sqlite_folder(self) -> None:

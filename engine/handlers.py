@@ -8,6 +8,7 @@ table, and nowhere else: there are no ``register()`` calls to find.
 from __future__ import annotations
 
 from engine.agreements import individual, lifecycle, lifecycle_tasks
+from engine.documents import rounds as agreement_documents
 from engine.events import (
     AgreementSigned,
     CaseEnded,
@@ -31,11 +32,15 @@ EVENT_HANDLERS: EventHandlers = {
     TaskCompleted: [
         lifecycle_tasks.on_task_completed,  # meetings, notices, 解除 recorded from the task
         decision_notices.on_task_completed,  # ⑥ declined → the 企業等 is told, with its reason
+        agreement_documents.on_task_completed,  # a negotiation round → its 協定書（案） on record
     ],
     CaseEnded: [
         lifecycle.on_case_ended,  # a period ends → renewal, end, or the 解除 record
         individual.on_case_ended,  # a 個別協定 under an agreement ends 締結 → its register row
     ],
-    AgreementSigned: [lifecycle.on_agreement_signed],  # a signed 包括連携協定 → its first period's case
+    AgreementSigned: [
+        lifecycle.on_agreement_signed,  # a signed 包括連携協定 → its first period's case
+        agreement_documents.on_agreement_signed,  # the 協定書 as signed: its fields and template version
+    ],
     TimerFired: [],
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.definitions.bundle import DEFINITION_SUFFIXES
 from tests.conftest import PROCESSES
 
 CA = "comprehensive_agreement"
@@ -172,8 +173,9 @@ HARMLESS = [  # notes, never refusals
 
 
 def shipped_files() -> dict[str, str]:
+    """The definition files (what a deployment reads; the 協定書 templates beside them are Word files)."""
     return {str(p.relative_to(PROCESSES)): p.read_text(encoding="utf-8") for p in sorted(PROCESSES.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.suffix in DEFINITION_SUFFIXES}
 
 
 def broken_files(row: Broken) -> dict[str, str]:

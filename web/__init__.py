@@ -116,4 +116,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web import agreements
 
     agreements.init_app(app)  # /agreements (協定台帳): periods, deadlines, meetings, 実績, exports
+    from engine.documents import CitySignatory, PaperSettings
+    from web import documents
+
+    # 協定書 (Word), signed scans, 協定書 templates, 実績 reports, each person's calendar feed (issue #16)
+    documents.init_app(app, app.config.get("RENKEI_PAPERS") or PaperSettings(
+        CitySignatory(settings.mayor_title, settings.mayor_name), settings.processes_path))
     return app

@@ -2,11 +2,14 @@
 
 from engine.persistence.models.agreement import Agreement
 from engine.persistence.models.agreement_case_link import AgreementCaseLink
+from engine.persistence.models.agreement_document import AgreementDocument
 from engine.persistence.models.agreement_notice import AgreementNotice
 from engine.persistence.models.agreement_period import AgreementPeriod
 from engine.persistence.models.agreement_review import AgreementReview
+from engine.persistence.models.agreement_template import AgreementTemplate
 from engine.persistence.models.agreement_termination import AgreementTermination
 from engine.persistence.models.audit import AuditEvent
+from engine.persistence.models.calendar_feed import CalendarFeed
 from engine.persistence.models.case import Case, WorkflowState
 from engine.persistence.models.case_migration import CaseMigration
 from engine.persistence.models.case_participant import CaseParticipant
@@ -24,12 +27,15 @@ from engine.persistence.models.process_draft import ProcessDraft
 from engine.persistence.models.process_version import ProcessVersion
 from engine.persistence.models.project import Project
 from engine.persistence.models.registration_attempt import RegistrationAttempt
+from engine.persistence.models.signed_copy import SignedCopy
 from engine.persistence.models.user import UserAccount, user_department
 
 __all__ = [
     "AgreementCaseLink", "AgreementNotice", "AgreementPeriod", "AgreementReview", "AgreementTermination",
     "PartnershipMeeting", "PartnershipResult",
-    "Agreement", "ApiToken", "AuditEvent", "Case", "CaseMigration", "CaseParticipant", "Department", "HumanTask", "Invitation", "LoginAttempt", "MailOutbox", "Notification",
+    "AgreementDocument", "AgreementTemplate", "CalendarFeed", "SignedCopy",
+    "Agreement", "ApiToken", "AuditEvent", "Case", "CaseMigration", "CaseParticipant", "Department", "HumanTask",
+    "Invitation", "LoginAttempt", "MailOutbox", "Notification",
     "NotificationPreference", "Organisation", "ProcessDraft", "ProcessVersion", "Project",
     "RegistrationAttempt",
     "UserAccount", "WorkflowState", "user_department",
