@@ -60,7 +60,8 @@ def under_agreement(agreement_table=Agreement) -> ColumnElement[bool]:
     projects (``project.counted``, engine.domain.projects) of its case and of the cases started under it;
     an individual agreement's own project."""
     linked = select(AgreementCaseLink.case_id).where(AgreementCaseLink.agreement_id == agreement_table.id)
-    own = and_(agreement_table.kind == COMPREHENSIVE, Project.case_id == agreement_table.case_id)
+    own = and_(agreement_table.kind == COMPREHENSIVE,
+               or_(Project.case_id == agreement_table.case_id, Project.agreement_id == agreement_table.id))
     from_links = Project.case_id.in_(linked)
     return and_(~Project.removed, or_(and_(Project.counted, or_(own, from_links)),
                                       Project.id == agreement_table.project_id))
@@ -99,7 +100,7 @@ def search(session: Session, actor: Actor, filters: RegisterFilter, limit: int =
     query = (
         select(Agreement.id)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(Case, Agreement.case_id == Case.id)
+        .outerjoin(Case, Agreement.case_id == Case.id)  # none for an agreement signed before the system
         .where(visible_to(actor), *_search_condition(filters))
         .order_by(Agreement.signed_on.desc(), Agreement.id.desc())
         .limit(limit)
@@ -114,7 +115,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
     found = session.execute(
         select(Agreement, Organisation.name, Case.number)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(Case, Agreement.case_id == Case.id)
+        .outerjoin(Case, Agreement.case_id == Case.id)  # none for an agreement signed before the system
         .where(Agreement.id.in_(agreement_ids))
     )
     by_id = {agreement.id: (agreement, name, number) for agreement, name, number in found}
@@ -146,6 +147,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 records=records.get(agreement_id, []),
                 renewals=renewals.get(agreement_id, []),
                 late_notice=late.get(agreement_id),
+                registered_at=agreement.registered_at,
             )
         )
     return rows
@@ -156,7 +158,7 @@ def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[
         select(Agreement.id, Project, Department.name, Case.number)
         .select_from(Agreement)
         .join(Project, under_agreement())
-        .join(Case, Project.case_id == Case.id)
+        .outerjoin(Case, Project.case_id == Case.id)
         .outerjoin(Department, Project.department_id == Department.id)
         .where(Agreement.id.in_(agreement_ids))
         .order_by(Agreement.id, Project.case_id, Project.id)
@@ -195,7 +197,7 @@ def _records(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[Y
 def _renewals(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[PeriodView]]:
     rows = session.execute(
         select(AgreementPeriod, Case.number)
-        .join(Case, AgreementPeriod.case_id == Case.id)
+        .outerjoin(Case, AgreementPeriod.case_id == Case.id)  # a period passed before registration has none
         .where(AgreementPeriod.agreement_id.in_(agreement_ids))
         .order_by(AgreementPeriod.agreement_id, AgreementPeriod.number)
     )

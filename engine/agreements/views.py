@@ -116,6 +116,11 @@ class AgreementRow:
     records: list[YearRecord]
     renewals: list[PeriodView]  # every validity period so far, the first one from signing (R-6.1, R-6.2)
     late_notice: NoticeView | None = None  # given after the deadline: this period still renews (R-6.2)
+    registered_at: datetime | None = None  # signed before the system and entered then (既存協定の登録)
+
+    @property
+    def registered(self) -> bool:
+        return self.registered_at is not None
 
     @property
     def kind_label(self) -> str:
@@ -211,3 +216,13 @@ class AgreementDetail:
 class RegisterPage:
     rows: list[AgreementRow]
     departments: list[Choice]  # the 担当課 filter's choices
+    may_register: bool = False  # 既存協定の登録 is offered (engine.access.may_register_agreements)
+
+
+@dataclass(frozen=True)
+class RegistrationChoices:
+    """The 既存協定の登録 form's choices: partners, R-4 categories, 担当課 (by code)."""
+
+    organisations: list[Choice]
+    categories: list[Choice]
+    departments: list[Choice]
