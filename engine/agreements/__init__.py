@@ -23,6 +23,7 @@ PUBLIC = {
     "REQUIREMENT_ITEMS": "engine.agreements.views",
     "RegisterFilter": "engine.agreements.views",
     "STATUS_LABELS": "engine.agreements.lifecycle",
+    "notice_cell": "engine.agreements.register_csv",
     "project_cell": "engine.agreements.register_csv",
 }
 __all__ = sorted(PUBLIC)

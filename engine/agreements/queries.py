@@ -123,6 +123,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
     records = _records(session, agreement_ids)
     renewals = _renewals(session, agreement_ids)
     late = _late_notices(session, agreement_ids)
+    ending = _ending_notices(session, agreement_ids)
     rows = []
     for agreement_id in agreement_ids:
         agreement, organisation_name, case_number = by_id[agreement_id]
@@ -148,6 +149,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 renewals=renewals.get(agreement_id, []),
                 late_notice=late.get(agreement_id),
                 registered_at=agreement.registered_at,
+                ending_notice=ending.get(agreement_id),
             )
         )
     return rows
@@ -236,6 +238,20 @@ def _late_notices(session: Session, agreement_ids: Sequence[int]) -> dict[int, N
             AgreementPeriod.outcome.is_(None),
         )
         .order_by(AgreementNotice.id)
+    )
+    return {notice.agreement_id: notice_view(notice, name) for notice, name in rows}
+
+
+def _ending_notices(session: Session, agreement_ids: Sequence[int]) -> dict[int, NoticeView]:
+    """The notice that ends each agreement at its current expiry: given in time in this period, or late in the
+    one before (R-6.2). The export carries it, so an agreement about to end is imported as about to end."""
+    rows = session.execute(
+        select(AgreementNotice, UserAccount.display_name)
+        .join(Agreement, AgreementNotice.agreement_id == Agreement.id)
+        .outerjoin(UserAccount, AgreementNotice.recorded_by_id == UserAccount.id)
+        .where(AgreementNotice.agreement_id.in_(agreement_ids),
+               AgreementNotice.takes_effect_on == Agreement.valid_until)
+        .order_by(AgreementNotice.given_on.desc(), AgreementNotice.id.desc())
     )
     return {notice.agreement_id: notice_view(notice, name) for notice, name in rows}
 

@@ -1,11 +1,13 @@
-"""The 協定台帳's CSV: the one list of its columns, the export's cell for projects, and reading it back.
+"""The 協定台帳's CSV: the one list of its columns, the export's cells for projects and notices, and reading it
+back.
 
 ``renkei agreements import`` takes exactly the columns the register exports (web/agreements' CSV and Excel
 export write ``HEADINGS``), so a city can export its register and import it elsewhere. What the import reads:
 種別 (包括連携協定 only), 協定名, 企業等, 締結日（ISO） (or 締結日 in 和暦 when the ISO column is empty),
-連携事業（分類・担当課） and 期限後の申出. Every other column — validity, notice deadline, period, categories,
-実績, case number — is what R-6 and the projects give, so it is recomputed, not read; 状態 is read only to refuse
-agreements that are over. Each row goes through ``register_existing``, the page's own function.
+連携事業（分類・担当課）, and the earlier notices (R-6.2) in 期限後の申出 and 満了で終了する申出. Every other
+column — validity, notice deadline, period, categories, 実績, case number — is what R-6 and the projects give,
+so it is recomputed, not read; 状態 is read only to refuse agreements that are over. Each row goes through
+``register_existing``, the page's own function.
 """
 
 from __future__ import annotations
@@ -16,26 +18,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.agreements.registration import ExistingAgreement, NoticeInput, ProjectInput
+from engine.agreements.registration import GIVEN_BY_CHOICES, ExistingAgreement, NoticeInput, ProjectInput
 from engine.agreements.views import KIND_LABELS, ProjectRow
 from engine.domain.guideline import CATEGORIES
 from engine.errors import RenkeiError
 from engine.persistence.models.agreement import COMPREHENSIVE
-from engine.persistence.models.agreement_notice import BY_ORGANISATION
+from engine.persistence.models.agreement_notice import BY_CITY, BY_ORGANISATION
 
 PROJECTS = "連携事業（分類・担当課）"
 LATE_NOTICE = "期限後の申出"
+ENDING_NOTICE = "満了で終了する申出"
 HEADINGS = [
     "協定ID", "種別", "協定名", "企業等", "締結日", "締結日（ISO）", "有効期間の開始", "開始（ISO）",
     "有効期間の満了", "満了（ISO）", "申出期限", "申出期限（ISO）", "状態", "期", "分類", PROJECTS,
-    "実績（年度別）", LATE_NOTICE, "案件番号",
+    "実績（年度別）", LATE_NOTICE, "案件番号", ENDING_NOTICE,
 ]
 # Which column a problem with a field of ExistingAgreement is reported in.
-FIELD_COLUMNS = {"organisation": "企業等", "title": "協定名", "signed_on": "締結日（ISO）", "projects": PROJECTS,
-                 "notices": LATE_NOTICE, "kind": "種別", "status": "状態"}
+FIELD_COLUMNS = {"organisation": "企業等", "title": "協定名", "signed_on": "締結日（ISO）", "projects": PROJECTS}
 OVER = {"終了", "解除"}
 _PROJECT = re.compile(r"^(?P<title>.+)（(?P<category>[①②③④⑤⑥⑦1-7]?)・(?P<department>[^（）]*)）$")
-_NOTICE_DATE = re.compile(r"^([^（]+)")
+_NOTICE = re.compile(r"^(?P<day>[^（]+)（(?P<who>[^・）]+)(・[^）]*)?）$")
 
 
 def project_cell(projects: Sequence[ProjectRow]) -> str:
@@ -60,6 +62,31 @@ class ImportRow:
     line: int  # the file's line the row starts on (1 is the header)
     agreement: ExistingAgreement
     problems: dict[str, str]  # column → message, found while reading the row itself
+    notice_columns: tuple[str, ...] = ()  # the column each of ``agreement.notices`` came from
+
+    def column_of(self, field_path: str) -> str:
+        """"projects.2.category" → 連携事業（分類・担当課）; "notices.0.given_on" → the notice's own column."""
+        parts = field_path.split(".")
+        if parts[0] == "notices" and len(parts) > 1 and parts[1].isdigit():
+            return self.notice_columns[int(parts[1])]
+        return FIELD_COLUMNS.get(parts[0], field_path)
+
+
+def notice_cell(given_on: str, given_by: str, takes_effect_on: str | None = None) -> str:
+    """「令和9年3月5日（企業等・令和10年3月31日で終了）」: the day in 和暦, who gave it, and for a late notice
+    the expiry it ends the agreement at."""
+    who = GIVEN_BY_CHOICES.get(given_by, given_by)
+    return f"{given_on}（{who}・{takes_effect_on}で終了）" if takes_effect_on else f"{given_on}（{who}）"
+
+
+def read_notice(cell: str) -> NoticeInput | None:
+    match = _NOTICE.match(cell.strip())
+    if not cell.strip():
+        return None
+    if match is None:  # the day alone, or text the check will refuse with the date's own words
+        return NoticeInput(cell.strip(), BY_ORGANISATION)
+    by = BY_CITY if match["who"] == GIVEN_BY_CHOICES[BY_CITY] else BY_ORGANISATION
+    return NoticeInput(match["day"].strip(), by)
 
 
 def read_projects(cell: str) -> tuple[tuple[ProjectInput, ...], str | None]:
@@ -86,13 +113,13 @@ def _row(line: int, values: dict[str, str]) -> ImportRow:
     projects, problem = read_projects(values[PROJECTS])
     if problem:
         problems[PROJECTS] = problem
-    notice = _NOTICE_DATE.match(values[LATE_NOTICE].strip())
+    notices = [(column, notice) for column in (ENDING_NOTICE, LATE_NOTICE)
+               if (notice := read_notice(values[column]))]
     agreement = ExistingAgreement(
         title=values["協定名"], signed_on=values["締結日（ISO）"].strip() or values["締結日"],
-        organisation_name=values["企業等"], projects=projects,
-        notices=(NoticeInput(notice[1].strip(), BY_ORGANISATION),) if notice else (),
+        organisation_name=values["企業等"], projects=projects, notices=tuple(n for _, n in notices),
     )
-    return ImportRow(line, agreement, problems)
+    return ImportRow(line, agreement, problems, tuple(c for c, _ in notices))
 
 
 def read_register_csv(data: bytes) -> list[ImportRow]:
@@ -126,7 +153,3 @@ def read_register_csv(data: bytes) -> list[ImportRow]:
         raise AgreementImportError([(2, "行", "登録する協定の行がありません")])
     return rows
 
-
-def column_of(field_path: str) -> str:
-    """"projects.2.category" → 連携事業（分類・担当課）: the column a field's problem is reported in."""
-    return FIELD_COLUMNS.get(field_path.split(".")[0], field_path)

@@ -194,9 +194,7 @@ def _projects(session: Session, data: ExistingAgreement, checked: _Checked) -> N
 def _notices(data: ExistingAgreement, today: date, checked: _Checked) -> None:
     """R-6.2 decides what each 申出 did: the period it was given in says whether it was in time and at which
     expiry it ends the agreement. One that has already ended the agreement means there is nothing to register."""
-    if checked.signed_on is None:
-        return
-    periods = periods_through(checked.signed_on, today)
+    periods = periods_through(checked.signed_on, today) if checked.signed_on is not None else []
     for index, notice in enumerate(data.notices):
         if notice.blank:
             continue
@@ -208,6 +206,8 @@ def _notices(data: ExistingAgreement, today: date, checked: _Checked) -> None:
             day = parse_date_input(notice.given_on)
         except DateInputError as error:
             checked.errors[f"{key}.given_on"] = f"申出日: {error}"
+            continue
+        if not periods:  # the signing date is wrong: what this notice did cannot be told yet
             continue
         problem = happened_error(day, label="申出日", today=today, earliest=checked.signed_on,
                                  earliest_label="締結日")
@@ -275,7 +275,8 @@ def register_existing(session: Session, actor: Actor, data: ExistingAgreement, n
     current = len(periods) - 1
     carried = _carried_notice(checked.notices, current, periods)
     agreement = Agreement(
-        case_id=None, organisation_id=organisation.id, kind=COMPREHENSIVE, title=title, signed_on=checked.signed_on,
+        case_id=None, organisation_id=organisation.id, kind=COMPREHENSIVE, title=title,
+        signed_on=checked.signed_on,
         valid_from=periods[current].valid_from, valid_until=periods[current].valid_until,
         notice_deadline=periods[current].notice_deadline,
         status=ENDING if carried and carried["in_time"] else RENEWED if current else ACTIVE,

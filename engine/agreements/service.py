@@ -17,7 +17,7 @@ from engine.access import Actor, AgreementAction, may_act_on_agreement, may_regi
 from engine.agreements.detail import agreement_detail, running_period
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.queries import search, visible_agreement
-from engine.agreements.register_csv import AgreementImportError, column_of, read_register_csv
+from engine.agreements.register_csv import AgreementImportError, read_register_csv
 from engine.agreements.registration import ExistingAgreement, register_existing
 from engine.agreements.scope import meeting_departments
 from engine.agreements.views import (
@@ -66,7 +66,8 @@ class AgreementRegister:
         if not may_register_agreements(actor):
             raise NotAllowedError("既存の協定の登録は総合政策課が行います")
         with self.context.unit_of_work() as session:
-            organisations = session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
+            organisations = session.scalars(
+                select(Organisation).where(Organisation.active).order_by(Organisation.name))
             return RegistrationChoices(
                 [Choice(str(o.id), o.name) for o in organisations],
                 [Choice(key, label) for key, label in CATEGORIES.items()],
@@ -91,7 +92,8 @@ class AgreementRegister:
                 try:  # a refused row has written nothing: register_existing checks before it writes
                     created.append(register_existing(session, actor, row.agreement, now, source="csv").id)
                 except FormDataError as error:
-                    problems += [(row.line, column_of(path), message) for path, message in error.errors.items()]
+                    problems += [(row.line, row.column_of(path), message)
+                                 for path, message in error.errors.items()]
             if problems:
                 raise AgreementImportError(sorted(problems, key=lambda p: p[0]))
             return created

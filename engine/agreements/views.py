@@ -117,6 +117,7 @@ class AgreementRow:
     renewals: list[PeriodView]  # every validity period so far, the first one from signing
     late_notice: NoticeView | None = None  # given after the deadline: this period still renews
     registered_at: datetime | None = None  # signed before the system and entered then (既存協定の登録)
+    ending_notice: NoticeView | None = None  # the notice that ends it at its current expiry
 
     @property
     def registered(self) -> bool:

@@ -26,7 +26,8 @@ def upgrade() -> None:
         batch_op.alter_column('case_id',
                existing_type=sa.INTEGER(),
                nullable=True)
-        batch_op.create_foreign_key(batch_op.f('fk_agreement_registered_by_id_user_account'), 'user_account', ['registered_by_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_agreement_registered_by_id_user_account'), 'user_account',
+                                    ['registered_by_id'], ['id'])
 
     with op.batch_alter_table('agreement_period', schema=None) as batch_op:
         batch_op.alter_column('case_id',
@@ -39,7 +40,8 @@ def upgrade() -> None:
                existing_type=sa.INTEGER(),
                nullable=True)
         batch_op.create_index(batch_op.f('ix_project_agreement_id'), ['agreement_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_project_agreement_id_agreement'), 'agreement', ['agreement_id'], ['id'], use_alter=True)
+        batch_op.create_foreign_key(batch_op.f('fk_project_agreement_id_agreement'), 'agreement',
+                                    ['agreement_id'], ['id'], use_alter=True)
 
 
 def downgrade() -> None:
