@@ -12,7 +12,7 @@ The BPMN decides *what* happens (processes/agreement_lifecycle); this module sup
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -97,12 +97,14 @@ def start_period(
     period: ValidityPeriod,
     carried_notice: dict[str, Any] | None,
     now: datetime,
+    entered_on: date | None = None,
 ) -> AgreementPeriod:
-    """Starts the lifecycle case of one validity period, with the dates its timers wait for."""
+    """Starts the lifecycle case of one validity period, with the dates its timers wait for; ``entered_on`` is
+    the day a period already running was entered (既存協定の登録)."""
     version = latest(session, LIFECYCLE)
     if version is None:
         raise WorkflowFailure(f"プロセス「{LIFECYCLE}」がデプロイされていません")
-    schedule = period_schedule(period, _schedule_settings(compiled_version(version)))
+    schedule = period_schedule(period, _schedule_settings(compiled_version(version)), entered_on)
     data = {
         "agreement_id": agreement.id,
         "agreement_title": agreement.title,

@@ -297,7 +297,7 @@ def register_existing(session: Session, actor: Actor, data: ExistingAgreement, n
             for number, p in enumerate(periods[:current], start=1)]
     session.add_all(rows)
     session.flush()
-    rows.append(start_period(session, agreement, current + 1, periods[current], carried, now))
+    rows.append(start_period(session, agreement, current + 1, periods[current], carried, now, entered_on=today))
     for notice in checked.notices:
         session.add(AgreementNotice(
             agreement_id=agreement.id, period_id=rows[notice.period_index].id, task_id=None,

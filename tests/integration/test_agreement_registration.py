@@ -66,6 +66,10 @@ def test_an_agreement_signed_in_2023_starts_in_its_third_period_with_the_two_pas
     assert len(row.categories) == 3
     [notice_task] = [t for t in registered.detail().open_tasks if t.lane == "企業等"]
     assert (notice_task.step, notice_task.due_at.date()) == ("協定終了の申出", date(2027, 2, 28))
+    registered.at("2026-12-07T10:00:01")  # the timer worker's next pass: May's meetings, asked for from today
+    meetings = [t for t in registered.detail().open_tasks if t.step == "個別定例会議（R-8.1）"]
+    assert sorted(t.department_name for t in meetings) == ["こども育成相談課", "環境政策課", "防災対策課"]
+    assert {t.due_at.date() for t in meetings} == {date(2027, 2, 5)} and not any(t.overdue for t in meetings)
 
 
 def test_the_registration_is_audited_and_the_new_partner_created_verified(registered):
