@@ -91,9 +91,9 @@ class AgreementRegister:
                 problems += [(row.line, column, message) for column, message in row.problems.items()]
                 try:  # a refused row has written nothing: register_existing checks before it writes
                     created.append(register_existing(session, actor, row.agreement, now, source="csv").id)
-                except FormDataError as error:
-                    problems += [(row.line, row.column_of(path), message)
-                                 for path, message in error.errors.items()]
+                except FormDataError as error:  # a column the row itself could not be read in says it once
+                    problems += [(row.line, row.column_of(path), message) for path, message in error.errors.items()
+                                 if row.column_of(path) not in row.problems]
             if problems:
                 raise AgreementImportError(sorted(problems, key=lambda p: p[0]))
             return created

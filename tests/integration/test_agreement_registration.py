@@ -179,3 +179,16 @@ def test_an_import_with_one_bad_row_imports_nothing(registered):
     with registered.engine.unit_of_work() as session:
         assert session.scalars(select(Agreement)).all() == [] and session.scalars(
             select(Project).where(Project.agreement_id.is_not(None))).all() == []
+
+
+def test_an_import_reports_a_row_it_could_not_read_once_per_column_with_the_other_columns_checked(registered):
+    from engine.agreements.register_csv import HEADINGS
+
+    values = dict.fromkeys(HEADINGS, "")
+    values.update({"種別": "包括連携協定", "協定名": "読めない協定", "企業等": "湘南サンプル株式会社",
+                   "締結日（ISO）": "2024-13-01", "状態": "有効", "連携事業（分類・担当課）": "分類のない事業"})
+    text = ",".join(HEADINGS) + "\n" + ",".join(f'"{values[h]}"' for h in HEADINGS)
+    with pytest.raises(AgreementImportError) as refused:
+        AgreementRegister(registered.engine).import_csv(SYSTEM, text.encode())
+    assert [(line, column) for line, column, _ in refused.value.problems] == [
+        (2, "連携事業（分類・担当課）"), (2, "締結日（ISO）")]
