@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from engine.agreements.registration import GIVEN_BY_CHOICES, ExistingAgreement, NoticeInput, ProjectInput
 from engine.agreements.views import KIND_LABELS, ProjectRow
+from engine.csv_export import FORMULA_START
 from engine.domain.guideline import CATEGORIES
 from engine.errors import RenkeiError
 from engine.persistence.models.agreement import COMPREHENSIVE
@@ -122,6 +123,11 @@ def _row(line: int, values: dict[str, str]) -> ImportRow:
     return ImportRow(line, agreement, problems, tuple(c for c, _ in notices))
 
 
+def _uncell(text: str) -> str:
+    """The inverse of engine.csv_export's guard: the export puts ``'`` before a cell a spreadsheet would run."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
 def read_register_csv(data: bytes) -> list[ImportRow]:
     """UTF-8 with or without a BOM (Excel writes one); the header must be the export's, column for column."""
     try:
@@ -146,7 +152,7 @@ def read_register_csv(data: bytes) -> list[ImportRow]:
         if len(cells) != len(HEADINGS):
             problems.append((start, "行", f"列の数が{len(cells)}です（見出しは{len(HEADINGS)}列）"))
             continue
-        rows.append(_row(start, dict(zip(HEADINGS, cells, strict=True))))
+        rows.append(_row(start, {h: _uncell(c) for h, c in zip(HEADINGS, cells, strict=True)}))
     if problems:
         raise AgreementImportError(problems)
     if not rows:

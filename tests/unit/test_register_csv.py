@@ -113,3 +113,11 @@ def test_a_fields_problem_is_reported_in_the_column_that_holds_it():
     [only] = read_register_csv(file(row(**{LATE_NOTICE: "令和9年3月5日（企業等・令和10年3月31日で終了）"})))
     paths = ("projects.2.department", "signed_on", "notices.0.given_on", "title", "organisation")
     assert [only.column_of(p) for p in paths] == [PROJECTS, "締結日（ISO）", LATE_NOTICE, "協定名", "企業等"]
+
+
+def test_a_title_the_export_guarded_against_spreadsheet_formulas_comes_back_as_typed():
+    from engine.csv_export import csv_text
+
+    exported = csv_text(HEADINGS, [row(協定名="=みらい協定", 企業等="@湘南")]).encode("utf-8")
+    [only] = read_register_csv(exported)
+    assert (only.agreement.title, only.agreement.organisation_name) == ("=みらい協定", "@湘南")

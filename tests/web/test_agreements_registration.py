@@ -70,6 +70,12 @@ def test_errors_come_back_next_to_their_fields_and_nothing_is_saved(as_user, eng
     assert "茅ヶ崎みらい商会" not in client.get("/admin/organisations").get_data(as_text=True)
 
 
+def test_an_administrator_may_register_too(as_user, engine):
+    client = as_user("admin")
+    assert 'href="/agreements/register"' in client.get("/agreements/").get_data(as_text=True)
+    assert "登録済みの企業等から選ぶ" in client.get("/agreements/register").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("user", ["shonan", "kankyo", "kanri"])
 def test_partners_departments_and_the_read_only_manager_cannot_register(as_user, engine, user):
     client = as_user(user)
