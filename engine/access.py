@@ -254,6 +254,12 @@ def may_attach_signed_copy(actor: Actor, agreement: Agreement, project_departmen
     return agreement.kind != "comprehensive" and project_department_id in actor.department_ids
 
 
+def may_register_agreements(actor: Actor) -> bool:
+    """既存協定の登録 (issue #12 item 5): entering agreements signed before the system, by page or CSV, is
+    総合政策課's (and administrators') — it owns every 包括連携協定 (R-1)."""
+    return actor.may_change_cases and _coordinates(actor)
+
+
 def readable_agreements(actor: Actor) -> ColumnElement[bool]:
     """SQL form of ``may_act_on_agreement(actor, agreement, "read")``."""
     return Agreement.organisation_id == actor.organisation_id if actor.role is Role.ORGANISATION else true()
@@ -304,6 +310,6 @@ __all__ = [
     "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
-    "may_release", "may_start_case", "proposes_as", "readable_agreements",
+    "may_register_agreements", "may_release", "may_start_case", "proposes_as", "readable_agreements",
     "readable_cases", "routed_to", "start_refusal",
 ]

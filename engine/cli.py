@@ -229,6 +229,40 @@ def tokens_revoke(settings: Settings, token_id: int) -> None:
     click.echo(f"トークン {token_id} を失効させました")
 
 
+@cli.group()
+def agreements() -> None:
+    """協定台帳"""
+
+
+@agreements.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--username", help="登録者として記録する総合政策課の利用者（省略するとシステムとして記録）")
+@click.pass_obj
+def agreements_import(settings: Settings, file: Path, username: str | None) -> None:
+    """システム導入前に締結した包括連携協定を CSV から登録します（既存協定の登録）。
+
+    列は協定台帳の CSV 書き出しと同じです（UTF-8、BOM の有無は問いません）。1行でも誤りがあれば、
+    行番号と列を示して何も登録しません。
+    """
+    from engine.access import SYSTEM
+    from engine.agreements.register_csv import AgreementImportError
+    from engine.agreements.service import AgreementRegister
+
+    engine = _engine(settings)
+    try:
+        actor = engine.actor(username) if username else SYSTEM
+        created = AgreementRegister(engine).import_csv(actor, file.read_bytes())
+    except AgreementImportError as error:
+        for line, column, message in error.problems:
+            click.echo(f"エラー: {file.name} {line}行目「{column}」: {message}", err=True)
+        click.echo("何も登録していません。", err=True)
+        sys.exit(1)
+    except RenkeiError as error:
+        click.echo(f"エラー: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(created)}件の協定を登録しました（協定ID {', '.join(map(str, created))}）")
+
+
 def _provision(settings: Settings, action, message) -> None:
     """Creates one organisation, department or user in one transaction, audited like the admin screens."""
     from engine.accounts.administration import audit_provisioned

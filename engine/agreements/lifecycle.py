@@ -12,7 +12,7 @@ The BPMN decides *what* happens (processes/agreement_lifecycle); this module sup
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +73,16 @@ def on_agreement_signed(session: Session, event: Event) -> None:
     start_period(session, agreement, 1, initial_period(agreement.signed_on), None, event.at)
 
 
+def first_recorded_year(agreement: Agreement) -> int:
+    """R-9.1 looks for fiscal years without 実績 from the first year the system could record them: the
+    signing's, or for an agreement signed before the system (既存協定の登録) the year it was entered — its
+    earlier years' 実績 were never entered here, so their absence says nothing."""
+    start = agreement.signed_on
+    if agreement.registered_at is not None:
+        start = max(start, japan_date(agreement.registered_at))
+    return fiscal_year(start)
+
+
 def _schedule_settings(compiled) -> ScheduleSettings:
     try:
         return ScheduleSettings.from_mapping(compiled.metadata.get("schedule"))
@@ -87,12 +97,14 @@ def start_period(
     period: ValidityPeriod,
     carried_notice: dict[str, Any] | None,
     now: datetime,
+    entered_on: date | None = None,
 ) -> AgreementPeriod:
-    """Starts the lifecycle case of one validity period, with the dates its timers wait for."""
+    """Starts the lifecycle case of one validity period, with the dates its timers wait for; ``entered_on`` is
+    the day a period already running was entered (既存協定の登録)."""
     version = latest(session, LIFECYCLE)
     if version is None:
         raise WorkflowFailure(f"プロセス「{LIFECYCLE}」がデプロイされていません")
-    schedule = period_schedule(period, _schedule_settings(compiled_version(version)))
+    schedule = period_schedule(period, _schedule_settings(compiled_version(version)), entered_on)
     data = {
         "agreement_id": agreement.id,
         "agreement_title": agreement.title,
@@ -100,7 +112,7 @@ def start_period(
         "schedule": schedule.timers(),
         "due_dates": schedule.due_dates(),
         "labels": schedule.labels(),
-        "first_fiscal_year": fiscal_year(agreement.signed_on),
+        "first_fiscal_year": first_recorded_year(agreement),
         "results_by_year": results_by_year(session, agreement.id),
         "meeting_departments": meeting_departments(session, agreement),
         "involved_departments": involved_departments(session, agreement),

@@ -77,6 +77,7 @@ class PublicAgreement:
     end_reason: str
     categories: list[str]
     projects: list[PublicProject]
+    registered: bool = False  # signed before the system, entered later (既存協定の登録)
 
     @property
     def ended(self) -> bool:
@@ -105,7 +106,7 @@ class PublicRegister:
         with self.context.unit_of_work() as session:
             signed = session.execute(
                 select(Agreement.id, Agreement.case_id, Agreement.title, Agreement.signed_on, Agreement.valid_from,
-                       Agreement.valid_until, Agreement.status, Organisation.name, AgreementTermination.ground,
+                       Agreement.valid_until, Agreement.status, Agreement.registered_at, Organisation.name, AgreementTermination.ground,
                        AgreementTermination.terminated_on)
                 .join(Organisation, Agreement.organisation_id == Organisation.id)
                 .outerjoin(AgreementTermination, AgreementTermination.agreement_id == Agreement.id)
@@ -120,6 +121,7 @@ class PublicRegister:
                 agreement_id=row.id, partner_name=row.name, title=row.title, signed_on=row.signed_on,
                 valid_from=row.valid_from, valid_until=row.valid_until,
                 status=STATUS_LABELS.get(row.status, "その他"), **_ending(row),
+                registered=row.registered_at is not None,
                 categories=[CATEGORIES[c] for c in
                             categories_spanned(p.category for p in projects.get(row.id, []))],
                 projects=[PublicProject(p.title, CATEGORIES.get(p.category or "", ""), p.department, p.fiscal_year)

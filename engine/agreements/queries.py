@@ -61,7 +61,8 @@ def under_agreement(agreement_table=Agreement) -> ColumnElement[bool]:
     projects (``project.counted``, engine.domain.projects) of its case and of the cases started under it;
     an individual agreement's own project."""
     linked = select(AgreementCaseLink.case_id).where(AgreementCaseLink.agreement_id == agreement_table.id)
-    own = and_(agreement_table.kind == COMPREHENSIVE, Project.case_id == agreement_table.case_id)
+    own = and_(agreement_table.kind == COMPREHENSIVE,
+               or_(Project.case_id == agreement_table.case_id, Project.agreement_id == agreement_table.id))
     from_links = Project.case_id.in_(linked)
     return and_(~Project.removed, or_(and_(Project.counted, or_(own, from_links)),
                                       Project.id == agreement_table.project_id))
@@ -100,7 +101,7 @@ def search(session: Session, actor: Actor, filters: RegisterFilter, limit: int =
     query = (
         select(Agreement.id)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(Case, Agreement.case_id == Case.id)
+        .outerjoin(Case, Agreement.case_id == Case.id)  # none for an agreement signed before the system
         .where(visible_to(actor), *_search_condition(filters))
         .order_by(Agreement.signed_on.desc(), Agreement.id.desc())
         .limit(limit)
@@ -115,7 +116,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
     found = session.execute(
         select(Agreement, Organisation.name, Case.number)
         .join(Organisation, Agreement.organisation_id == Organisation.id)
-        .join(Case, Agreement.case_id == Case.id)
+        .outerjoin(Case, Agreement.case_id == Case.id)  # none for an agreement signed before the system
         .where(Agreement.id.in_(agreement_ids))
     )
     by_id = {agreement.id: (agreement, name, number) for agreement, name, number in found}
@@ -124,6 +125,7 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
     renewals = _renewals(session, agreement_ids)
     late = _late_notices(session, agreement_ids)
     individuals = individuals_of(session, agreement_ids)
+    ending = _ending_notices(session, agreement_ids)
     rows = []
     for agreement_id in agreement_ids:
         agreement, organisation_name, case_number = by_id[agreement_id]
@@ -150,6 +152,8 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
                 late_notice=late.get(agreement_id),
                 principle_exception_reason=agreement.principle_exception_reason,
                 individuals=individuals.get(agreement_id, []),
+                registered_at=agreement.registered_at,
+                ending_notice=ending.get(agreement_id),
             )
         )
     return rows
@@ -160,7 +164,7 @@ def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[
         select(Agreement.id, Project, Department.name, Case.number)
         .select_from(Agreement)
         .join(Project, under_agreement())
-        .join(Case, Project.case_id == Case.id)
+        .outerjoin(Case, Project.case_id == Case.id)
         .outerjoin(Department, Project.department_id == Department.id)
         .where(Agreement.id.in_(agreement_ids))
         .order_by(Agreement.id, Project.case_id, Project.id)
@@ -199,7 +203,7 @@ def _records(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[Y
 def _renewals(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[PeriodView]]:
     rows = session.execute(
         select(AgreementPeriod, Case.number)
-        .join(Case, AgreementPeriod.case_id == Case.id)
+        .outerjoin(Case, AgreementPeriod.case_id == Case.id)  # a period passed before registration has none
         .where(AgreementPeriod.agreement_id.in_(agreement_ids))
         .order_by(AgreementPeriod.agreement_id, AgreementPeriod.number)
     )
@@ -238,6 +242,20 @@ def _late_notices(session: Session, agreement_ids: Sequence[int]) -> dict[int, N
             AgreementPeriod.outcome.is_(None),
         )
         .order_by(AgreementNotice.id)
+    )
+    return {notice.agreement_id: notice_view(notice, name) for notice, name in rows}
+
+
+def _ending_notices(session: Session, agreement_ids: Sequence[int]) -> dict[int, NoticeView]:
+    """The notice that ends each agreement at its current expiry: given in time in this period, or late in the
+    one before (R-6.2). The export carries it, so an agreement about to end is imported as about to end."""
+    rows = session.execute(
+        select(AgreementNotice, UserAccount.display_name)
+        .join(Agreement, AgreementNotice.agreement_id == Agreement.id)
+        .outerjoin(UserAccount, AgreementNotice.recorded_by_id == UserAccount.id)
+        .where(AgreementNotice.agreement_id.in_(agreement_ids),
+               AgreementNotice.takes_effect_on == Agreement.valid_until)
+        .order_by(AgreementNotice.given_on.desc(), AgreementNotice.id.desc())
     )
     return {notice.agreement_id: notice_view(notice, name) for notice, name in rows}
 

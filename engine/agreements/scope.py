@@ -38,13 +38,14 @@ def projects_under(session: Session, agreement: Agreement) -> list[ScopedProject
         if project is None:
             return []
         return [ScopedProject(project, session.get(Department, project.department_id))]
-    own = Project.case_id == agreement.case_id
+    # its own case's projects, or those entered with it when it was signed before the system (既存協定の登録)
+    own = or_(Project.case_id == agreement.case_id, Project.agreement_id == agreement.id)
     linked = Project.case_id.in_(_linked_case_ids(session, agreement.id))
     rows = session.execute(
         select(Project, Department)
         .outerjoin(Department, Project.department_id == Department.id)
         .where(or_(own, linked), Project.counted)
-        .order_by(Project.case_id, Project.id)
+        .order_by(Project.case_id.nullsfirst(), Project.id)
     )
     return [ScopedProject(project, department) for project, department in rows]
 

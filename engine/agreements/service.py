@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, AgreementAction, may_act_on_agreement
+from engine.access import Actor, AgreementAction, may_act_on_agreement, may_register_agreements
 from engine.agreements.detail import agreement_detail, running_period
 from engine.agreements.individual import start_individual
 from engine.agreements.meeting_proposals import start_from_proposal
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.queries import search, visible_agreement
+from engine.agreements.register_csv import AgreementImportError, read_register_csv
+from engine.agreements.registration import ExistingAgreement, register_existing
 from engine.agreements.scope import meeting_departments
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,
@@ -27,12 +29,14 @@ from engine.agreements.views import (
     Choice,
     RegisterFilter,
     RegisterPage,
+    RegistrationChoices,
 )
 from engine.cases import service as cases
+from engine.domain.guideline import CATEGORIES
 from engine.domain.japan_time import japan_date
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
-from engine.persistence.models import Agreement, Case, Department, PartnershipMeeting
+from engine.persistence.models import Agreement, Case, Department, Organisation, PartnershipMeeting
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.partnership_meeting import GENERAL
 
@@ -56,7 +60,45 @@ class AgreementRegister:
             departments = [
                 Choice(d.code, d.name) for d in active_departments(session) if not d.is_coordinator
             ]
-            return RegisterPage(search(session, actor, filters or RegisterFilter()), departments)
+            return RegisterPage(search(session, actor, filters or RegisterFilter()), departments,
+                                may_register_agreements(actor))
+
+    # --- 既存協定の登録 (issue #12 item 5) ------------------------------------------------------------
+    def registration_choices(self, actor: Actor) -> RegistrationChoices:
+        if not may_register_agreements(actor):
+            raise NotAllowedError("既存の協定の登録は総合政策課が行います")
+        with self.context.unit_of_work() as session:
+            organisations = session.scalars(
+                select(Organisation).where(Organisation.active).order_by(Organisation.name))
+            return RegistrationChoices(
+                [Choice(str(o.id), o.name) for o in organisations],
+                [Choice(key, label) for key, label in CATEGORIES.items()],
+                [Choice(d.code, d.name) for d in active_departments(session) if not d.is_coordinator],
+            )
+
+    def register_existing(self, actor: Actor, data: ExistingAgreement) -> int:
+        """One agreement from the page; FormDataError (field path → message) and nothing saved on any problem."""
+        now = self.context.clock()
+        with self.context.unit_of_work() as session:
+            return register_existing(session, actor, data, now).id
+
+    def import_csv(self, actor: Actor, data: bytes) -> list[int]:
+        """``renkei agreements import``: every row through ``register_existing`` in one transaction, so one bad
+        row imports nothing; AgreementImportError lists each problem with its line and column."""
+        rows = read_register_csv(data)
+        now = self.context.clock()
+        with self.context.unit_of_work() as session:
+            created, problems = [], []
+            for row in rows:
+                problems += [(row.line, column, message) for column, message in row.problems.items()]
+                try:  # a refused row has written nothing: register_existing checks before it writes
+                    created.append(register_existing(session, actor, row.agreement, now, source="csv").id)
+                except FormDataError as error:  # a column the row itself could not be read in says it once
+                    problems += [(row.line, row.column_of(path), message) for path, message in error.errors.items()
+                                 if row.column_of(path) not in row.problems]
+            if problems:
+                raise AgreementImportError(sorted(problems, key=lambda p: p[0]))
+            return created
 
     def detail(self, actor: Actor, agreement_id: int) -> AgreementDetail:
         with self.context.unit_of_work() as session:

@@ -149,6 +149,12 @@ class AgreementRow:
     late_notice: NoticeView | None = None  # given after the deadline: this period still renews (R-6.2)
     principle_exception_reason: str | None = None  # concluded by 原則の例外 (R-3.3/R-3.4): why
     individuals: list[IndividualView] = field(default_factory=list)  # 個別協定 started under it (R-1, R-2)
+    registered_at: datetime | None = None  # signed before the system and entered then (既存協定の登録)
+    ending_notice: NoticeView | None = None  # the notice that ends it at its current expiry (R-6.2)
+
+    @property
+    def registered(self) -> bool:
+        return self.registered_at is not None
 
     @property
     def kind_label(self) -> str:
@@ -276,3 +282,13 @@ class AgreementDetail:
 class RegisterPage:
     rows: list[AgreementRow]
     departments: list[Choice]  # the 担当課 filter's choices
+    may_register: bool = False  # 既存協定の登録 is offered (engine.access.may_register_agreements)
+
+
+@dataclass(frozen=True)
+class RegistrationChoices:
+    """The 既存協定の登録 form's choices: partners, R-4 categories, 担当課 (by code)."""
+
+    organisations: list[Choice]
+    categories: list[Choice]
+    departments: list[Choice]

@@ -112,19 +112,20 @@ class PeriodSchedule:
 
 
 def period_schedule(
-    period: ValidityPeriod, settings: ScheduleSettings = ScheduleSettings()
+    period: ValidityPeriod, settings: ScheduleSettings = ScheduleSettings(), entered_on: date | None = None
 ) -> PeriodSchedule:
     """One meeting round per period: in the period's last fiscal year, reviewing the fiscal year before it.
 
     A first period (signing → 31 March of the next fiscal year) spans two fiscal years; its first one has no
     earlier year under the agreement to review. Every renewed period is exactly one fiscal year.
+    A period entered part-way through (既存協定の登録, ``entered_on``) asks for its meetings and its
+    confirmation no earlier than that day, so they do not start out overdue; R-6.2's dates do not move.
     """
-    confirm_on = max(
-        period.valid_from, period.valid_until - relativedelta(months=settings.confirmation_lead_months)
-    )
+    starts = max(period.valid_from, entered_on or period.valid_from)
+    confirm_on = max(starts, period.valid_until - relativedelta(months=settings.confirmation_lead_months))
     last_year = fiscal_year(period.valid_until)
     meeting_year = last_year if settings.meeting_month >= 4 else last_year + 1
-    meeting_on = max(period.valid_from, date(meeting_year, settings.meeting_month, 1))
+    meeting_on = max(starts, date(meeting_year, settings.meeting_month, 1))
     meeting_due = meeting_on + timedelta(days=settings.meeting_due_days)
     return PeriodSchedule(
         period=period,

@@ -43,6 +43,13 @@ class ValidityPeriod:
         start = self.valid_until + timedelta(days=1)
         return ValidityPeriod(start, fiscal_year_end(fiscal_year(start)))
 
+    def notice_effect(self, given_on: date) -> tuple[bool, date]:
+        """R-6.2 for notice given on ``given_on`` in this period: (in time?, the expiry at which it ends the
+        agreement). Notice by the deadline ends it at this period's expiry; later notice lets this period renew
+        and ends it at the next expiry."""
+        in_time = given_on <= self.notice_deadline
+        return in_time, self.valid_until if in_time else self.renewed().valid_until
+
     def as_dict(self, signed_on: date | None = None) -> dict[str, str]:
         result = {
             "valid_from": self.valid_from.isoformat(),
@@ -65,3 +72,12 @@ def period_on(signed_on: date, day: date) -> ValidityPeriod:
     while period.valid_until < day:
         period = period.renewed()
     return period
+
+
+def periods_through(signed_on: date, day: date) -> list[ValidityPeriod]:
+    """Every period from signing to the one in force on ``day``, for an agreement renewed every year (R-6.1,
+    R-6.2): an agreement signed before the system is entered with the periods it has already been through."""
+    periods = [initial_period(signed_on)]
+    while periods[-1].valid_until < day:
+        periods.append(periods[-1].renewed())
+    return periods

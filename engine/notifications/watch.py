@@ -18,7 +18,7 @@ from engine.notifications.kinds import Kind
 from engine.notifications.notice import Notice, notify
 from engine.notifications.recipients import coordinators, department_staff, organisation_users
 from engine.notifications.tasks import task_link
-from engine.persistence.models import Agreement, Case, HumanTask, Project
+from engine.persistence.models import Agreement, Case, HumanTask, Organisation, Project
 from engine.persistence.models.agreement import COMPREHENSIVE
 from engine.persistence.models.human_task import READY
 
@@ -67,9 +67,10 @@ def agreement_owners(session: Session, agreement: Agreement):
     return people
 
 
-def _agreement_context(agreement: Agreement, case: Case) -> dict:
-    return {"agreement_title": agreement.title, "organisation_name": case.organisation.name,
-            "case_number": case.number or "", "signed_on": agreement.signed_on.isoformat(),
+def _agreement_context(agreement: Agreement, organisation: Organisation, case: Case | None) -> dict:
+    """``case`` is None for an agreement signed before the system (既存協定の登録)."""
+    return {"agreement_title": agreement.title, "organisation_name": organisation.name,
+            "case_number": case.number or "" if case else "", "signed_on": agreement.signed_on.isoformat(),
             "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
             "notice_deadline": agreement.notice_deadline.isoformat() if agreement.notice_deadline else None}
 
@@ -78,16 +79,19 @@ def notify_notice_deadlines(session: Session, now: datetime, lead_days: int) -> 
     """Agreements whose notice deadline (R-6.2) falls within ``lead_days`` from today (Japan time)."""
     today = today_in_japan(now)
     count = 0
-    approaching = select(Agreement, Case).join(Case, Agreement.case_id == Case.id).where(
+    approaching = (select(Agreement, Organisation, Case)
+                   .join(Organisation, Agreement.organisation_id == Organisation.id)
+                   .outerjoin(Case, Agreement.case_id == Case.id).where(
         Agreement.notice_deadline.is_not(None), Agreement.notice_deadline >= today,
-        Agreement.notice_deadline <= today + timedelta(days=lead_days), Agreement.status.not_in(ENDED))
-    for agreement, case in session.execute(approaching):
+        Agreement.notice_deadline <= today + timedelta(days=lead_days), Agreement.status.not_in(ENDED)))
+    for agreement, organisation, case in session.execute(approaching):
         days = (agreement.notice_deadline - today).days
-        context = {**_agreement_context(agreement, case), "days_left": days}
+        context = {**_agreement_context(agreement, organisation, case), "days_left": days}
         notice = Notice(
             kind=Kind.NOTICE_DEADLINE, key=f"notice_deadline:{agreement.id}:{agreement.notice_deadline.isoformat()}",
-            title=f"申出期限まであと{days}日：{agreement.title}（{case.organisation.name}）",
-            link=agreement_link(agreement.id), organisation_id=agreement.organisation_id, case_id=case.id,
+            title=f"申出期限まであと{days}日：{agreement.title}（{organisation.name}）",
+            link=agreement_link(agreement.id), organisation_id=agreement.organisation_id,
+            case_id=case.id if case else None,
             agreement_id=agreement.id, context=context,
         )
         count += len(notify(session, notice, agreement_owners(session, agreement), now))
@@ -104,13 +108,14 @@ def notify_termination_proposed(session: Session, agreement_id: int, reason: str
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
         return 0
-    case = session.get(Case, agreement.case_id)
+    case = session.get(Case, agreement.case_id) if agreement.case_id is not None else None
+    organisation = session.get(Organisation, agreement.organisation_id)
     staff = Notice(
         kind=Kind.TERMINATION_PROPOSED, key=f"termination_proposed:{agreement.id}:{task_id or now.date().isoformat()}",
-        title=f"協定の解除が提案されました：{agreement.title}（{case.organisation.name}）",
+        title=f"協定の解除が提案されました：{agreement.title}（{organisation.name}）",
         link=task_link(task_id) if task_id else agreement_link(agreement.id), organisation_id=agreement.organisation_id,
-        case_id=case.id, task_id=task_id, agreement_id=agreement.id,
-        context={**_agreement_context(agreement, case), "reason": reason},
+        case_id=case.id if case else None, task_id=task_id, agreement_id=agreement.id,
+        context={**_agreement_context(agreement, organisation, case), "reason": reason},
     )
     partner = replace(staff, link=agreement_link(agreement.id), task_id=None)
     return (len(notify(session, staff, agreement_owners(session, agreement), now))

@@ -17,7 +17,7 @@ from engine.domain.lifecycle_schedule import (
     fiscal_year_label,
     period_schedule,
 )
-from engine.domain.validity import initial_period
+from engine.domain.validity import initial_period, periods_through
 from tests.conftest import PROCESSES
 
 
@@ -51,6 +51,18 @@ def test_a_renewed_period_is_one_fiscal_year_with_one_meeting_round():
         "review_year": "令和8年度",
         "review_years": "令和7年度・令和8年度",
     }
+
+
+def test_a_period_entered_after_its_meeting_month_asks_for_the_meetings_from_that_day_not_overdue():
+    """既存協定の登録 on 2026-12-07 of 第3期 (2026-04-01〜2027-03-31): May's meetings are asked for from the day
+    of entry; the confirmation (two months before expiry) and R-6.2's deadline and renewal stay where they were."""
+    current = periods_through(date(2023, 6, 1), date(2026, 12, 7))[-1]
+    entered = period_schedule(current, entered_on=date(2026, 12, 7))
+    assert entered.timers() == {**period_schedule(current).timers(), "meeting_at": "2026-12-07T09:00:00+09:00"}
+    assert entered.due_dates()["hold_regular_meeting"] == "2027-02-05"  # 60 days from entry
+    late = period_schedule(current, entered_on=date(2027, 3, 10))
+    assert late.confirm_at.isoformat() == "2027-03-10T09:00:00+09:00"
+    assert late.notice_closes_at.isoformat() == "2027-03-01T00:00:00+09:00"  # R-6.2 does not move
 
 
 def test_the_process_owner_tunes_the_lead_time_and_the_meeting_month():

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from engine.domain.validity import fiscal_year, initial_period, notice_deadline, period_on
+from engine.domain.validity import fiscal_year, initial_period, notice_deadline, period_on, periods_through
 from engine.workflow.scripting import validity_period
 
 
@@ -83,3 +83,19 @@ def test_each_renewal_follows_the_previous_period_with_its_own_notice_deadline(s
         seen.append((period.valid_from.isoformat(), period.valid_until.isoformat(), period.notice_deadline.isoformat()))
         period = period.renewed()
     assert seen == periods
+
+
+def test_an_agreement_signed_in_june_2023_has_been_through_two_periods_by_december_2026():
+    assert [(p.valid_from.isoformat(), p.valid_until.isoformat()) for p in
+            periods_through(date(2023, 6, 1), date(2026, 12, 7))] == [
+        ("2023-06-01", "2025-03-31"), ("2025-04-01", "2026-03-31"), ("2026-04-01", "2027-03-31")]
+    assert len(periods_through(date(2026, 12, 7), date(2026, 12, 7))) == 1  # signed today: the first period
+
+
+@pytest.mark.parametrize(("given_on", "in_time", "ends_at"), [
+    ("2027-02-28", True, "2027-03-31"),  # on the deadline: this period's expiry
+    ("2027-03-01", False, "2028-03-31"),  # the day after: renews once more, ends at the next expiry
+])
+def test_notice_ends_the_agreement_at_this_or_the_next_expiry(given_on, in_time, ends_at):
+    period = initial_period(date(2025, 6, 15))
+    assert period.notice_effect(date.fromisoformat(given_on)) == (in_time, date.fromisoformat(ends_at))

@@ -75,7 +75,7 @@ def test_the_csv_export_opens_in_excel_with_dates_in_both_forms(as_user, agreeme
         PERIOD.notice_deadline.isoformat(),
     )
     assert (values["状態"], values["期"]) == ("有効", "1")
-    assert "海岸清掃ボランティア（環境政策課）" in values["連携事業（担当課）"]
+    assert "海岸清掃ボランティア（⑤・環境政策課）" in values["連携事業（分類・担当課）"].splitlines()
 
 
 def test_the_xlsx_export_has_the_same_columns(as_user, agreement_id):

@@ -82,7 +82,7 @@ def test_the_agreement_it_leads_to_lists_only_the_counted_projects_internally_an
     assert [p["title"] for p in agreement["projects"]] == COUNTED
     assert len(agreement["categories"]) == 3
     [register_row] = read_csv(client.get("/agreements/export.csv"))
-    listed = register_row["連携事業（担当課）"]
+    listed = register_row["連携事業（分類・担当課）"]
     assert all(title in listed for title in COUNTED) and "自社健康食品の販売会" not in listed
     page = client.get(f"/agreements/{agreement['id']}").get_data(as_text=True)
     assert all(title in page for title in COUNTED) and "自社健康食品の販売会" not in page

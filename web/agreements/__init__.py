@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import login_required
 
 from engine.agreements import (
+    HEADINGS,
     KIND_LABELS,
     REQUIREMENT_ITEMS,
     STATUS_LABELS,
@@ -21,9 +22,12 @@ from engine.agreements import (
     AgreementRow,
     Choice,
     RegisterFilter,
+    notice_cell,
+    project_cell,
 )
 from engine.errors import FormDataError
 from web import navigation
+from web.agreements import registration
 from web.board.exports import Table, csv_response, xlsx_response
 from web.engine_access import actor, engine
 from web.filters import iso_date, wareki
@@ -135,30 +139,7 @@ def report_requirements(agreement_id: int):
     return redirect(url_for("agreements.detail", agreement_id=agreement_id))
 
 
-# --- exports: the same rows as the page, for Excel ------------------------------------------------
-HEADINGS = [
-    "協定ID",
-    "種別",
-    "協定名",
-    "企業等",
-    "締結日",
-    "締結日（ISO）",
-    "有効期間の開始",
-    "開始（ISO）",
-    "有効期間の満了",
-    "満了（ISO）",
-    "申出期限",
-    "申出期限（ISO）",
-    "状態",
-    "期",
-    "分類",
-    "連携事業（担当課）",
-    "実績（年度別）",
-    "期限後の申出",
-    "例外により締結（理由）",
-    "案件番号",
-    "個別協定（種別・状況・締結日）",
-]
+# --- exports: the same rows as the page, for Excel; the columns are the import's (engine.agreements) -----
 
 
 def register_table(rows: list[AgreementRow]) -> Table:
@@ -179,11 +160,10 @@ def register_table(rows: list[AgreementRow]) -> Table:
             row.status_label,
             row.period_number or "",
             "、".join(row.categories),
-            "、".join(f"{p.title}（{p.department_name or '担当課未定'}）" for p in row.projects),
+            project_cell(row.projects),
             "、".join(f"{r.label} 実施{r.implemented}件／{r.recorded}件" for r in row.records),
-            f"{wareki(row.late_notice.given_on)}（{wareki(row.late_notice.takes_effect_on)}で終了）"
-            if row.late_notice
-            else "",
+            notice_cell(wareki(row.late_notice.given_on), row.late_notice.given_by,
+                        wareki(row.late_notice.takes_effect_on)) if row.late_notice else "",
             row.exception_text,
             row.case_number,
             "、".join(
@@ -192,6 +172,8 @@ def register_table(rows: list[AgreementRow]) -> Table:
                 + "）"
                 for i in row.individuals
             ),
+            notice_cell(wareki(row.ending_notice.given_on), row.ending_notice.given_by)
+            if row.ending_notice else "",
         ]
         for row in rows
     ]
@@ -210,6 +192,9 @@ def export_xlsx():
     return xlsx_response(
         [register_table(AgreementRegister(engine()).search(actor(), _filters()))], "協定台帳"
     )
+
+
+registration.add_routes(bp)
 
 
 def init_app(app: Flask) -> None:

@@ -57,6 +57,7 @@ def agreement_json(row: AgreementRow) -> dict:
         "case_id": row.case_id,
         "case_number": row.case_number,
         "period_number": row.period_number,
+        "registered": row.registered,
         "categories": row.categories,
         "projects": [
             {

@@ -1,4 +1,8 @@
-"""協定: a signed 包括連携協定 or 個別協定, with its validity (R-6) computed when it is recorded."""
+"""協定: a signed 包括連携協定 or 個別協定, with its validity (R-6) computed when it is recorded.
+
+An agreement signed before the system (既存協定の登録, issue #12 item 5) has no case: ``case_id`` is empty and
+``registered_at`` says when 総合政策課 entered it.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ class Agreement(Base):
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     kind: Mapped[str] = mapped_column(String(30))
@@ -31,3 +35,5 @@ class Agreement(Base):
     # R-3.3/R-3.4 原則の例外: why 総合政策課 concluded with fewer than 3 projects or categories; NULL when met.
     principle_exception_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # signed before the system
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -23,7 +23,8 @@ class AgreementPeriod(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     notice_deadline: Mapped[date] = mapped_column(Date)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)  # the lifecycle case
+    # the lifecycle case; none for a period that passed before the agreement was registered (既存協定の登録)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), unique=True)
     outcome: Mapped[str | None] = mapped_column(String(20))  # renewed, ended, terminated (None while running)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

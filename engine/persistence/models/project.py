@@ -1,4 +1,7 @@
-"""連携事業: a project of a case, kept in step with the workflow as tasks complete (R-3.3, R-3.4, R-3.6)."""
+"""連携事業: a project of a case, kept in step with the workflow as tasks complete (R-3.3, R-3.4, R-3.6).
+
+A project of an agreement signed before the system belongs to that agreement (``agreement_id``), not to a case.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ class Project(Base):
     __table_args__ = (UniqueConstraint("case_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
+    # 既存協定の登録. use_alter: agreement.project_id points back here, a cycle nothing may sort on
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id", use_alter=True), index=True)
     key: Mapped[str] = mapped_column(String(20))  # "P1", "P2" … as in the process data
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(Text)

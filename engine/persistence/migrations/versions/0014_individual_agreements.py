@@ -7,7 +7,7 @@ then read the case. partnership_meeting.proposals: a 個別定例会議's new pr
 became, so the meeting's record can start one later. All are new and empty: rows before this revision had none.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
