@@ -3,19 +3,15 @@ column and read as concluded with the requirements met (NULL), in the register a
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import inspect, text
 
 from engine.agreements import AgreementRegister
-from engine.persistence.schema import alembic_config, upgrade
+from engine.persistence.schema import downgrade, upgrade
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 
 
 def downgrade_to_0011(database) -> None:
-    config = alembic_config(database)
-    with database.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0011")
+    downgrade(database, "0011")  # through every later revision's downgrade, as an operator would
 
 
 def test_agreements_signed_at_revision_0011_are_kept_and_not_marked_as_exceptions_after_0012(engine):
