@@ -196,6 +196,22 @@ def deliver_message(workflow: BpmnWorkflow, message: str, payload: Mapping[str, 
     return True
 
 
+def fire_timer_now(workflow: BpmnWorkflow, bpmn_id: str) -> bool:
+    """Makes one waiting timer due now and runs on (notes §5, option 3); False if nothing waits on it.
+
+    For scenario files, which have no clock: "the notice deadline passes" is a step a process owner can write
+    (the timers' dates in the start data stay the real ones)."""
+    waiting = [task for task in workflow.get_tasks(state=TaskState.WAITING)
+               if task.task_spec.bpmn_id == bpmn_id
+               and isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)]
+    if not waiting:
+        return False
+    for task in waiting:
+        task.internal_data["event_value"] = "2000-01-01T00:00:00+00:00"
+    fire_timers(workflow)
+    return True
+
+
 def _describe_failure(error: SpiffWorkflowException) -> str:
     task = getattr(error, "task", None)
     where = f"{task.task_spec.bpmn_name or task.task_spec.bpmn_id}（{task.task_spec.bpmn_id}）" if task else ""
