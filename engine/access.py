@@ -204,12 +204,15 @@ def lists_lane(actor: Actor, lane: str) -> bool:
 
 
 # --- agreements (協定台帳) ------------------------------------------------------------------------------
-AgreementAction = Literal["read", "call_general_meeting", "report_requirements_not_met"]
+AgreementAction = Literal["read", "call_general_meeting", "report_requirements_not_met", "give_notice"]
 
 
 def may_act_on_agreement(actor: Actor, agreement: Agreement, action: AgreementAction) -> bool:
     if action == "read":
         return actor.role is not Role.ORGANISATION or agreement.organisation_id == actor.organisation_id
+    if action == "give_notice":  # R-6.2: the 企業等 party itself (the city's notice is 総合政策課's confirmation)
+        return (actor.may_change_cases and actor.role is Role.ORGANISATION
+                and agreement.organisation_id == actor.organisation_id)
     # 総合政策課 owns every 包括連携協定 (R-1): it calls the 全体会議 (R-8.2) and reports R-9.2
     return actor.may_change_cases and _coordinates(actor)
 

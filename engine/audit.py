@@ -43,6 +43,7 @@ ACTION_LABELS: dict[str, str] = {
     "agreement_terminated": "協定の解除", "invitation_issued": "招待リンクの発行", "password_set": "パスワードの設定",
     "organisation_registered": "企業等の新規登録（公開ページ）",
     "message_requirements_not_met": "要件非該当の報告による協定の解除", "message_general_meeting_called": "全体会議の招集",
+    "message_termination_notice": "協定終了の申出",
 }
 
 

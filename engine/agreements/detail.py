@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, lists_lane, may_act_on_agreement, may_read_task
-from engine.agreements.lifecycle import OPEN_STATUSES
+from engine.agreements.lifecycle import OPEN_STATUSES, running_period
+from engine.agreements.notice import notice_action
 from engine.agreements.links import CaseLinks
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
@@ -29,7 +30,6 @@ from engine.domain.lifecycle_schedule import fiscal_year_label
 from engine.persistence.models import (
     AgreementCaseLink,
     AgreementNotice,
-    AgreementPeriod,
     AgreementReview,
     AgreementTermination,
     Case,
@@ -149,14 +149,6 @@ def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
     return [LinkedCaseView(c.id, c.number or "", c.title, c.status, c.outcome) for c in rows]
 
 
-def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
-    return session.scalar(
-        select(AgreementPeriod)
-        .where(AgreementPeriod.agreement_id == agreement_id, AgreementPeriod.outcome.is_(None))
-        .order_by(AgreementPeriod.number.desc())
-    )
-
-
 def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> list[LifecycleTask]:
     """The running period's tasks (a 企業等 sees only its own lane's: the 申出)."""
     department = aliased(Department)
@@ -218,4 +210,5 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         and case is not None,
         general_meeting_open=general_open,
         open_tasks=_open_tasks(session, actor, case.id, now) if case is not None else [],
+        notice=notice_action(session, actor, agreement, now),
     )

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, AgreementAction, may_act_on_agreement
-from engine.agreements.detail import agreement_detail, running_period
-from engine.agreements.lifecycle import OPEN_STATUSES
+from engine.agreements.detail import agreement_detail
+from engine.agreements.lifecycle import OPEN_STATUSES, running_period
+from engine.agreements.notice import give_notice
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.scope import meeting_departments
 from engine.agreements.views import (
@@ -59,6 +60,12 @@ class AgreementRegister:
     def detail(self, actor: Actor, agreement_id: int) -> AgreementDetail:
         with self.context.unit_of_work() as session:
             return agreement_detail(session, actor, agreement_id, self.context.clock())
+
+    def give_notice(self, actor: Actor, agreement_id: int, reason: str, contact: str) -> None:
+        """R-6.2: the 企業等's 申出, from its agreement's page or the API (engine.agreements.notice)."""
+        now = self.context.clock()
+        with self.context.unit_of_work() as session:
+            give_notice(session, actor, visible_agreement(session, actor, agreement_id), reason, contact, now)
 
     def report_requirements_not_met(
         self, actor: Actor, agreement_id: int, items: list[str], reason: str

@@ -192,6 +192,16 @@ class LifecycleTask:
 
 
 @dataclass(frozen=True)
+class NoticeAction:
+    """The 企業等's 申出 on its agreement's page (R-6.2): shown only while it may be given."""
+
+    deadline: date  # 申出期限
+    valid_until: date
+    late: bool  # today is after the deadline: recorded, but this period still renews
+    takes_effect_on: date  # the expiry at which notice given today would end the agreement
+
+
+@dataclass(frozen=True)
 class AgreementDetail:
     row: AgreementRow
     notices: list[NoticeView]
@@ -205,6 +215,7 @@ class AgreementDetail:
     may_act: bool = False  # 総合政策課: may call a 全体会議 and report R-9.2
     general_meeting_open: bool = False  # a called 全体会議 waits for its record
     open_tasks: list[LifecycleTask] = field(default_factory=list)
+    notice: NoticeAction | None = None  # the 企業等 may give notice now (engine.agreements.notice)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Searchable and exportable.
 
 The search lives in the query string (bookmarkable, works without JavaScript) and the exports take the same
 query. From an agreement's page 総合政策課 calls a 全体会議 (R-8.2) and reports requirements no longer
-met (R-9.2).
+met (R-9.2); the 企業等 gives notice (申出, R-6.2).
 """
 
 from __future__ import annotations
@@ -86,6 +86,20 @@ def call_general_meeting(agreement_id: int):
     except FormDataError as error:
         return _detail_page(agreement_id, error.errors, "general", 422)
     flash("全体会議を招集しました。開催後、受信箱の「全体会議（R-8.2）」で記録してください。", "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement_id))
+
+
+@bp.post("/<int:agreement_id>/notice")
+@login_required
+def give_notice(agreement_id: int):
+    """R-6.2: the 企業等's 申出 is an action on its agreement's page, not a task waiting in its inbox."""
+    try:
+        AgreementRegister(engine()).give_notice(
+            actor(), agreement_id, request.form.get("notice_reason", ""), request.form.get("notice_contact", "")
+        )
+    except FormDataError as error:
+        return _detail_page(agreement_id, error.errors, "notice", 422)
+    flash("協定終了の申出を受け付けました。総合政策課から確認のご連絡をすることがあります。", "success")
     return redirect(url_for("agreements.detail", agreement_id=agreement_id))
 
 
