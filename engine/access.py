@@ -171,8 +171,15 @@ def may_claim(actor: Actor, task: HumanTask) -> bool:
     return actor.may_change_cases and acts_in_lane(actor, task)
 
 
+def claimed_by_another(actor: Actor, task: HumanTask) -> bool:
+    """Claiming means something (issue #12 item 9): a task someone has taken is theirs to complete until it is
+    released or reassigned (担当者の変更). A conflict of the moment (409), not a missing permission."""
+    return task.claimed_by_id is not None and task.claimed_by_id != actor.user_id
+
+
 def may_complete(actor: Actor, task: HumanTask) -> bool:
-    return may_claim(actor, task)
+    """One's own lane, and not taken by someone else (an unclaimed group task: whoever completes it)."""
+    return may_claim(actor, task) and not claimed_by_another(actor, task)
 
 
 def may_release(actor: Actor, task: HumanTask) -> bool:
@@ -261,7 +268,8 @@ def may_read_mail_outbox(actor: Actor) -> bool:
 
 
 __all__ = [
-    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane", "is_city_staff",
+    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane", "claimed_by_another",
+    "is_city_staff",
     "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
