@@ -37,7 +37,7 @@ def test_claiming_moves_a_task_to_my_tasks_and_releasing_moves_it_back(at_step_5
     task = at_step_5.task("decide_implementation", "P3")
     token = csrf_token(client, "/inbox/group")
     response = client.post(f"/tasks/{task.id}/claim", data={"csrf_token": token})
-    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task.id}?claimed=1#task-form"
+    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task.id}?claimed=1"
     mine = client.get("/inbox/").get_data(as_text=True)  # with a claimed task, the inbox opens on 自分のタスク
     assert 'aria-current="page">自分のタスク' in mine and len(rows(mine)) == 1 and "環境政策課 職員" in mine
     assert len(rows(client.get("/inbox/group").get_data(as_text=True))) == 1
