@@ -268,8 +268,8 @@ def may_read_mail_outbox(actor: Actor) -> bool:
 
 
 __all__ = [
-    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane", "claimed_by_another",
-    "is_city_staff",
+    "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane",
+    "claimed_by_another", "is_city_staff",
     "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",

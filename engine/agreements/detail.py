@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, lists_lane, may_act_on_agreement, may_read_task
 from engine.agreements.lifecycle import OPEN_STATUSES, running_period
-from engine.agreements.notice import notice_action
 from engine.agreements.links import CaseLinks
+from engine.agreements.notice import notice_action
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,

@@ -25,6 +25,7 @@ from engine.agreements.notice import record_notice
 from engine.cases import service as cases
 from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import period_schedule
+from engine.domain.plausible_dates import happened_error
 from engine.domain.validity import fiscal_year
 from engine.domain.wareki import format_wareki
 from engine.errors import CaseStateError, FormDataError
@@ -130,7 +131,12 @@ def _confirm_continuation(done: Completion) -> None:
     continuation = done.data.get("continuation")
     if continuation == "continue":
         return
-    given_on = done.not_after_today("notice_given_on", "申出日")
+    # a notice on paper belongs to this period: not after today, not before the period began
+    given_on = date.fromisoformat(done.data["notice_given_on"])
+    error = happened_error(given_on, label="申出日", today=done.today, earliest=done.period.valid_from,
+                           earliest_label="現在の有効期間の開始日")
+    if error:
+        raise FormDataError({"notice_given_on": error})
     given_by = BY_CITY if continuation == "city_notice" else BY_ORGANISATION
     _notice(
         done,

@@ -1,10 +1,11 @@
 """Giving notice (協定終了の申出, R-6.2) from an agreement's page: who may give it now, and what it records.
 
-Notice is something a 企業等 *does* when it decides to, not something it is waiting to be asked: it is an action
-on its agreement's page, and the period's lifecycle case waits for it as a BPMN message (``termination_notice``,
-caught by the receive tasks ``give_notice`` / ``give_late_notice``). The process decides the consequences
-(renewal stops, or the notice carries to the next period); this module answers "may this person give notice
-now" for the page, the JSON API and the service alike (``notice_refusal``), and writes the register's record.
+Notice is something a 企業等 *does* when it decides to, not something it is waiting to be asked: it is an
+action on its agreement's page, and the period's lifecycle case waits for it as a BPMN message
+(``termination_notice``, caught by the receive tasks ``give_notice`` / ``give_late_notice``). The process
+decides the consequences (renewal stops, or the notice carries to the next period); this module answers "may
+this person give notice now" for the page, the JSON API and the service alike (``notice_refusal``), and writes
+the register's record.
 
 A case still on a version from before this change waits in a user task of the same id instead of the message;
 the same action completes that task for the person, so such cases keep working until they are moved
@@ -36,7 +37,7 @@ REASON_LIMIT, CONTACT_LIMIT = 2000, 200
 
 
 def notice_refusal(session: Session, actor: Actor, agreement: Agreement, now: datetime) -> RenkeiError | None:
-    """Why this person may not give notice on this agreement now (None: they may). The one home of the rule."""
+    """Why this person may not give notice on this agreement now (None: they may): the rule's one home."""
     if not may_act_on_agreement(actor, agreement, "give_notice"):
         return NotAllowedError("協定終了の申出は、協定を結んだ企業等の方が行えます（市からの申出は更新の確認で記録します）")
     period = running_period(session, agreement.id)
@@ -55,7 +56,7 @@ def notice_refusal(session: Session, actor: Actor, agreement: Agreement, now: da
 
 
 def notice_action(session: Session, actor: Actor, agreement: Agreement, now: datetime) -> NoticeAction | None:
-    """What the page offers: the deadline and what notice given today would do; None when it may not be given."""
+    """What the page offers: the deadline and what notice today would do; None when it may not be given."""
     if notice_refusal(session, actor, agreement, now) is not None:
         return None
     period = validity(running_period(session, agreement.id))
@@ -89,7 +90,9 @@ def give_notice(session: Session, actor: Actor, agreement: Agreement, reason: st
     period = running_period(session, agreement.id)
     case = session.get(Case, period.case_id)
     today = today_in_japan(now)
-    submission = {"given_on": today.isoformat(), "notice_reason": reason.strip(), "notice_contact": contact.strip()}
+    submission = {
+        "given_on": today.isoformat(), "notice_reason": reason.strip(), "notice_contact": contact.strip()
+    }
     if cases.deliver(session, actor, case, MESSAGE, submission, now):
         current = validity(period)
         record_notice(session, agreement, period, BY_ORGANISATION, today, current.notice_in_time(today),
@@ -100,14 +103,15 @@ def give_notice(session: Session, actor: Actor, agreement: Agreement, reason: st
     if earlier is None:
         raise CaseStateError("この協定の期間は申出を受け付けていません（市が既に申出を記録した可能性があります）。画面を開き直してください")
     # its TaskCompleted handler (engine.agreements.lifecycle_tasks) records the notice
-    cases.complete(session, actor, earlier.id, {"notice_confirmed": True, "notice_reason": submission["notice_reason"],
-                                                "notice_contact": submission["notice_contact"]}, now)
+    answers = {"notice_confirmed": True, "notice_reason": submission["notice_reason"],
+               "notice_contact": submission["notice_contact"]}
+    cases.complete(session, actor, earlier.id, answers, now)
 
 
-def record_notice(session: Session, agreement: Agreement, period: AgreementPeriod, given_by: str, given_on: date,
-                  in_time: bool, reason: str | None, contact: str | None, recorded_by_id: int | None,
-                  at: datetime, task_id: str | None = None) -> AgreementNotice:
-    """The register's record of a notice, however it came (the page, the city's confirmation, an older task)."""
+def record_notice(session: Session, agreement: Agreement, period: AgreementPeriod, given_by: str,
+                  given_on: date, in_time: bool, reason: str | None, contact: str | None,
+                  recorded_by_id: int | None, at: datetime, task_id: str | None = None) -> AgreementNotice:
+    """The register's record of a notice, however it came (the page, the city's confirmation, an old task)."""
     current = validity(period)
     notice = AgreementNotice(
         agreement_id=agreement.id, period_id=period.id, task_id=task_id, given_by=given_by, given_on=given_on,

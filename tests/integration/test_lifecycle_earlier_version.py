@@ -44,7 +44,8 @@ def test_the_page_action_completes_the_earlier_versions_notice_task(earlier):
     lc.give_notice()
     assert partner_inbox(lc) == []
     [notice] = lc.detail().notices
-    assert (notice.given_on, notice.in_time, notice.takes_effect_on) == (date(2027, 2, 10), True, date(2027, 3, 31))
+    assert (notice.given_on, notice.in_time, notice.takes_effect_on) == (
+        date(2027, 2, 10), True, date(2027, 3, 31))
     assert lc.detail().row.status_label == "終了予定" and lc.notice_action() is None
     lc.at("2027-04-01T00:00:01")
     assert lc.detail().row.status_label == "終了"

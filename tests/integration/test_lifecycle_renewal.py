@@ -38,7 +38,8 @@ def test_signing_starts_the_first_period_with_the_partner_able_to_give_notice(li
     )
     assert lc.detail().open_tasks == []  # nobody is waited on: the 申出 is the partner's action, not a task
     action = lc.notice_action()
-    assert (action.deadline, action.late, action.takes_effect_on) == (date(2027, 2, 28), False, date(2027, 3, 31))
+    assert (action.deadline, action.late, action.takes_effect_on) == (
+        date(2027, 2, 28), False, date(2027, 3, 31))
 
 
 def test_without_notice_it_renews_twice_for_one_fiscal_year_each(lifecycle):
@@ -120,7 +121,8 @@ def test_notice_on_the_day_after_the_deadline_is_late_even_before_the_worker_has
     assert lc.notice_action().late
     lc.give_notice()
     [notice] = lc.detail().notices
-    assert (notice.given_on, notice.in_time, notice.takes_effect_on) == (date(2027, 3, 1), False, date(2028, 3, 31))
+    assert (notice.given_on, notice.in_time, notice.takes_effect_on) == (
+        date(2027, 3, 1), False, date(2028, 3, 31))
     lc.at("2027-04-01T00:00:01")
     assert [p[-1] for p in periods(lc)] == ["renewed", None]  # the process saw it late too
     assert lc.detail().row.status_label == "終了予定"
@@ -198,6 +200,18 @@ def test_a_notice_date_in_the_future_is_refused_next_to_its_field(lifecycle):
             },
         )
     assert "notice_given_on" in refused.value.errors
+    assert lc.detail().notices == [] and CONFIRMATION in [s for s, _ in lc.open_steps()]
+
+
+def test_a_paper_notice_dated_before_the_current_period_is_refused_next_to_its_field(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    lc.at("2027-04-01T00:00:01")  # renewed: the second period runs 2027-04-01 – 2028-03-31
+    lc.at("2028-01-31T09:00:01")
+    with pytest.raises(FormDataError) as refused:
+        lc.complete(CONFIRMATION, {"continuation": "organisation_notice", "notice_given_on": "2027-03-20",
+                                   "continuation_note": "書面で受領"})
+    assert refused.value.errors == {
+        "notice_given_on": "申出日は現在の有効期間の開始日（令和9年4月1日）以降の日付を入力してください"}
     assert lc.detail().notices == [] and CONFIRMATION in [s for s, _ in lc.open_steps()]
 
 

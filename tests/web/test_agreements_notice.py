@@ -35,7 +35,8 @@ def _give(client, agreement_id: int, reason: str = "事業の見直しのため"
 def test_the_partner_sees_the_notice_action_with_its_deadline_and_no_task_in_its_inbox(as_user, agreement_id):
     client = as_user("shonan")
     html = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
-    section = html[html.index('id="notice-heading"'):html.index("</section>", html.index('id="notice-heading"'))]
+    start = html.index('id="notice-heading"')
+    section = html[start:html.index("</section>", start)]
     assert NOTICE_BUTTON in section and "申出期限" in section
     assert format_wareki(PERIOD.notice_deadline) in section
     assert "協定終了の申出" not in client.get("/inbox/").get_data(as_text=True)
@@ -57,7 +58,9 @@ def test_giving_notice_in_time_records_it_and_the_action_is_gone(as_user, agreem
     assert again.status_code == 409 and "既に記録されています" in again.get_data(as_text=True)
 
 
-def test_missing_reason_and_contact_are_named_next_to_their_fields_and_nothing_is_recorded(as_user, agreement_id):
+def test_missing_reason_and_contact_are_named_next_to_their_fields_and_nothing_is_recorded(
+    as_user, agreement_id
+):
     client = as_user("shonan")
     response = _give(client, agreement_id, reason=" ", contact="")
     assert response.status_code == 422
@@ -97,7 +100,8 @@ def test_the_api_offers_and_takes_the_same_notice(as_user, agreement_id):
     offered = client.get(f"/api/agreements/{agreement_id}").get_json()["agreement"]["notice_action"]
     assert offered == {"deadline": PERIOD.notice_deadline.isoformat(), "late": False,
                        "takes_effect_on": PERIOD.valid_until.isoformat()}
-    refused = client.post(f"/api/agreements/{agreement_id}/notice", json={"notice_reason": ""}, headers=headers)
+    url = f"/api/agreements/{agreement_id}/notice"
+    refused = client.post(url, json={"notice_reason": ""}, headers=headers)
     assert refused.status_code == 422
     assert set(refused.get_json()["error"]["fields"]) == {"notice_reason", "notice_contact"}
     given = client.post(f"/api/agreements/{agreement_id}/notice",
@@ -115,10 +119,10 @@ def test_the_api_offers_and_takes_the_same_notice(as_user, agreement_id):
 def test_the_api_refuses_city_staff_with_403_and_other_partners_with_404(as_user, agreement_id):
     for username, status in (("seisaku", 403), ("mirai", 404)):
         client = as_user(username)
-        token = client.post("/api/login", json={"username": username, "password": "renkei-demo-2025"}).get_json()[
-            "csrf_token"]
-        response = client.post(f"/api/agreements/{agreement_id}/notice",
-                               json={"notice_reason": "x", "notice_contact": "y"}, headers={"X-CSRFToken": token})
+        login = {"username": username, "password": "renkei-demo-2025"}
+        token = client.post("/api/login", json=login).get_json()["csrf_token"]
+        response = client.post(f"/api/agreements/{agreement_id}/notice", headers={"X-CSRFToken": token},
+                               json={"notice_reason": "x", "notice_contact": "y"})
         assert response.status_code == status
         if username == "mirai":
             assert client.get(f"/api/agreements/{agreement_id}").status_code == 404

@@ -35,7 +35,9 @@ def _row(engine, task_id: str) -> tuple[str, int | None, int | None, int]:
         return task.state, task.claimed_by_id, task.completed_by_id, len(completions)
 
 
-def test_a_task_a_colleague_claimed_cannot_be_completed_from_the_page_and_nothing_changes(engine, as_user, step_2):
+def test_a_task_a_colleague_claimed_cannot_be_completed_from_the_page_and_nothing_changes(
+    engine, as_user, step_2
+):
     client = as_user("seisaku")
     token = csrf_token(client, f"/tasks/{step_2}")
     engine.claim(engine.actor("seisaku2"), step_2)
@@ -47,7 +49,9 @@ def test_a_task_a_colleague_claimed_cannot_be_completed_from_the_page_and_nothin
     assert _row(engine, step_2) == ("ready", engine.actor("seisaku2").user_id, None, 0)
 
 
-def test_the_api_refuses_the_same_completion_until_the_task_is_reassigned(engine, client, bearer, step_2):  # noqa: F811
+def test_the_api_refuses_the_same_completion_until_the_task_is_reassigned(
+    engine, client, bearer, step_2  # noqa: F811
+):
     engine.claim(engine.actor("seisaku2"), step_2)
     seisaku = bearer("seisaku")
     refused = client.post(f"/api/tasks/{step_2}/complete", json={"data": RECORD}, headers=seisaku)

@@ -95,7 +95,10 @@ def give_notice(agreement_id: int):
     """R-6.2: the 企業等's 申出 is an action on its agreement's page, not a task waiting in its inbox."""
     try:
         AgreementRegister(engine()).give_notice(
-            actor(), agreement_id, request.form.get("notice_reason", ""), request.form.get("notice_contact", "")
+            actor(),
+            agreement_id,
+            request.form.get("notice_reason", ""),
+            request.form.get("notice_contact", ""),
         )
     except FormDataError as error:
         return _detail_page(agreement_id, error.errors, "notice", 422)

@@ -173,9 +173,9 @@ def give_notice(agreement_id: int):
             fields[name] = "文字列で指定してください"
     if fields:
         raise FormDataError(fields)
-    register = AgreementRegister(engine())
-    register.give_notice(g.api_person.actor, agreement_id, body.get("notice_reason", ""), body.get("notice_contact", ""))
-    return jsonify({"agreement": agreement_detail_json(register.detail(g.api_person.actor, agreement_id))}), 201
+    register, me = AgreementRegister(engine()), g.api_person.actor
+    register.give_notice(me, agreement_id, body.get("notice_reason", ""), body.get("notice_contact", ""))
+    return jsonify({"agreement": agreement_detail_json(register.detail(me, agreement_id))}), 201
 
 
 @cache
