@@ -205,8 +205,8 @@ def routed_to(actor: Actor) -> ColumnElement[bool]:
 
 
 def lists_lane(actor: Actor, lane: str) -> bool:
-    """An agreement's page lists its open lifecycle tasks: a 企業等 those of its own lane (the 申出),
-    city staff all of them (names and dates only; opening one follows ``may_read_task``)."""
+    """An agreement's page lists its open lifecycle tasks: a 企業等 those of its own lane (its 申出 is an
+    action, not a task), city staff all of them (names and dates only; opening one follows ``may_read_task``)."""
     return actor.role is not Role.ORGANISATION or lane == Lane.ORGANISATION.value
 
 

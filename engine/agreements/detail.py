@@ -150,7 +150,7 @@ def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
 
 
 def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> list[LifecycleTask]:
-    """The running period's tasks (a 企業等 sees only its own lane's: the 申出)."""
+    """The running period's tasks (a 企業等 sees only its own lane's; its 申出 is an action, not a task)."""
     department = aliased(Department)
     query = (
         select(HumanTask, department.name)
