@@ -15,6 +15,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEventMixin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.util import BpmnEvent
@@ -233,6 +234,14 @@ def outcome(workflow: BpmnWorkflow) -> str | None:
 
 def active_element_ids(workflow: BpmnWorkflow) -> set[str]:
     return {t.task_spec.bpmn_id for t in workflow.get_tasks(state=_ACTIVE) if t.task_spec.bpmn_id}
+
+
+def waiting_step_names(workflow: BpmnWorkflow) -> set[str]:
+    """What a case that needs nobody right now waits for, as people read it (the board, the case page): the
+    named events and receive tasks, e.g. 「期間満了の翌日」 or 「協定終了の申出を待つ」. A boundary event is part of
+    the step it is attached to; an unnamed element is left out rather than shown as a bare id."""
+    return {t.task_spec.bpmn_name for t in workflow.get_tasks(state=TaskState.WAITING)
+            if t.task_spec.bpmn_name and not isinstance(t.task_spec, BoundaryEventMixin)}
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
