@@ -37,6 +37,8 @@ def test_signing_starts_the_first_period_with_the_partner_able_to_give_notice(li
         1,
     )
     assert lc.detail().open_tasks == []  # nobody is waited on: the 申出 is the partner's action, not a task
+    waiting = lc.engine.case_status(SYSTEM, lc.detail().lifecycle_case_id).active_steps
+    assert {"協定終了の申出を待つ", "更新確認の時期", "期間満了の翌日"} <= set(waiting)  # by name, never by id
     action = lc.notice_action()
     assert (action.deadline, action.late, action.takes_effect_on) == (
         date(2027, 2, 28), False, date(2027, 3, 31))
