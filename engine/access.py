@@ -201,8 +201,15 @@ def may_claim(actor: Actor, task: HumanTask) -> bool:
     return actor.may_change_cases and acts_in_lane(actor, task)
 
 
+def claimed_by_another(actor: Actor, task: HumanTask) -> bool:
+    """Claiming means something (issue #12 item 9): a task someone has taken is theirs to complete until it is
+    released or reassigned (担当者の変更). A conflict of the moment (409), not a missing permission."""
+    return task.claimed_by_id is not None and task.claimed_by_id != actor.user_id
+
+
 def may_complete(actor: Actor, task: HumanTask) -> bool:
-    return may_claim(actor, task)
+    """One's own lane, and not taken by someone else (an unclaimed group task: whoever completes it)."""
+    return may_claim(actor, task) and not claimed_by_another(actor, task)
 
 
 def may_release(actor: Actor, task: HumanTask) -> bool:
@@ -228,18 +235,21 @@ def routed_to(actor: Actor) -> ColumnElement[bool]:
 
 
 def lists_lane(actor: Actor, lane: str) -> bool:
-    """An agreement's page lists its open lifecycle tasks: a 企業等 those of its own lane (the 申出),
-    city staff all of them (names and dates only; opening one follows ``may_read_task``)."""
+    """An agreement's page lists its open lifecycle tasks: a 企業等 those of its own lane (its 申出 is an
+    action, not a task), city staff all of them (names and dates only; opening one follows ``may_read_task``)."""
     return actor.role is not Role.ORGANISATION or lane == Lane.ORGANISATION.value
 
 
 # --- agreements (協定台帳) ------------------------------------------------------------------------------
-AgreementAction = Literal["read", "call_general_meeting", "report_requirements_not_met"]
+AgreementAction = Literal["read", "call_general_meeting", "report_requirements_not_met", "give_notice"]
 
 
 def may_act_on_agreement(actor: Actor, agreement: Agreement, action: AgreementAction) -> bool:
     if action == "read":
         return actor.role is not Role.ORGANISATION or agreement.organisation_id == actor.organisation_id
+    if action == "give_notice":  # R-6.2: the 企業等 party itself (the city's notice is 総合政策課's confirmation)
+        return (actor.may_change_cases and actor.role is Role.ORGANISATION
+                and agreement.organisation_id == actor.organisation_id)
     # 総合政策課 owns every 包括連携協定 (R-1): it calls the 全体会議 (R-8.2) and reports R-9.2
     return actor.may_change_cases and _coordinates(actor)
 
@@ -305,9 +315,9 @@ def may_read_mail_outbox(actor: Actor) -> bool:
 
 __all__ = [
     "CITY", "ORGANISATION", "SYSTEM", "Actor", "AgreementAction", "Role", "acts_in_lane",
-    "individual_role_refusal", "individual_start_refusal", "is_city_staff", "may_start_individual_agreement",
-    "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement", "may_attach_signed_copy",
-    "may_cancel_case",
+    "claimed_by_another", "individual_role_refusal", "individual_start_refusal", "is_city_staff",
+    "may_start_individual_agreement", "lists_lane", "manages_partners", "manages_people", "may_act_on_agreement",
+    "may_attach_signed_copy", "may_cancel_case",
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
     "may_register_agreements", "may_release", "may_start_case", "proposes_as", "readable_agreements",

@@ -45,8 +45,8 @@ ACTION_LABELS: dict[str, str] = {
     "organisation_registered": "企業等の新規登録（公開ページ）",
     "message_requirements_not_met": "要件非該当の報告による協定の解除", "message_general_meeting_called": "全体会議の招集",
     "agreement_template_uploaded": "協定書ひな形の登録", "signed_copy_attached": "締結済み協定書（写し）の登録",
-"calendar_feed_issued": "カレンダー配信URLの発行",
-    "calendar_feed_revoked": "カレンダー配信URLの無効化",
+    "calendar_feed_issued": "カレンダー配信URLの発行", "calendar_feed_revoked": "カレンダー配信URLの無効化",
+    "message_termination_notice": "協定終了の申出",
 }
 
 

@@ -1,5 +1,6 @@
 """Signed agreements: the register (``service``, ``queries``, ``detail``, ``views``), who belongs to one
-(``scope``), their life after signing (``lifecycle``, ``lifecycle_tasks``) and the public register."""
+(``scope``), their life after signing (``lifecycle``, ``lifecycle_tasks``, ``notice``: the 申出) and the
+public register."""
 
 from __future__ import annotations
 

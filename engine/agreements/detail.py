@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, individual_role_refusal, lists_lane, may_act_on_agreement, may_read_task
 from engine.agreements.individual import startable_projects
+from engine.agreements.lifecycle import OPEN_STATUSES, running_period
 from engine.agreements.meeting_proposals import AS_INDIVIDUAL, AS_PROPOSAL, proposal_refusal
-from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.links import CaseLinks
+from engine.agreements.notice import notice_action
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
     REQUIREMENT_ITEMS,
@@ -34,7 +35,6 @@ from engine.persistence.models import (
     Agreement,
     AgreementCaseLink,
     AgreementNotice,
-    AgreementPeriod,
     AgreementReview,
     AgreementTermination,
     Case,
@@ -186,16 +186,8 @@ def _linked(session: Session, agreement_id: int) -> list[LinkedCaseView]:
     ]
 
 
-def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
-    return session.scalar(
-        select(AgreementPeriod)
-        .where(AgreementPeriod.agreement_id == agreement_id, AgreementPeriod.outcome.is_(None))
-        .order_by(AgreementPeriod.number.desc())
-    )
-
-
 def _open_tasks(session: Session, actor: Actor, case_id: int, now: datetime) -> list[LifecycleTask]:
-    """The running period's tasks (a 企業等 sees only its own lane's: the 申出)."""
+    """The running period's tasks (a 企業等 sees only its own lane's; its 申出 is an action, not a task)."""
     department = aliased(Department)
     query = (
         select(HumanTask, department.name)
@@ -260,6 +252,7 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
             startable_projects(session, actor, agreement) if individual_role_refusal(actor) is None else []
         ),
         meeting_choices=_meeting_choices(session, agreement.id),
+        notice=notice_action(session, actor, agreement, now),
     )
 
 

@@ -55,6 +55,15 @@ def period_of_case(session: Session, case_id: int) -> AgreementPeriod | None:
     return session.scalar(select(AgreementPeriod).where(AgreementPeriod.case_id == case_id))
 
 
+def running_period(session: Session, agreement_id: int) -> AgreementPeriod | None:
+    """The period in force: the latest one without an outcome yet."""
+    return session.scalar(
+        select(AgreementPeriod)
+        .where(AgreementPeriod.agreement_id == agreement_id, AgreementPeriod.outcome.is_(None))
+        .order_by(AgreementPeriod.number.desc())
+    )
+
+
 def validity(period: AgreementPeriod) -> ValidityPeriod:
     return ValidityPeriod(period.valid_from, period.valid_until)
 

@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import SYSTEM
-from engine.agreements.lifecycle import ENDING, LIFECYCLE, period_of_case, validity
+from engine.agreements.lifecycle import LIFECYCLE, period_of_case, validity
+from engine.agreements.notice import record_notice
 from engine.cases import service as cases
 from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import period_schedule
+from engine.domain.plausible_dates import happened_error
 from engine.domain.validity import fiscal_year
 from engine.domain.wareki import format_wareki
 from engine.errors import CaseStateError, FormDataError
@@ -31,7 +33,6 @@ from engine.events import Event, TaskCompleted
 from engine.persistence.models import (
     Agreement,
     AgreementCaseLink,
-    AgreementNotice,
     AgreementPeriod,
     AgreementReview,
     Case,
@@ -89,27 +90,13 @@ def on_task_completed(session: Session, event: Event) -> None:
 
 
 # --- 申出 (R-6.2) ------------------------------------------------------------------------------------
+# give_notice and give_late_notice were user tasks before notice became an action on the agreement's page
+# (engine.agreements.notice); these two record what cases still on such a version complete.
 def _notice(
     done: Completion, given_by: str, given_on: date, in_time: bool, reason: str | None, contact: str | None
 ) -> None:
-    current = validity(done.period)
-    done.session.add(
-        AgreementNotice(
-            agreement_id=done.agreement.id,
-            period_id=done.period.id,
-            task_id=done.task.id,
-            given_by=given_by,
-            given_on=given_on,
-            in_time=in_time,
-            takes_effect_on=current.valid_until if in_time else current.renewed().valid_until,
-            reason=reason,
-            contact=contact,
-            recorded_by_id=done.actor_id,
-            recorded_at=done.at,
-        )
-    )
-    if in_time:
-        done.agreement.status = ENDING
+    record_notice(done.session, done.agreement, done.period, given_by, given_on, in_time, reason, contact,
+                  done.actor_id, done.at, done.task.id)
 
 
 def _give_notice(done: Completion) -> None:
@@ -144,13 +131,18 @@ def _confirm_continuation(done: Completion) -> None:
     continuation = done.data.get("continuation")
     if continuation == "continue":
         return
-    given_on = done.not_after_today("notice_given_on", "申出日")
+    # a notice on paper belongs to this period: not after today, not before the period began
+    given_on = date.fromisoformat(done.data["notice_given_on"])
+    error = happened_error(given_on, label="申出日", today=done.today, earliest=done.period.valid_from,
+                           earliest_label="現在の有効期間の開始日")
+    if error:
+        raise FormDataError({"notice_given_on": error})
     given_by = BY_CITY if continuation == "city_notice" else BY_ORGANISATION
     _notice(
         done,
         given_by,
         given_on,
-        given_on <= done.period.notice_deadline,
+        validity(done.period).notice_in_time(given_on),
         done.data.get("continuation_note"),
         None,
     )

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, AgreementAction, may_act_on_agreement, may_register_agreements
-from engine.agreements.detail import agreement_detail, running_period
+from engine.agreements.detail import agreement_detail
 from engine.agreements.individual import start_individual
+from engine.agreements.lifecycle import OPEN_STATUSES, running_period
 from engine.agreements.meeting_proposals import start_from_proposal
-from engine.agreements.lifecycle import OPEN_STATUSES
+from engine.agreements.notice import give_notice
 from engine.agreements.queries import search, visible_agreement
 from engine.agreements.register_csv import AgreementImportError, read_register_csv
 from engine.agreements.registration import ExistingAgreement, register_existing
@@ -120,6 +121,12 @@ class AgreementRegister:
             case = start_from_proposal(session, actor, agreement, meeting_id, number, becomes, kind,
                                        self.context.clock())
             return case.id
+
+    def give_notice(self, actor: Actor, agreement_id: int, reason: str, contact: str) -> None:
+        """R-6.2: the 企業等's 申出, from its agreement's page or the API (engine.agreements.notice)."""
+        now = self.context.clock()
+        with self.context.unit_of_work() as session:
+            give_notice(session, actor, visible_agreement(session, actor, agreement_id), reason, contact, now)
 
     def report_requirements_not_met(
         self, actor: Actor, agreement_id: int, items: list[str], reason: str

@@ -261,6 +261,16 @@ class LifecycleTask:
 
 
 @dataclass(frozen=True)
+class NoticeAction:
+    """The 企業等's 申出 on its agreement's page (R-6.2): shown only while it may be given."""
+
+    deadline: date  # 申出期限
+    valid_until: date
+    late: bool  # today is after the deadline: recorded, but this period still renews
+    takes_effect_on: date  # the expiry at which notice given today would end the agreement
+
+
+@dataclass(frozen=True)
 class AgreementDetail:
     row: AgreementRow
     notices: list[NoticeView]
@@ -276,6 +286,7 @@ class AgreementDetail:
     open_tasks: list[LifecycleTask] = field(default_factory=list)
     startable: list[StartableProject] = field(default_factory=list)  # for a 個別協定 (empty: no form)
     meeting_choices: list[Choice] = field(default_factory=list)  # 個別定例会議 a 個別協定 may come from
+    notice: NoticeAction | None = None  # the 企業等 may give notice now (engine.agreements.notice)
 
 
 @dataclass(frozen=True)

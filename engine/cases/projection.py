@@ -32,11 +32,11 @@ from engine.persistence.models.case_participant import ATTENDED, CONSULTED
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.workflow.runner import (
     ReadyTask,
-    active_element_ids,
     case_data,
     next_timer_due,
     outcome,
     ready_tasks,
+    waiting_step_names,
 )
 
 
@@ -240,5 +240,5 @@ def _case_row(session: Session, case: Case, workflow: BpmnWorkflow, data: Mappin
         case.active_steps = []
         publish(session, CaseEnded(now, case.id, case.outcome))
     elif not case.active_steps:
-        case.active_steps = sorted(active_element_ids(workflow))
+        case.active_steps = sorted(waiting_step_names(workflow))
     case.updated_at = now

@@ -21,6 +21,7 @@ from engine import audit
 from engine.access import (
     Actor,
     acts_in_lane,
+    claimed_by_another,
     may_cancel_case,
     may_claim,
     may_read_case,
@@ -183,8 +184,9 @@ def _actionable(session: Session, actor: Actor, task_id: str) -> HumanTask:
 def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[str, Any], now: datetime,
              expected_case_version: int | None = None) -> Case:
     row = _actionable(session, actor, task_id)
-    if row.claimed_by_id not in (None, actor.user_id):
-        raise TaskConflictError("このタスクは他の人が担当しています")
+    if claimed_by_another(actor, row):  # checked before anything is read or written: nothing changes
+        raise TaskConflictError(_taken_message(
+            session, row, "完了できません。担当者の変更（総合政策課）か、担当者による担当の解除の後に処理してください"))
     case = row.case
     if expected_case_version is not None and case.version_id != expected_case_version:
         raise TaskConflictError("この案件は画面を開いた後に更新されました。内容を確認して再度送信してください")
@@ -217,6 +219,9 @@ def _refuse(errors: Mapping[str, str]) -> None:
     """R-3 (engine.domain.conclusion) refused the step: nothing has been saved, the clerk reads why."""
     if errors:
         raise FormDataError(dict(errors))
+def _taken_message(session: Session, row: HumanTask, what_now: str) -> str:
+    holder = session.get(UserAccount, row.claimed_by_id)
+    return f"このタスクは{holder.display_name if holder else '他の人'}さんが担当しているため、{what_now}"
 
 
 def _touch(case: Case, now: datetime) -> None:
@@ -259,8 +264,9 @@ def deliver(session: Session, actor: Actor, case: Case, message: str, payload: M
 
 def claim(session: Session, actor: Actor, task_id: str, now: datetime) -> HumanTask:
     row = _actionable(session, actor, task_id)
-    if row.claimed_by_id not in (None, actor.user_id):
-        raise TaskConflictError("このタスクは既に他の人が担当しています")
+    if claimed_by_another(actor, row):
+        raise TaskConflictError(_taken_message(
+            session, row, "担当するには、担当者の変更（総合政策課）を依頼してください"))
     row.claimed_by_id, row.claimed_at = actor.user_id, now
     _touch(row.case, now)  # two claims at once cannot both win
     _audit(session, actor, "task_claimed", row.case, row, at=now)

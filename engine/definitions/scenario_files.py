@@ -20,6 +20,8 @@ from engine.domain.guideline import OUTCOMES
 
 SCENARIO_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,80}$")
 _STEP_KEYS = {"task", "project", "lane", "data", "expect_error"}
+_MESSAGE_KEYS = {"message", "payload", "expect_refused"}  # a message arrives (e.g. 申出 from an agreement page)
+_TIMER_KEYS = {"timer"}  # a timer's moment comes
 _LANES = ("企業等", "総合政策課", "担当課")
 
 
@@ -64,9 +66,24 @@ def scenario_problems(text: str, tasks: Mapping[str, str]) -> list[str]:
     return problems
 
 
+def _event_problems(step: dict[str, Any]) -> list[str]:
+    kind, keys = ("message", _MESSAGE_KEYS) if "message" in step else ("timer", _TIMER_KEYS)
+    problems = []
+    if not isinstance(step[kind], str) or not step[kind].strip():
+        problems.append(f"「{kind}」には{'メッセージ名' if kind == 'message' else 'タイマーの BPMN ID'}を入れてください")
+    unknown = sorted(set(step) - keys)
+    if unknown:
+        problems.append(f"使えない項目があります: {', '.join(unknown)}")
+    if not isinstance(step.get("payload", {}), dict):
+        problems.append("「payload」は { 項目: 値 } の形にしてください")
+    return problems
+
+
 def _step_problems(step: Any, tasks: Mapping[str, str]) -> list[str]:
     if not isinstance(step, dict):
         return ['手順は { "task": …, "data": { … } } の形にしてください']
+    if "message" in step or "timer" in step:
+        return _event_problems(step)
     problems = []
     if step.get("task") not in tasks:
         known = "、".join(sorted(tasks)) or "なし"

@@ -92,7 +92,6 @@ class PeriodSchedule:
         """``due_dates``: user task id → the day it is due (the inbox marks it overdue after that day)."""
         deadline = self.period.notice_deadline.isoformat()
         return {
-            "give_notice": deadline,
             "confirm_continuation": deadline,
             "hold_regular_meeting": self.meeting_due.isoformat(),
             "judge_future": self.judgement_due.isoformat(),

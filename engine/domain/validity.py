@@ -38,6 +38,11 @@ class ValidityPeriod:
     def notice_deadline(self) -> date:
         return notice_deadline(self.valid_until)
 
+    def notice_in_time(self, given_on: date) -> bool:
+        """R-6.2: notice given on or before the deadline stops the renewal; later notice does not (the BPMN's
+        record scripts compare the same ISO dates)."""
+        return given_on <= self.notice_deadline
+
     def renewed(self) -> ValidityPeriod:
         """R-6.2: one more year counted from the day after expiry (1 April – 31 March)."""
         start = self.valid_until + timedelta(days=1)

@@ -26,6 +26,8 @@ from engine.workflow.runner import (
     assign_project_ids,
     case_data,
     complete_task,
+    deliver_message,
+    fire_timer_now,
     outcome,
     ready_tasks,
     start_workflow,
@@ -74,9 +76,29 @@ def _pick(ready: list[ReadyTask], step: Mapping[str, Any], number: int) -> Ready
     return task
 
 
+def _run_event(state: str, step: Mapping[str, Any], number: int) -> tuple[str, str]:
+    """A step that is not a person's task: a message arrives (e.g. a 申出 from an agreement's page) or a
+    timer's moment comes. ``expect_refused`` states that nothing waits for the message at that point."""
+    workflow = load_workflow(state)
+    if "timer" in step:
+        if not fire_timer_now(workflow, step["timer"]):
+            raise ScenarioFailed(f"手順{number}: タイマー {step['timer']} を待っていません")
+        return dump_workflow(workflow), f"手順{number} タイマー {step['timer']}: 期日到来"
+    delivered = deliver_message(workflow, step["message"], step.get("payload", {}))
+    if step.get("expect_refused"):
+        if delivered:
+            raise ScenarioFailed(f"手順{number}: メッセージ {step['message']} は受け付けられないはずでした")
+        return state, f"手順{number} メッセージ {step['message']}: 期待どおり受付なし"
+    if not delivered:
+        raise ScenarioFailed(f"手順{number}: メッセージ {step['message']} を待っていません")
+    return dump_workflow(workflow), f"手順{number} メッセージ {step['message']}: 受付"
+
+
 def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], number: int, options,
               verified: bool = True) -> tuple[str, str]:
     """``verified``: whether 総合政策課 verified the organisation (the scenario's ``organisation_verified``)."""
+    if "message" in step or "timer" in step:
+        return _run_event(state, step, number)
     workflow = load_workflow(state)
     task = _pick(ready_tasks(workflow), step, number)
     form = process.forms[task.form_ref]

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEventMixin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.util import BpmnEvent
@@ -200,6 +201,22 @@ def deliver_message(workflow: BpmnWorkflow, message: str, payload: Mapping[str, 
     return True
 
 
+def fire_timer_now(workflow: BpmnWorkflow, bpmn_id: str) -> bool:
+    """Makes one waiting timer due now and runs on (notes §5, option 3); False if nothing waits on it.
+
+    For scenario files, which have no clock: "the notice deadline passes" is a step a process owner can write
+    (the timers' dates in the start data stay the real ones)."""
+    waiting = [task for task in workflow.get_tasks(state=TaskState.WAITING)
+               if task.task_spec.bpmn_id == bpmn_id
+               and isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)]
+    if not waiting:
+        return False
+    for task in waiting:
+        task.internal_data["event_value"] = "2000-01-01T00:00:00+00:00"
+    fire_timers(workflow)
+    return True
+
+
 def _describe_failure(error: SpiffWorkflowException) -> str:
     task = getattr(error, "task", None)
     where = f"{task.task_spec.bpmn_name or task.task_spec.bpmn_id}（{task.task_spec.bpmn_id}）" if task else ""
@@ -221,6 +238,14 @@ def outcome(workflow: BpmnWorkflow) -> str | None:
 
 def active_element_ids(workflow: BpmnWorkflow) -> set[str]:
     return {t.task_spec.bpmn_id for t in workflow.get_tasks(state=_ACTIVE) if t.task_spec.bpmn_id}
+
+
+def waiting_step_names(workflow: BpmnWorkflow) -> set[str]:
+    """What a case that needs nobody right now waits for, as people read it (the board, the case page): the
+    named events and receive tasks, e.g. 「期間満了の翌日」 or 「協定終了の申出を待つ」. A boundary event is part of
+    the step it is attached to; an unnamed element is left out rather than shown as a bare id."""
+    return {t.task_spec.bpmn_name for t in workflow.get_tasks(state=TaskState.WAITING)
+            if t.task_spec.bpmn_name and not isinstance(t.task_spec, BoundaryEventMixin)}
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:

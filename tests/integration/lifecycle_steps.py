@@ -89,16 +89,14 @@ class Lifecycle:
         return self.engine.get_task(self.engine.actor(self.person_for(task)), task.id).data
 
     # --- the steps, with ordinary answers ---------------------------------------------------------
-    def give_notice(self, late: bool = False) -> None:
-        step = "協定終了の申出（期限後）" if late else "協定終了の申出"
-        self.complete(
-            step,
-            {
-                "notice_confirmed": True,
-                "notice_reason": "事業の見直しのため",
-                "notice_contact": "湘南 花子 0467-00-0000",
-            },
+    def give_notice(self, as_user: str = "shonan") -> None:
+        """R-6.2: the 企業等 gives notice from its agreement's page (the same call as the page and the API)."""
+        self.register.give_notice(
+            self.engine.actor(as_user), self.agreement_id, "事業の見直しのため", "湘南 花子 0467-00-0000"
         )
+
+    def notice_action(self, as_user: str = "shonan"):
+        return self.register.detail(self.engine.actor(as_user), self.agreement_id).notice
 
     def hold_meetings(self, held_on: date, implemented: bool, proposals: list[dict] | None = None) -> None:
         """Every open 個別定例会議, each reporting all its projects implemented (or none)."""

@@ -11,13 +11,11 @@ from datetime import date, timedelta
 import pytest
 
 from engine.access import SYSTEM
-from engine.errors import CaseStateError, WorkflowFailure
+from engine.errors import CaseStateError, FormDataError, NotAllowedError, NotFoundError, WorkflowFailure
 from tests.integration import lifecycle_steps
 
 lifecycle = lifecycle_steps.lifecycle  # the fixture: a fresh database on a frozen clock
 
-NOTICE = "協定終了の申出"
-LATE_NOTICE = "協定終了の申出（期限後）"
 CONFIRMATION = "更新の確認（継続の意向）"
 
 
@@ -38,8 +36,12 @@ def test_signing_starts_the_first_period_with_the_partner_able_to_give_notice(li
         date(2027, 2, 28),
         1,
     )
-    [notice] = lc.detail().open_tasks
-    assert (notice.step, notice.lane, notice.due_at.date()) == (NOTICE, "企業等", date(2027, 2, 28))
+    assert lc.detail().open_tasks == []  # nobody is waited on: the 申出 is the partner's action, not a task
+    waiting = lc.engine.case_status(SYSTEM, lc.detail().lifecycle_case_id).active_steps
+    assert {"協定終了の申出を待つ", "更新確認の時期", "期間満了の翌日"} <= set(waiting)  # by name, never by id
+    action = lc.notice_action()
+    assert (action.deadline, action.late, action.takes_effect_on) == (
+        date(2027, 2, 28), False, date(2027, 3, 31))
 
 
 def test_without_notice_it_renews_twice_for_one_fiscal_year_each(lifecycle):
@@ -79,7 +81,11 @@ def test_notice_in_time_ends_the_agreement_at_expiry(lifecycle):
         True,
         date(2027, 3, 31),
     )
-    assert {NOTICE, CONFIRMATION}.isdisjoint(step for step, _ in lc.open_steps())  # both closed: notice given
+    assert CONFIRMATION not in [step for step, _ in lc.open_steps()]  # closed: notice is on record
+    assert lc.notice_action() is None  # given once; a second one is refused
+    with pytest.raises(CaseStateError, match="既に記録されています"):
+        lc.give_notice()
+    assert len(lc.detail().notices) == 1
     lc.at("2027-04-01T00:00:01")
     detail = lc.detail()
     assert detail.row.status_label == "終了"
@@ -90,40 +96,70 @@ def test_notice_in_time_ends_the_agreement_at_expiry(lifecycle):
 def test_notice_after_the_deadline_is_recorded_but_the_agreement_renews_once_more(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     lc.at("2027-03-01T00:00:01")  # the day after the notice deadline
-    assert {CONFIRMATION, LATE_NOTICE} <= {step for step, _ in lc.open_steps()}
-    assert NOTICE not in {step for step, _ in lc.open_steps()}
-    text = lc.task_data(LATE_NOTICE)["labels"]
-    assert (text["notice_deadline"], text["next_period"]) == (
-        "令和9年2月28日",
-        "令和9年4月1日〜令和10年3月31日",
-    )
+    assert CONFIRMATION in {step for step, _ in lc.open_steps()}
+    action = lc.notice_action()
+    assert (action.late, action.takes_effect_on) == (True, date(2028, 3, 31))
     lc.clock.move_to("2027-03-05T10:00:00+09:00")
-    lc.give_notice(late=True)
+    lc.give_notice()
     detail = lc.detail()
     assert detail.row.status_label == "有効"  # this period still renews
     assert (detail.row.late_notice.given_on, detail.row.late_notice.takes_effect_on) == (
         date(2027, 3, 5),
         date(2028, 3, 31),
     )
+    assert lc.notice_action() is None  # this period's notice is on record
     lc.at("2027-04-01T00:00:01")
     detail = lc.detail()
     assert (detail.row.status_label, detail.row.valid_until) == ("終了予定", date(2028, 3, 31))
-    assert NOTICE not in [step for step, _ in lc.open_steps()]  # already given for this period
+    assert lc.notice_action() is None  # carried into the renewed period, which ends at its expiry
     lc.at("2028-04-01T00:00:01")
     assert lc.detail().row.status_label == "終了"
     assert [p[-1] for p in periods(lc)] == ["renewed", "ended"]
 
 
-def test_notice_through_the_in_time_screen_after_the_deadline_is_refused_until_the_worker_catches_up(
-    lifecycle,
-):
+def test_notice_on_the_day_after_the_deadline_is_late_even_before_the_worker_has_run(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     lc.clock.move_to("2027-03-01T00:00:10+09:00")  # past the deadline; the worker has not run yet
-    with pytest.raises(CaseStateError, match="申出期限（令和9年2月28日）を過ぎた"):
-        lc.give_notice()
+    assert lc.notice_action().late
+    lc.give_notice()
+    [notice] = lc.detail().notices
+    assert (notice.given_on, notice.in_time, notice.takes_effect_on) == (
+        date(2027, 3, 1), False, date(2028, 3, 31))
+    lc.at("2027-04-01T00:00:01")
+    assert [p[-1] for p in periods(lc)] == ["renewed", None]  # the process saw it late too
+    assert lc.detail().row.status_label == "終了予定"
+
+
+def test_notice_on_the_deadline_day_itself_is_in_time(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    lc.clock.move_to("2027-02-28T23:59:00+09:00")  # 14:59 UTC: still 28 February in Japan
+    assert not lc.notice_action().late
+    lc.give_notice()
+    assert lc.detail().notices[0].in_time and lc.detail().row.status_label == "終了予定"
+
+
+def test_only_the_partner_of_the_agreement_gives_notice(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    lc.clock.move_to("2027-02-10T10:00:00+09:00")
+    with pytest.raises(NotFoundError):
+        lc.give_notice(as_user="mirai")  # another 企業等 does not see the agreement at all
+    for city in ("seisaku", "kodomo", "kanri"):
+        assert lc.notice_action(city) is None
+        with pytest.raises(NotAllowedError):
+            lc.give_notice(as_user=city)
     assert lc.detail().notices == [] and lc.detail().row.status_label == "有効"
-    lc.at("2027-03-01T00:00:40")
-    assert LATE_NOTICE in {step for step, _ in lc.open_steps()}
+
+
+def test_notice_without_a_reason_or_contact_is_refused_field_by_field_and_changes_nothing(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    lc.clock.move_to("2027-02-10T10:00:00+09:00")
+    with pytest.raises(FormDataError) as refused:
+        lc.register.give_notice(lc.engine.actor("shonan"), lc.agreement_id, "  ", "x" * 201)
+    assert refused.value.errors == {
+        "notice_reason": "申出の理由を入力してください",
+        "notice_contact": "担当者名・連絡先は200文字以内で入力してください",
+    }
+    assert lc.detail().notices == [] and lc.notice_action() is not None
 
 
 def test_the_city_can_record_its_own_notice_in_the_confirmation(lifecycle):
@@ -145,7 +181,10 @@ def test_the_city_can_record_its_own_notice_in_the_confirmation(lifecycle):
         True,
         "総合政策課 政策 一郎",
     )
-    assert {NOTICE, CONFIRMATION}.isdisjoint(step for step, _ in lc.open_steps())  # notice is on record
+    assert CONFIRMATION not in [step for step, _ in lc.open_steps()]
+    assert lc.notice_action() is None  # notice is on record: the partner's action is gone
+    with pytest.raises(CaseStateError):
+        lc.give_notice()
     lc.at("2027-04-01T00:00:01")
     assert lc.detail().row.status_label == "終了"
 
@@ -163,6 +202,18 @@ def test_a_notice_date_in_the_future_is_refused_next_to_its_field(lifecycle):
             },
         )
     assert "notice_given_on" in refused.value.errors
+    assert lc.detail().notices == [] and CONFIRMATION in [s for s, _ in lc.open_steps()]
+
+
+def test_a_paper_notice_dated_before_the_current_period_is_refused_next_to_its_field(lifecycle):
+    lc = lifecycle.sign("2025-06-15")
+    lc.at("2027-04-01T00:00:01")  # renewed: the second period runs 2027-04-01 – 2028-03-31
+    lc.at("2028-01-31T09:00:01")
+    with pytest.raises(FormDataError) as refused:
+        lc.complete(CONFIRMATION, {"continuation": "organisation_notice", "notice_given_on": "2027-03-20",
+                                   "continuation_note": "書面で受領"})
+    assert refused.value.errors == {
+        "notice_given_on": "申出日は現在の有効期間の開始日（令和9年4月1日）以降の日付を入力してください"}
     assert lc.detail().notices == [] and CONFIRMATION in [s for s, _ in lc.open_steps()]
 
 

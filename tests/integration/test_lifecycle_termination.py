@@ -58,9 +58,9 @@ def test_no_record_for_two_years_proposes_termination_and_the_agreement_is_termi
     assert [(r.review_year, r.decision) for r in detail.reviews] == [(2026, "terminate")]
     assert detail.open_tasks == [] and detail.lifecycle_case_id is None
     assert [p.outcome for p in detail.row.renewals] == ["renewed", "terminated"]
-    with lc.engine.unit_of_work() as session:  # the partner's notice task was closed, not left in its inbox
-        states = set(session.scalars(select(HumanTask.state).where(HumanTask.bpmn_id == "give_notice")))
-    assert states == {"cancelled"}
+    with lc.engine.unit_of_work() as session:  # the partner never had a task; its 申出 action is gone
+        assert session.scalar(select(HumanTask.id).where(HumanTask.bpmn_id == "give_notice")) is None
+    assert lc.notice_action() is None
     lc.at("2028-04-01T00:00:01")
     assert len(lc.detail().row.renewals) == 2  # no renewal after 解除
 
@@ -96,7 +96,8 @@ def test_a_year_with_results_keeps_the_agreement_without_a_judgement(lifecycle):
 def test_an_exclusion_reported_terminates_the_agreement_and_closes_its_open_tasks(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     lc.at("2026-05-01T09:00:01")
-    assert len(lc.detail().open_tasks) == 4  # 申出 and three meetings
+    assert len(lc.detail().open_tasks) == 3  # three meetings (the 申出 is the partner's action, not a task)
+    assert lc.notice_action() is not None
     lc.clock.move_to("2026-06-03T15:00:00+09:00")
     lc.register.report_requirements_not_met(
         lc.engine.actor("seisaku"), lc.agreement_id, ["r35_5"], "市税の滞納が判明したため（R-3.5⑤）"
@@ -110,7 +111,7 @@ def test_an_exclusion_reported_terminates_the_agreement_and_closes_its_open_task
         "総合政策課 政策 一郎",
     )
     assert termination.items == ["R-3.5⑤ 税・公課を滞納している"]
-    assert detail.open_tasks == []
+    assert detail.open_tasks == [] and lc.notice_action() is None
     with lc.engine.unit_of_work() as session:
         assert set(
             session.scalars(

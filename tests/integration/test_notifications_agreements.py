@@ -68,7 +68,7 @@ def test_with_a_judgement_task_the_city_opens_the_task_and_the_partner_its_agree
 
 
 def test_a_lifecycle_waiting_for_its_renewal_date_is_not_reported_as_stuck(engine, clock):
-    concluded(engine)  # the lifecycle case keeps the partner's 申出 open while its timers wait
+    concluded(engine)  # the lifecycle case waits for the partner's 申出 (a message) and its timers
     clock.now = datetime(2025, 8, 1, tzinfo=UTC)
     Notifications(engine).scan()
     assert told(engine, "case_waiting") == []

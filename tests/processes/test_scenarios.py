@@ -61,3 +61,17 @@ def test_a_decision_table_says_its_cells_are_python_as_the_engine_reads_them(fil
                              " or local-name()='outputEntry']")
     assert root.get("expressionLanguage") == "python" and expressions
     assert {e.get("expressionLanguage") for e in expressions} == {"python"}
+
+
+def test_a_message_or_timer_step_the_process_does_not_wait_for_names_the_failing_step():
+    name = "agreement_lifecycle/scenarios/notice_in_time_ends.json"
+    process = compile_process(BUNDLE, "agreement_lifecycle")
+    scenario = json.loads(BUNDLE.files[name])
+    scenario["steps"][1] = {**scenario["steps"][1], "expect_refused": False}  # a second notice is not awaited
+    result = run_scenario(process, name, scenario)
+    assert not result.passed and result.failure == "手順2: メッセージ termination_notice を待っていません"
+    scenario = json.loads(BUNDLE.files[name])
+    scenario["steps"][0] = {"timer": "notice_window_closed"}
+    scenario["steps"][1] = {"timer": "notice_window_closed"}  # fired once: the late window replaced it
+    result = run_scenario(process, name, scenario)
+    assert not result.passed and result.failure == "手順2: タイマー notice_window_closed を待っていません"

@@ -112,6 +112,16 @@ def test_a_well_formed_scenario_can_be_saved():
     assert scenario_problems(json.dumps(scenario), TASKS) == []
 
 
+def test_a_scenario_may_say_that_a_message_arrives_or_a_timer_comes_due():
+    scenario = {
+        "name": "申出が届き、期間満了を迎える",
+        "steps": [{"message": "termination_notice", "payload": {"given_on": "2027-02-10"}},
+                  {"message": "termination_notice", "payload": {}, "expect_refused": True},
+                  {"timer": "wait_renewal"}],
+    }
+    assert scenario_problems(json.dumps(scenario, ensure_ascii=False), TASKS) == []
+
+
 @pytest.mark.parametrize(
     ("scenario", "message"),
     [
@@ -124,6 +134,9 @@ def test_a_well_formed_scenario_can_be_saved():
         ),
         ({"name": "x", "steps": [{"task": "work", "lane": "営業部"}]}, "手順1: 「lane」は"),
         ({"name": "x", "steps": [{"task": "work"}], "expect": {"outcome": "done"}}, "「expect.outcome」は"),
+        ({"name": "x", "steps": [{"message": ""}]}, "手順1: 「message」にはメッセージ名を"),
+        ({"name": "x", "steps": [{"message": "m", "payload": []}]}, "手順1: 「payload」は { 項目: 値 }"),
+        ({"name": "x", "steps": [{"timer": "t", "data": {}}]}, "手順1: 使えない項目があります: data"),
     ],
 )
 def test_a_scenario_with_a_mistake_is_refused_naming_the_step(scenario, message):

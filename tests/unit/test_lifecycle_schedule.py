@@ -31,7 +31,6 @@ def test_the_first_period_of_an_agreement_signed_in_june_2025():
         "review_year": 2025,  # … reviewing the fiscal year of signing
     }
     assert schedule.due_dates() == {
-        "give_notice": "2027-02-28",
         "confirm_continuation": "2027-02-28",
         "hold_regular_meeting": "2026-06-30",
         "judge_future": "2026-07-30",

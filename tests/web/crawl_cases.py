@@ -118,9 +118,7 @@ def _live_agreements(engine: CaseEngine, clock, built: CrawlCases) -> None:
     _complete(engine, register, renewed, "更新の確認（継続の意向）",
               {"continuation": "continue", "continuation_note": "電話で継続の意向を確認した"}, "shonan")
     clock.move_to("2026-02-10T10:00:00+09:00")
-    _complete(engine, register, ended, "協定終了の申出",
-              {"notice_confirmed": True, "notice_reason": "事業の見直しのため",
-               "notice_contact": "未来 太郎 0467-00-0000"}, "mirai")
+    register.give_notice(engine.actor("mirai"), ended, "事業の見直しのため", "未来 太郎 0467-00-0000")
     _at(engine, clock, "2026-04-01T00:00:01")
     built.agreements.update(renewed=renewed, ended=ended, terminated=terminated)
 

@@ -1,7 +1,7 @@
 """A 担当課 is shown on 協定台帳 (and in GET /api/agreements) only the cases and tasks it may open.
 
 Regression found by the crawl (tests/web/test_crawl.py): 環境政策課 saw links to the agreement's lifecycle
-case and to the partner's 協定終了の申出 task, and both answered it 404.
+case and to the partner's 協定終了の申出 task (since then an action, not a task), and both answered it 404.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ def case_and_task_links(html: str) -> list[str]:
     return [link for link in read_page(html).links if link.startswith(("/cases/", "/tasks/"))]
 
 
-def fresh_agreement(engine) -> int:
-    """Signed on 2025-06-15 and looked at before the first 個別定例会議 (May 2026): only the partner's
-    協定終了の申出 is open, and the period's case has no task of 環境政策課."""
-    with freeze_time("2025-06-15T10:00:00+09:00"):
-        return signed_agreement(engine)
+def confirming_agreement(engine) -> int:
+    """Signed on 2025-06-15 and looked at when 総合政策課's 更新の確認 is open (two months before expiry)."""
+    with freeze_time("2025-06-15T10:00:00+09:00") as clock:
+        agreement_id = signed_agreement(engine)
+        clock.move_to("2027-01-31T09:00:01+09:00")
+        engine.fire_due_timers()
+    return agreement_id
 
 
 def terminated_agreement(engine) -> int:
@@ -38,13 +40,15 @@ def opened(client, links: list[str]) -> dict[str, int]:
     return {link: client.get(link).status_code for link in links}
 
 
-def test_a_department_sees_the_partners_open_task_but_no_link_to_it(engine, as_user):
-    agreement_id = fresh_agreement(engine)
+def test_a_department_sees_the_coordinating_divisions_open_task_but_no_link_to_it(engine, as_user):
+    agreement_id = confirming_agreement(engine)
+    [confirmation] = [t for t in AgreementRegister(engine).detail(SYSTEM, agreement_id).open_tasks
+                      if t.step == "更新の確認（継続の意向）"]
     client = as_user("kankyo")
     detail = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
-    assert "協定終了の申出" in detail
+    assert "更新の確認（継続の意向）" in detail
     links = case_and_task_links(detail)
-    assert not [link for link in links if link.startswith("/tasks/")]
+    assert f"/tasks/{confirmation.id}" not in links
     assert opened(client, links) == {link: 200 for link in links}
 
 

@@ -87,10 +87,10 @@ def test_the_xlsx_export_has_the_same_columns(as_user, agreement_id):
     assert row["満了（ISO）"] == PERIOD.valid_until.isoformat() and row["企業等"] == "湘南サンプル株式会社"
 
 
-def test_an_agreement_page_shows_what_happens_next_and_its_open_tasks(as_user, agreement_id):
+def test_an_agreement_page_shows_the_city_what_happens_next_and_its_actions(as_user, agreement_id):
     html = as_user("seisaku").get(f"/agreements/{agreement_id}").get_data(as_text=True)
     assert f"申出期限（{format_wareki(PERIOD.notice_deadline)}）までにどちらからも申出がなければ" in html
-    assert "協定終了の申出" in html  # the partner's open task, with its due date
+    assert "協定終了の申出" not in html  # the partner's action, offered on its own view of the page only
     assert "有効期間と更新の履歴" in html and "全体会議を招集する（R-8.2）" in html
 
 

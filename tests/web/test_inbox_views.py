@@ -37,7 +37,7 @@ def test_claiming_moves_a_task_to_my_tasks_and_releasing_moves_it_back(at_step_5
     task = at_step_5.task("decide_implementation", "P3")
     token = csrf_token(client, "/inbox/group")
     response = client.post(f"/tasks/{task.id}/claim", data={"csrf_token": token})
-    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task.id}"
+    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task.id}?claimed=1"
     mine = client.get("/inbox/").get_data(as_text=True)  # with a claimed task, the inbox opens on 自分のタスク
     assert 'aria-current="page">自分のタスク' in mine and len(rows(mine)) == 1 and "環境政策課 職員" in mine
     assert len(rows(client.get("/inbox/group").get_data(as_text=True))) == 1
@@ -119,7 +119,8 @@ def test_claiming_a_task_someone_else_holds_explains_why(engine, as_user):
     client = as_user("seisaku")
     token = csrf_token(client, "/inbox/group")
     response = client.post(f"/tasks/{task.id}/claim", data={"csrf_token": token}, follow_redirects=True)
-    assert "このタスクは既に他の人が担当しています" in response.get_data(as_text=True)
+    assert "このタスクは総合政策課 政策 二郎さんが担当しているため、担当するには、担当者の変更（総合政策課）を依頼してください" in (
+        response.get_data(as_text=True))
 
 
 def test_a_claim_without_a_csrf_token_is_refused(at_step_5, as_user):

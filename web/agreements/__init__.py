@@ -4,7 +4,7 @@ Searchable and exportable.
 
 The search lives in the query string (bookmarkable, works without JavaScript) and the exports take the same
 query. From an agreement's page 総合政策課 calls a 全体会議 (R-8.2) and reports requirements no longer
-met (R-9.2).
+met (R-9.2); the 企業等 gives notice (申出, R-6.2).
 """
 
 from __future__ import annotations
@@ -122,6 +122,21 @@ def start_from_proposal(agreement_id: int, meeting_id: int, number: int):
         return _detail_page(agreement_id, error.errors, f"proposal-{meeting_id}-{number}", 422)
     flash("会議の提案から案件を始めました。", "success")
     return redirect(f"/cases/{case_id}")
+@bp.post("/<int:agreement_id>/notice")
+@login_required
+def give_notice(agreement_id: int):
+    """R-6.2: the 企業等's 申出 is an action on its agreement's page, not a task waiting in its inbox."""
+    try:
+        AgreementRegister(engine()).give_notice(
+            actor(),
+            agreement_id,
+            request.form.get("notice_reason", ""),
+            request.form.get("notice_contact", ""),
+        )
+    except FormDataError as error:
+        return _detail_page(agreement_id, error.errors, "notice", 422)
+    flash("協定終了の申出を受け付けました。総合政策課から確認のご連絡をすることがあります。", "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement_id))
 
 
 @bp.post("/<int:agreement_id>/requirements-report")

@@ -20,8 +20,10 @@ from engine.agreements import (
     NoticeView,
     RegisterFilter,
 )
+from engine.errors import FormDataError
 from web.engine_access import engine
 from web.extensions import csrf
+from web.json_body import json_body
 
 bp = Blueprint("agreements", __name__)
 FILTER_FIELDS = ("q", "kind", "status", "department")
@@ -164,6 +166,14 @@ def agreement_detail_json(detail: AgreementDetail) -> dict:
             "terminated_on": _iso(termination.terminated_on),
             "decided_by": termination.decided_by,
         },
+        # R-6.2: present only for the 企業等 of the agreement while it may give notice (POST …/notice)
+        "notice_action": None
+        if detail.notice is None
+        else {
+            "deadline": _iso(detail.notice.deadline),
+            "late": detail.notice.late,
+            "takes_effect_on": _iso(detail.notice.takes_effect_on),
+        },
         "linked_cases": [
             {"id": c.id, "number": c.number, "title": c.title, "status": c.status}
             for c in detail.linked_cases
@@ -205,6 +215,22 @@ def start_from_proposal(agreement_id: int, meeting_id: int, number: int):
         str(body.get("kind") or ""),
     )
     return jsonify({"case_id": case_id}), 201
+
+@bp.post("/agreements/<int:agreement_id>/notice")
+def give_notice(agreement_id: int):
+    """R-6.2: the 企業等's 申出, the same rule and record as the agreement page's action."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise FormDataError({"(body)": "JSON オブジェクトで送信してください"})
+    fields = {name: "この項目は指定できません" for name in sorted(set(body) - {"notice_reason", "notice_contact"})}
+    for name in ("notice_reason", "notice_contact"):
+        if not isinstance(body.get(name, ""), str):
+            fields[name] = "文字列で指定してください"
+    if fields:
+        raise FormDataError(fields)
+    register, me = AgreementRegister(engine()), g.api_person.actor
+    register.give_notice(me, agreement_id, body.get("notice_reason", ""), body.get("notice_contact", ""))
+    return jsonify({"agreement": agreement_detail_json(register.detail(me, agreement_id))}), 201
 
 
 @cache

@@ -73,7 +73,8 @@ def claim(task_id: str):
         flash(str(error), "error")
         return redirect(url_for("inbox.index"))
     flash("このタスクの担当になりました。", "success")
-    return redirect(url_for("tasks.show", task_id=task_id))
+    # the page puts the focus on the form's first field: taking a task is the step before filling it in
+    return redirect(url_for("tasks.show", task_id=task_id, claimed=1))
 
 
 @bp.post("/<task_id>/release")

@@ -1,7 +1,7 @@
 /* Progressive enhancement of the task form: the page works without it (rows are added and removed by
  * the server, hidden fields are decided by the server on each submit). With it, rows are added and
  * removed in place, fields with conditional.hide follow the clerk's answers at once, and the error
- * summary takes the focus so a screen reader announces it. */
+ * summary takes the focus so a screen reader announces it; right after 担当する the first field does. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-task-form]");
@@ -120,5 +120,14 @@
   applyConditions();
 
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+  } else if (form.hasAttribute("data-focus-first")) {
+    /* Just claimed (担当する): the clerk's next step is the first field they can fill in. */
+    var field = Array.prototype.find.call(form.elements, function (element) {
+      return /^(INPUT|SELECT|TEXTAREA)$/.test(element.tagName) && element.type !== "hidden" && !element.disabled &&
+        !element.readOnly && element.offsetParent !== null;
+    });
+    if (field) { field.focus(); }
+  }
 })();
