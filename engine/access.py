@@ -13,6 +13,9 @@ The rules, in the guideline's words:
   process owner, administrator); it is claimed, released and completed only by the party its lane names,
   and never by the read-only manager; 総合政策課 and administrators hand tasks over;
 - a case is read by its 企業等, by the 担当課 with a project or task in it, and by those who read everything;
+- a case's data is read whole by city staff; a 企業等 reads only what is shared with it (its own input and
+  what the city writes for it), never the city's internal judgements: which fields those are is said by the
+  forms (``engine.forms.visibility``), who may read them is said here (``sees_city_data``);
 - the agreement register is the city's ledger: every city account reads every agreement, a 企業等 its own;
   総合政策課 (and administrators) act on an agreement (R-8.2 全体会議, R-9.2 解除). What a lifecycle task
   records (申出, meetings, 実績, R-9.1) is a task completion and follows the task rules.
@@ -22,11 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from engine.domain.guideline import Lane
+from engine.forms.visibility import SharedData
 from engine.persistence.models import Agreement, Case, HumanTask, Project
 
 
@@ -149,6 +154,19 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
                Case.id.in_(select(HumanTask.case_id).where(HumanTask.department_id.in_(ids))))
 
 
+# --- case data: the city's internal judgements and what is shared with the 企業等 -------------------------
+def sees_city_data(actor: Actor) -> bool:
+    """City staff (and managers, process owners, administrators) read every field; a 企業等 contact reads only
+    the fields shared with it: never the R-3.5 checks, ⑤'s R-3.6 exclusions or the city's reasons."""
+    return actor.role is not Role.ORGANISATION
+
+
+def visible_data(actor: Actor, data: Mapping[str, Any], shared: SharedData) -> dict[str, Any]:
+    """The part of a case's (or a task's, or a step's saved) data this person may read; ``shared`` is the
+    process's own (``CompiledProcess.shared``)."""
+    return dict(data) if sees_city_data(actor) else shared.visible(data)
+
+
 # --- tasks --------------------------------------------------------------------------------------------
 def acts_in_lane(actor: Actor, task: HumanTask) -> bool:
     """The task is routed to this person's organisation or department."""
@@ -263,5 +281,5 @@ __all__ = [
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
     "may_release", "may_start_case", "proposes_as", "readable_agreements",
-    "readable_cases", "routed_to", "start_refusal",
+    "readable_cases", "routed_to", "sees_city_data", "start_refusal", "visible_data",
 ]

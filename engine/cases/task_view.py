@@ -8,7 +8,6 @@ reason, so a web view stays one engine call whatever happens.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -16,21 +15,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, acts_in_lane, may_reassign
+from engine.access import Actor, acts_in_lane, may_reassign, visible_data
 from engine.accounts.identity import actor_for
 from engine.cases import queries
 from engine.cases import service as cases
 from engine.cases.service import visible_task
 from engine.cases.views import CaseStatus, TaskDetail
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
+from engine.forms.visibility import form_names
+from engine.library.deployment import compiled_version
 from engine.persistence.models import AuditEvent, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context
-
-_TEMPLATE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
-_FEEL_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|([A-Za-z_][A-Za-z0-9_]*)')
-_FEEL_WORDS = {"and", "or", "not", "true", "false", "null"}
 
 
 @dataclass(frozen=True)
@@ -60,26 +57,9 @@ class Submission:
         return self.case_id is not None
 
 
-def form_names(form: Mapping[str, Any]) -> set[str]:
-    """The case variables a form reads or writes: its fields, its texts' {{ names }}, choice lists, conditions."""
-    names: set[str] = set()
-
-    def walk(components) -> None:
-        for component in components or []:
-            names.update(filter(None, (component.get("key"), component.get("path"), component.get("valuesKey"))))
-            names.update(_TEMPLATE_NAME.findall(component.get("text") or ""))
-            for source in (component.get("conditional", {}).get("hide"),
-                           component.get("properties", {}).get("invalidWhen")):
-                names.update(n for n in _FEEL_NAME.findall(source or "") if n and n not in _FEEL_WORDS)
-            walk(component.get("components"))
-
-    walk(form.get("components"))
-    return names
-
-
 def form_data(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """Only the data the form uses: a task never hands out the rest of the case (e.g. to a 企業等 via the API)."""
-    names = form_names(form)
+    names = form_names(form.get("components") or [])
     return {key: value for key, value in data.items() if key in names}
 
 
@@ -104,7 +84,8 @@ def _submitted(session: Session, task_id: str) -> dict[str, Any]:
 def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
     data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
-    detail = replace(detail, data=form_data(detail.form, data))
+    shared = compiled_version(visible_task(session, actor, task_id).case.process_version).shared
+    detail = replace(detail, data=visible_data(actor, form_data(detail.form, data), shared))
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)
     except NotFoundError:

@@ -50,8 +50,8 @@ class ProjectView:
     removed: bool
     feasible: bool | None
     implementation: str | None
-    exclusions: list[str]
-    counted: bool  # a partnership project (engine.domain.projects.is_counted)
+    exclusions: list[str]  # ⑤'s R-3.6 items: empty for a 企業等 (engine.access.sees_city_data)
+    counted: bool | None  # a partnership project (engine.domain.projects.is_counted); None for a 企業等
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ error). Every problem found is collected and raised together, so one upload show
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.definitions.bundle import Bundle
@@ -21,8 +23,10 @@ from engine.definitions.parser import RenkeiParser
 from engine.definitions.routing import department_task_problems
 from engine.definitions.spiff_messages import in_japanese, known
 from engine.definitions.xml_checks import XmlReport, check_files
+from engine.domain.guideline import Lane
 from engine.errors import DefinitionError, DefinitionProblem
 from engine.forms.definition import FormDefinition, load_form
+from engine.forms.visibility import SharedData, shared_data
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,14 @@ class CompiledProcess:
     @property
     def name(self) -> str:
         return self.metadata.get("name") or self.spec.description or self.process_id
+
+    @cached_property
+    def shared(self) -> SharedData:
+        """What of this process's case data a 企業等 may see: each user task's form read with its lane."""
+        return shared_data(
+            (Lane.from_bpmn(task.lane) is Lane.ORGANISATION, self.forms[task.extensions["formRef"]].components)
+            for spec in (self.spec, *self.called_specs.values()) for task in spec.task_specs.values()
+            if isinstance(task, UserTaskMixin) and task.extensions.get("formRef") in self.forms)
 
 
 def called_process_ids(bundle: Bundle, process_id: str) -> list[str]:
