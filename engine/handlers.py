@@ -18,6 +18,7 @@ from engine.events import (
     TaskReassigned,
     TimerFired,
 )
+from engine.notifications import signing as signing_notices
 from engine.notifications import tasks as task_notices
 
 EVENT_HANDLERS: EventHandlers = {
@@ -29,6 +30,9 @@ EVENT_HANDLERS: EventHandlers = {
     TaskReassigned: [task_notices.on_task_reassigned],  # the new holder is told (mail per preference)
     TaskCompleted: [lifecycle_tasks.on_task_completed],  # meetings, notices, 解除 recorded from the task
     CaseEnded: [lifecycle.on_case_ended],  # a period ends → renewal, end, or the 解除 record
-    AgreementSigned: [lifecycle.on_agreement_signed],  # a signed 包括連携協定 → its first period's case
+    AgreementSigned: [
+        lifecycle.on_agreement_signed,  # a signed 包括連携協定 → its first period's case
+        signing_notices.on_agreement_signed,  # its 企業等 is told: validity and 申出期限
+    ],
     TimerFired: [],
 }

@@ -18,6 +18,7 @@ class Kind(StrEnum):
     CASE_WAITING = "case_waiting"  # a case waiting at one step longer than the limit (to 総合政策課)
     NOTICE_DEADLINE = "notice_deadline"  # an agreement's notice deadline (申出期限, R-6.2) approaching
     TERMINATION_PROPOSED = "termination_proposed"  # a termination proposed
+    AGREEMENT_SIGNED = "agreement_signed"  # an agreement signed (to its 企業等: validity and 申出期限, R-6)
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ KIND_LABELS: dict[Kind, tuple[str, str]] = {
     Kind.CASE_WAITING: ("滞留している案件", "案件が同じ手順で一定期間以上止まっているとき（総合政策課あて）"),
     Kind.NOTICE_DEADLINE: ("協定の申出期限", "協定の更新をしない旨の申出期限（R-6.2）が近づいたとき"),
     Kind.TERMINATION_PROPOSED: ("協定の解除の提案", "協定の解除（R-9）が提案されたとき"),
+    Kind.AGREEMENT_SIGNED: ("協定の締結", "協定が締結されたとき（有効期間と更新しない旨の申出期限のお知らせ。企業等あて）"),
 }
 
 DELIVERIES: dict[str, str] = {

@@ -67,7 +67,7 @@ def agreement_owners(session: Session, agreement: Agreement):
     return people
 
 
-def _agreement_context(agreement: Agreement, case: Case) -> dict:
+def agreement_context(agreement: Agreement, case: Case) -> dict:
     return {"agreement_title": agreement.title, "organisation_name": case.organisation.name,
             "case_number": case.number or "", "signed_on": agreement.signed_on.isoformat(),
             "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
@@ -83,7 +83,7 @@ def notify_notice_deadlines(session: Session, now: datetime, lead_days: int) -> 
         Agreement.notice_deadline <= today + timedelta(days=lead_days), Agreement.status.not_in(ENDED))
     for agreement, case in session.execute(approaching):
         days = (agreement.notice_deadline - today).days
-        context = {**_agreement_context(agreement, case), "days_left": days}
+        context = {**agreement_context(agreement, case), "days_left": days}
         notice = Notice(
             kind=Kind.NOTICE_DEADLINE, key=f"notice_deadline:{agreement.id}:{agreement.notice_deadline.isoformat()}",
             title=f"申出期限まであと{days}日：{agreement.title}（{case.organisation.name}）",
@@ -110,7 +110,7 @@ def notify_termination_proposed(session: Session, agreement_id: int, reason: str
         title=f"協定の解除が提案されました：{agreement.title}（{case.organisation.name}）",
         link=task_link(task_id) if task_id else agreement_link(agreement.id), organisation_id=agreement.organisation_id,
         case_id=case.id, task_id=task_id, agreement_id=agreement.id,
-        context={**_agreement_context(agreement, case), "reason": reason},
+        context={**agreement_context(agreement, case), "reason": reason},
     )
     partner = replace(staff, link=agreement_link(agreement.id), task_id=None)
     return (len(notify(session, staff, agreement_owners(session, agreement), now))
