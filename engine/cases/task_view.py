@@ -19,6 +19,7 @@ from engine.access import Actor, acts_in_lane, may_reassign, visible_data
 from engine.accounts.identity import actor_for
 from engine.cases import queries
 from engine.cases import service as cases
+from engine.cases.revisions import RevisionRequest, requests_for
 from engine.cases.service import visible_task
 from engine.cases.views import CaseStatus, TaskDetail
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
@@ -41,6 +42,13 @@ class TaskPage:
     detail: TaskDetail
     case: CaseStatus | None  # None when the person may act on the task but not read the whole case
     assignees: list[Assignee] = field(default_factory=list)  # filled only for those who may reassign
+    # a city step the 企業等 sent back: the requests that opened each round, oldest first (engine.cases.revisions)
+    revisions: list[RevisionRequest] = field(default_factory=list)
+
+    @property
+    def revision(self) -> RevisionRequest | None:
+        """The request this round answers, shown at the top of the page."""
+        return self.revisions[-1] if self.revisions else None
 
 
 @dataclass(frozen=True)
@@ -84,13 +92,14 @@ def _submitted(session: Session, task_id: str) -> dict[str, Any]:
 def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
     data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
-    shared = compiled_version(visible_task(session, actor, task_id).case.process_version).shared
-    detail = replace(detail, data=visible_data(actor, form_data(detail.form, data), shared))
+    row = visible_task(session, actor, task_id)
+    detail = replace(detail, data=visible_data(actor, form_data(detail.form, data),
+                                               compiled_version(row.case.process_version).shared))
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)
     except NotFoundError:
         case = None
-    return TaskPage(detail, case, _assignees(session, actor, task_id))
+    return TaskPage(detail, case, _assignees(session, actor, task_id), requests_for(session, row))
 
 
 class TaskPages:
