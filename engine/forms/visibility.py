@@ -46,6 +46,23 @@ def form_names(components: Iterable[Mapping[str, Any]]) -> set[str]:
     return names
 
 
+def text_names(components: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The case variables a form's texts show ({{ name }} or {{ name.part }})."""
+    names: set[str] = set()
+    for component in components or []:
+        names.update(_TEMPLATE_NAME.findall(component.get("text") or ""))
+        names.update(text_names(component.get("components") or []))
+    return names
+
+
+def unshared_in_partner_texts(forms: Iterable[tuple[bool, Iterable[Mapping[str, Any]]]]) -> set[str]:
+    """City fields a 企業等's form text shows: the 企業等 would read an empty value (refused at deploy)."""
+    forms = [(organisation, list(components)) for organisation, components in forms]
+    written = set().union(*(_all_field_names(components) for _, components in forms))
+    shown = set().union(*(text_names(components) for organisation, components in forms if organisation))
+    return (shown & written) - shared_data(forms).keys()
+
+
 def _written(component: Mapping[str, Any]) -> str | None:
     return (component.get("properties") or {}).get("visibility")
 

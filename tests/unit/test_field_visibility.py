@@ -95,3 +95,18 @@ def test_an_unknown_visibility_is_refused_at_deploy_with_the_allowed_values():
     for allowed in ("city", "shared"):
         form["components"] = [field("agreement_terms", allowed)]
         assert load_form("forms/draft.form", json.dumps(form)).id == "draft"
+
+
+def test_a_partners_form_that_shows_a_city_field_is_refused_until_the_field_is_shared():
+    bundle = Bundle.from_folder(PROCESSES)
+    path = "comprehensive_agreement/forms/agreement_draft.form"
+    form = json.loads(bundle.files[path])
+    for component in form["components"]:
+        component.pop("properties", None)  # the ⑦ draft back to the city's own
+    unmarked = Bundle({**bundle.files, path: json.dumps(form, ensure_ascii=False).encode("utf-8")})
+    with pytest.raises(DefinitionError) as refused:
+        compile_process(unmarked, "comprehensive_agreement")
+    messages = [(p.file_name, p.message) for p in refused.value.problems]
+    assert [(file_name, message.split("」")[0]) for file_name, message in messages] == [
+        ("comprehensive_agreement/forms/agreement_confirmation.form", "企業等のフォームの文面が市のみの項目「agreement_terms"),
+        ("comprehensive_agreement/forms/agreement_confirmation.form", "企業等のフォームの文面が市のみの項目「agreement_title")]

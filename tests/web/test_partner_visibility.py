@@ -27,8 +27,12 @@ SHARED = ["包括連携協定（案）", "第1条 目的 市と企業等は相�
 
 @pytest.fixture
 def at_confirmation(engine) -> Flow:
+    return drafted_after_internal_judgements(engine)
+
+
+def drafted_after_internal_judgements(engine, organisation_user: str = "shonan") -> Flow:
     """⑦: the city drafted the 協定書 after judging R-3.5 at ⑥ and ticking an R-3.6 item for P4 at ⑤."""
-    flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
+    flow = Flow(engine, organisation_user).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
     for key in ("P1", "P2", "P3"):
         flow.complete("decide_implementation", {"project_decision": {
