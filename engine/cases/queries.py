@@ -216,5 +216,6 @@ def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
         agreements=[AgreementView(a.id, a.kind, a.title, a.signed_on, a.valid_from, a.valid_until, a.notice_deadline,
                                   a.status, project_keys.get(a.project_id)) for a in agreements],
         history=entries, version=case.version_id,
-        project_count=counted.project_count, category_count=counted.category_count,
+        project_count=counted.project_count if internal else None,
+        category_count=counted.category_count if internal else None,
     )

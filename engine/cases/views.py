@@ -99,8 +99,8 @@ class CaseStatus:
     history: list[HistoryEntry] = field(default_factory=list)
     version: int = 0
     # over ``projects`` (engine.domain.projects): the numbers ⑥ shows 総合政策課
-    project_count: int = 0
-    category_count: int = 0
+    project_count: int | None = 0  # None for a 企業等: with its projects it would tell which ones ⑤ excluded
+    category_count: int | None = 0
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ def test_the_partner_sees_its_case_without_the_citys_judgements_and_its_request_
     sign_in(page, live_server, "shonan")
     page.goto(f"{live_server.url}/cases/{flow.case_id}")
     page.wait_for_selector('[data-case-diagram][data-ready="true"]')
-    page.locator('.djs-element[data-element-id="judge_necessity"]').first.click()
+    page.locator('[data-show-element="judge_necessity"]').first.click()  # 手順の一覧 under the diagram
     panel = page.locator('[data-element-panel="judge_necessity"]')
     panel.wait_for(state="visible")
     assert "⑥ 包括連携協定の要否を協議" in panel.inner_text()  # the step is named, with who and when …

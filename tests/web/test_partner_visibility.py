@@ -21,6 +21,7 @@ INTERNAL = [
     "専ら企業等の直接的な営業",  # the ① exclusion ticked at ⑤ for P4
     "に該当（数えない）",  # the case page's tag for an excluded project
     "ガイドライン２⑹ 1 に該当",  # the task sidebar's ⑤ line for an excluded project
+    "3件・3分類",  # counts: beside four projects judged 実施する they would tell one was excluded
 ]
 SHARED = ["包括連携協定（案）", "第1条 目的 市と企業等は相互に協力する"]  # the ⑦ draft the 企業等 confirms
 
@@ -58,6 +59,8 @@ def test_the_partners_case_page_shows_no_internal_judgement_while_the_city_sees_
     assert "湘南サンプル株式会社" in partner and "子ども見守りアプリ" in partner  # its own proposal is still there
     city = _page(as_user("seisaku"), f"/cases/{case_id}")
     assert [text for text in INTERNAL if text not in city] == ["ガイドライン２⑹ 1 に該当"]  # (the sidebar's words)
+    board = _page(as_user("shonan"), "/board/")
+    assert "3件・3分類" not in board and "3件・3分類" in _page(as_user("seisaku"), "/board/")
 
 
 def test_the_partners_confirmation_task_shows_the_draft_and_nothing_internal(as_user, at_confirmation):
@@ -78,6 +81,7 @@ def test_the_partners_api_json_has_no_internal_judgement(client, engine, at_conf
     case = client.get(f"/api/cases/{at_confirmation.case_id}", headers=partner)
     text = case.get_data(as_text=True)
     assert case.status_code == 200 and [t for t in INTERNAL if t in text] == []
+    assert (case.get_json()["case"]["project_count"], case.get_json()["case"]["category_count"]) == (None, None)
     assert {(p["key"], tuple(p["exclusions"]), p["counted"]) for p in case.get_json()["case"]["projects"]} == {
         ("P1", (), None), ("P2", (), None), ("P3", (), None), ("P4", (), None)}
     task = at_confirmation.task("confirm_agreement")
@@ -95,6 +99,9 @@ def test_the_partners_export_has_no_internal_judgement(as_user, at_confirmation)
         assert response.status_code == 200, path
         body = response.get_data().decode("utf-8", errors="replace") if path.endswith(".csv") else ""
         assert [text for text in INTERNAL if text in body] == [], path
+    rows = client.get("/board/export.csv").get_data().decode("utf-8-sig").splitlines()
+    heading, row = rows[0].split(","), rows[1].split(",")
+    assert row[heading.index("連携事業数")] == "" and row[heading.index("分類数")] == ""
 
 
 def test_a_completed_city_step_opened_by_its_partner_is_not_found(as_user, at_confirmation):
