@@ -145,7 +145,7 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
     data: dict[str, Any] = {}
     if row.state == READY:
         workflow = load_workflow(case.workflow.state)
-        data = dict(find_ready_task(workflow, UUID(row.id)).data)
+        data = visible_data(actor, find_ready_task(workflow, UUID(row.id)).data, process.shared)
     form = process.forms[row.form_ref].schema if row.form_ref in process.forms else {"components": []}
     return TaskDetail(
         summary=_summary_of(session, row.id), form=form, data=data,
