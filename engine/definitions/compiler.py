@@ -69,7 +69,8 @@ def _visibility_problems(bundle: Bundle, spec: BpmnProcessSpec, called: dict[str
     return [DefinitionProblem(files.get(form_id, f"forms/{form_id}.form"),
                               f"企業等のフォームの文面が市のみの項目「{name}」を表示しています（企業等には空欄で表示されます）。"
                               f"その項目を入力するフォームで properties の visibility を shared にしてください")
-            for form_id in sorted(partner_forms & set(forms)) for name in sorted(hidden & text_names(forms[form_id].components))]
+            for form_id in sorted(partner_forms & set(forms))
+            for name in sorted(hidden & text_names(forms[form_id].components))]
 
 
 def called_process_ids(bundle: Bundle, process_id: str) -> list[str]:
@@ -174,7 +175,8 @@ def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) 
     called_only = {pid for pid in {name.split("/")[0] for name in bpmn_files}
                    if selected.metadata(pid).get("starts_cases", True) is False}
     problems = [*layout, *check_specs(spec, called, forms, location),
-                *department_task_problems(bpmn_files, called_only), *_visibility_problems(selected, spec, called, forms)]
+                *department_task_problems(bpmn_files, called_only),
+                *_visibility_problems(selected, spec, called, forms)]
     if problems:
         raise DefinitionError(_unique(problems), whole.notes)
     return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id), whole.notes)

@@ -88,9 +88,8 @@ def form_shape(components: Iterable[Mapping[str, Any]], shared_by_default: bool)
     for component in components:
         kind, shared = component.get("type"), _shared(component, shared_by_default)
         name = component.get("key") if kind in FIELD_TYPES else component.get("path") if kind in CONTAINERS else None
-        children = component.get("components") or []
         if kind == "group" and not name:  # its fields belong to this level
-            inner, inner_city = form_shape(children, shared)
+            inner, inner_city = form_shape(component.get("components") or [], shared)
             shape.update(inner)
             city |= inner_city
             continue
@@ -98,16 +97,19 @@ def form_shape(components: Iterable[Mapping[str, Any]], shared_by_default: bool)
             continue
         if _written(component) == CITY:
             city.add(name)
-        if kind in CONTAINERS:
-            if shared and not _any_written(children, CITY):
-                shape[name] = True
-            elif shared or _any_written(children, SHARED):
-                inner, _ = form_shape(children, shared)
-                if inner:
-                    shape[name] = inner
-        elif shared:
-            shape[name] = True
+        part = _container_shape(component.get("components") or [], shared) if kind in CONTAINERS else shared
+        if part:
+            shape[name] = part
     return shape, city
+
+
+def _container_shape(children: list[Mapping[str, Any]], shared: bool) -> Shape | bool:
+    """A group or list: all of it (True), its shared parts, or nothing (an empty shape)."""
+    if shared and not _any_written(children, CITY):
+        return True
+    if shared or _any_written(children, SHARED):
+        return form_shape(children, shared)[0]
+    return {}
 
 
 def _merge(into: Shape, shape: Shape) -> None:

@@ -23,7 +23,8 @@ CITY_ROLES = [Actor(user_id=2, role=Role.DEPARTMENT, department_ids=frozenset({3
 
 
 def field(key: str, visibility: str | None = None, kind: str = "textfield") -> dict:
-    return {"type": kind, "key": key, "label": key, **({"properties": {"visibility": visibility}} if visibility else {})}
+    written = {"properties": {"visibility": visibility}} if visibility else {}
+    return {"type": kind, "key": key, "label": key, **written}
 
 
 @pytest.fixture(scope="module")
