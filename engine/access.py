@@ -16,6 +16,9 @@ The rules, in the guideline's words:
   or were consulted at ④ (R-5.1, R-5.4), and by those who read everything;
 - a 個別協定 under a 包括連携協定 (R-1, R-2) is started by the 担当課 that owns the project (the owner and judge
   of a 個別協定) or by 総合政策課 (which owns the 包括連携協定); never by a 企業等 or the read-only manager;
+- a case's data is read whole by city staff; a 企業等 reads only what is shared with it (its own input and
+  what the city writes for it), never the city's internal judgements: which fields those are is said by the
+  forms (``engine.forms.visibility``), who may read them is said here (``sees_city_data``);
 - the agreement register is the city's ledger: every city account reads every agreement, a 企業等 its own;
   総合政策課 (and administrators) act on an agreement (R-8.2 全体会議, R-9.2 解除). What a lifecycle task
   records (申出, meetings, 実績, R-9.1) is a task completion and follows the task rules.
@@ -25,11 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from engine.domain.guideline import Lane
+from engine.forms.visibility import SharedData
 from engine.persistence.models import Agreement, Case, CaseParticipant, HumanTask, Project
 
 
@@ -179,6 +184,19 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
                Case.id.in_(select(CaseParticipant.case_id).where(CaseParticipant.department_id.in_(ids))))
 
 
+# --- case data: the city's internal judgements and what is shared with the 企業等 -------------------------
+def sees_city_data(actor: Actor) -> bool:
+    """City staff (and managers, process owners, administrators) read every field; a 企業等 contact reads only
+    the fields shared with it: never the R-3.5 checks, ⑤'s R-3.6 exclusions or the city's reasons."""
+    return actor.role is not Role.ORGANISATION
+
+
+def visible_data(actor: Actor, data: Mapping[str, Any], shared: SharedData) -> dict[str, Any]:
+    """The part of a case's (or a task's, or a step's saved) data this person may read; ``shared`` is the
+    process's own (``CompiledProcess.shared``)."""
+    return dict(data) if sees_city_data(actor) else shared.visible(data)
+
+
 # --- tasks --------------------------------------------------------------------------------------------
 def acts_in_lane(actor: Actor, task: HumanTask) -> bool:
     """The task is routed to this person's organisation or department."""
@@ -321,5 +339,5 @@ __all__ = [
     "may_claim", "may_complete", "may_edit_processes", "may_propose", "may_read_audit", "may_read_case",
     "may_read_mail_outbox", "may_read_overview", "may_read_processes", "may_read_task", "may_reassign",
     "may_register_agreements", "may_release", "may_start_case", "proposes_as", "readable_agreements",
-    "readable_cases", "routed_to", "start_refusal",
+    "readable_cases", "routed_to", "sees_city_data", "start_refusal", "visible_data",
 ]

@@ -20,6 +20,7 @@ from engine.events import (
     TimerFired,
 )
 from engine.notifications import decisions as decision_notices
+from engine.notifications import signing as signing_notices
 from engine.notifications import tasks as task_notices
 
 EVENT_HANDLERS: EventHandlers = {
@@ -41,6 +42,7 @@ EVENT_HANDLERS: EventHandlers = {
     AgreementSigned: [
         lifecycle.on_agreement_signed,  # a signed 包括連携協定 → its first period's case
         agreement_documents.on_agreement_signed,  # the 協定書 as signed: its fields and template version
+        signing_notices.on_agreement_signed,  # its 企業等 is told: validity and 申出期限
     ],
     TimerFired: [],
 }

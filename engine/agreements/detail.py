@@ -10,7 +10,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, individual_role_refusal, lists_lane, may_act_on_agreement, may_read_task
+from engine.access import (
+    Actor,
+    individual_role_refusal,
+    lists_lane,
+    may_act_on_agreement,
+    may_read_task,
+    sees_city_data,
+)
 from engine.agreements.individual import startable_projects
 from engine.agreements.lifecycle import OPEN_STATUSES, running_period
 from engine.agreements.meeting_proposals import AS_INDIVIDUAL, AS_PROPOSAL, proposal_refusal
@@ -134,7 +141,9 @@ def _meetings(
     ]
 
 
-def _reviews(session: Session, agreement_id: int) -> list[ReviewView]:
+def _reviews(session: Session, agreement_id: int, actor: Actor) -> list[ReviewView]:
+    """R-9.1 judgements: the decision concerns the 企業等, the reason is the city's own (``sees_city_data``)."""
+    internal = sees_city_data(actor)
     rows = session.execute(
         select(AgreementReview, UserAccount.display_name)
         .outerjoin(UserAccount, AgreementReview.decided_by_id == UserAccount.id)
@@ -146,7 +155,7 @@ def _reviews(session: Session, agreement_id: int) -> list[ReviewView]:
             r.review_year,
             f"{fiscal_year_label(r.review_year - 1)}・{fiscal_year_label(r.review_year)}",
             r.decision,
-            r.reason,
+            r.reason if internal else None,
             name,
             r.decided_at,
         )
@@ -238,7 +247,7 @@ def agreement_detail(session: Session, actor: Actor, agreement_id: int, now: dat
         notices=_notices(session, agreement.id),
         results=_results(session, agreement.id),
         meetings=_meetings(session, actor, agreement, linked),
-        reviews=_reviews(session, agreement.id),
+        reviews=_reviews(session, agreement.id, actor),
         termination=_termination(session, agreement.id),
         linked_cases=linked,
         lifecycle_case_id=case.id if case is not None else None,

@@ -230,7 +230,7 @@ class ReviewView:
     review_year: int
     years_label: str  # the two fiscal years without 実績
     decision: str
-    reason: str
+    reason: str | None  # the city's own reason: None for a 企業等 (engine.access.sees_city_data)
     decided_by: str | None
     decided_at: datetime
 

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access import Actor, sees_city_data, visible_data
 from engine.audit import ACTION_LABELS
 from engine.board.labels import readable
 from engine.board.views import DataField, Diagram, ElementState, HistoryItem
@@ -132,7 +133,9 @@ def _elements(xml: str, process_ids: set[str], progress: Mapping[tuple[str, str]
     return elements
 
 
-def history(session: Session, case: Case, process: CompiledProcess) -> list[HistoryItem]:
+def history(session: Session, case: Case, process: CompiledProcess, actor: Actor) -> list[HistoryItem]:
+    """Who did what and when, with the data each step saved: for a 企業等 only its shared part
+    (``engine.access.visible_data``), so the city's judgements at ② – ⑥ never reach its case page."""
     tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id))}
     departments = {d.id: d for d in session.scalars(select(Department))}
     department_names = {d.code: d.name for d in departments.values()}
@@ -146,7 +149,8 @@ def history(session: Session, case: Case, process: CompiledProcess) -> list[Hist
         detail = event.detail or {}
         data: list[DataField] = []
         if event.action == "task_completed" and task is not None and task.form_ref in process.forms:
-            data = readable(process.forms[task.form_ref].components, detail.get("data") or {}, department_names)
+            saved = visible_data(actor, detail.get("data") or {}, process.shared)
+            data = readable(process.forms[task.form_ref].components, saved, department_names)
         party = None
         if task is not None:
             party = case.organisation.name if task.lane == Lane.ORGANISATION.value else \
@@ -184,12 +188,14 @@ def _note(action: str, detail: Mapping, people: Mapping[int, str]) -> str | None
     return None
 
 
-def projects(session: Session, case: Case) -> list[dict[str, str | bool | None]]:
+def projects(session: Session, case: Case, actor: Actor) -> list[dict[str, str | bool | None]]:
+    """The case's projects; whether ⑤ found an R-3.6 item (and so whether one counts) is the city's to see."""
     departments = {d.id: d.name for d in session.scalars(select(Department))}
+    internal = sees_city_data(actor)
     return [{"key": p.key, "title": p.title, "category": CATEGORIES.get(p.category or "", ""),
              "department": departments.get(p.department_id), "removed": p.removed,
-             "implementation": IMPLEMENTATION.get(p.implementation or ""), "counted": is_counted(p),
-             "excluded": bool(p.exclusions)}
+             "implementation": IMPLEMENTATION.get(p.implementation or ""),
+             "counted": is_counted(p) if internal else None, "excluded": bool(p.exclusions) and internal}
             for p in session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))]
 
 

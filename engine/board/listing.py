@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, is_city_staff
+from engine.access import Actor, is_city_staff, sees_city_data
 from engine.board.filters import BoardQuery, column_of, conditions, ordering, visible
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
@@ -41,7 +41,8 @@ def rows(session: Session, actor: Actor, query: BoardQuery, now: datetime,
     found = session.execute(statement).all()
     waiting = _waiting(session, [case.id for case, _ in found])
     staff = is_city_staff(actor)  # a timer's failure is the city's to look into
-    return [_row(case, organisation, waiting.get(case.id, []), now, staff) for case, organisation in found]
+    return [_row(case, organisation, waiting.get(case.id, []), now, staff, sees_city_data(actor))
+            for case, organisation in found]
 
 
 def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
@@ -67,7 +68,8 @@ def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
             for case_id, by_party in groups.items()}
 
 
-def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime, staff: bool) -> BoardRow:
+def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime, staff: bool,
+         internal: bool) -> BoardRow:
     running = case.status == "running"
     column = (case.board_step if running else case.outcome if case.outcome in END_COLUMNS else OTHER) or ""
     return BoardRow(
@@ -77,7 +79,9 @@ def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime, s
         parallel_done=case.parallel_done if running else None, parallel_total=case.parallel_total if running else None,
         waiting=waiting if running else [], waiting_since=case.waiting_since if running else None,
         started_at=case.started_at, ended_at=case.ended_at, fiscal_year=case.fiscal_year,
-        project_count=case.project_count or 0, category_count=case.category_count or 0,
+        # R-3.3/R-3.4 counts follow ⑤'s exclusions, the city's judgement (engine.access.sees_city_data)
+        project_count=(case.project_count or 0) if internal else None,
+        category_count=(case.category_count or 0) if internal else None,
         overdue=bool(running and case.waiting_since and case.waiting_since <= now - OVERDUE_AFTER),
         timer_problem=TimerProblem(case.timer_attempts, case.timer_error, case.timer_retry_at)
         if running and staff and case.timer_error else None,

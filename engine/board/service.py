@@ -61,13 +61,13 @@ class Board:
         with self.engine.unit_of_work() as session:
             case = visible_case(session, actor, case_id)
             process = compiled_version(case.process_version)
-            history = diagram.history(session, case, process)
+            history = diagram.history(session, case, process, actor)
             shown = diagram.diagrams(case.process_version.files, process, diagram.case_workflow(case), history)
             found = listing.rows(session, actor, BoardQuery(process=ANY_PROCESS), self._now(), [Case.id == case.id])
             if not found:
                 raise CaseNotFoundError(case_id)
             return CaseDetail(found[0], process.name, case.process_version.version, case.initiated_by, shown, history,
-                              diagram.projects(session, case), participation.participants(session, case.id),
+                              diagram.projects(session, case, actor), participation.participants(session, case.id),
                               participation.origin(session, case.id))
 
     def heat(self, actor: Actor, process_id: str, element: str | None = None) -> HeatView:

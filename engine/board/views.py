@@ -41,8 +41,8 @@ class BoardRow:
     started_at: datetime
     ended_at: datetime | None
     fiscal_year: int | None
-    project_count: int
-    category_count: int
+    project_count: int | None  # None for a 企業等 (engine.board.listing._row)
+    category_count: int | None
     overdue: bool
     timer_problem: TimerProblem | None = None  # its timer failed and waits for a retry (engine.cases.timers)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.access import Actor
 from engine.cases import queries
 from engine.cases.queries import InboxView, TaskFilter
+from engine.cases.revisions import RevisionRequest, returned_tasks
 from engine.cases.views import TaskSummary
 from engine.persistence.models import Case, HumanTask, Organisation
 
@@ -43,6 +44,8 @@ class InboxPage:
     counts: InboxCounts
     organisations: list[str] = field(default_factory=list)  # choices for the organisation filter
     steps: list[str] = field(default_factory=list)  # choices for the step filter
+    # task id → the 企業等's request that sent the step back to the city (engine.cases.revisions)
+    revisions: dict[str, RevisionRequest] = field(default_factory=dict)
 
 
 def counts(session: Session, actor: Actor) -> InboxCounts:
@@ -77,8 +80,9 @@ class Inbox:
             if view not in VIEWS:
                 view = "mine" if found.mine else "group"
             organisations, steps = _choices(session, actor, view)
-            return InboxPage(view, queries.list_tasks(session, actor, view, filters=filters), found,
-                             organisations, steps)
+            tasks = queries.list_tasks(session, actor, view, filters=filters)
+            return InboxPage(view, tasks, found, organisations, steps,
+                             returned_tasks(session, [t.id for t in tasks if t.id]) if view != "completed" else {})
 
     def tasks(self, actor: Actor, views: tuple[InboxView, ...] = ("mine", "group"),
               filters: TaskFilter | None = None) -> list[TaskSummary]:

@@ -14,11 +14,12 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, may_complete, may_read_task, may_release, routed_to
+from engine.access import Actor, may_complete, may_read_task, may_release, routed_to, sees_city_data, visible_data
 from engine.cases.service import form_options, visible_case, visible_task
 from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
 from engine.domain.projects import is_counted, tally
 from engine.forms.definition import CHOICE_TYPES
+from engine.forms.visibility import SharedData
 from engine.library.deployment import compiled_version
 from engine.persistence.models import (
     Agreement,
@@ -144,7 +145,7 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
     data: dict[str, Any] = {}
     if row.state == READY:
         workflow = load_workflow(case.workflow.state)
-        data = dict(find_ready_task(workflow, UUID(row.id)).data)
+        data = visible_data(actor, find_ready_task(workflow, UUID(row.id)).data, process.shared)
     form = process.forms[row.form_ref].schema if row.form_ref in process.forms else {"components": []}
     return TaskDetail(
         summary=_summary_of(session, row.id), form=form, data=data,
@@ -156,14 +157,24 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
     )
 
 
-def history(session: Session, case_id: int) -> list[HistoryEntry]:
+def history(session: Session, case_id: int, actor: Actor | None = None,
+            shared: SharedData | None = None) -> list[HistoryEntry]:
+    """The case's trail; for a 企業等 (``actor`` given) each step's saved data keeps only its shared part."""
     rows = session.execute(
         select(AuditEvent, UserAccount.display_name)
         .outerjoin(UserAccount, AuditEvent.actor_id == UserAccount.id)
         .where(AuditEvent.case_id == case_id)
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    return [HistoryEntry(e.at, e.action, e.step, e.lane, name, e.task_id, e.detail or {}) for e, name in rows]
+    return [HistoryEntry(e.at, e.action, e.step, e.lane, name, e.task_id, _readable_detail(actor, e.detail, shared))
+            for e, name in rows]
+
+
+def _readable_detail(actor: Actor | None, detail: dict[str, Any] | None, shared: SharedData | None) -> dict[str, Any]:
+    detail = detail or {}
+    if actor is None or sees_city_data(actor) or not isinstance(detail.get("data"), dict):
+        return detail
+    return {**detail, "data": visible_data(actor, detail["data"], shared or SharedData())}
 
 
 def _openable_tasks(session: Session, actor: Actor, case_id: int) -> set[str]:
@@ -180,15 +191,17 @@ def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
     agreements = session.scalars(select(Agreement).where(Agreement.case_id == case.id).order_by(Agreement.id))
     project_keys = {}
     project_views = []
+    internal = sees_city_data(actor)  # ⑤'s R-3.6 exclusions (and so whether a project counts) are the city's
     for p in projects:
         project_keys[p.id] = p.key
         project_views.append(ProjectView(p.key, p.title, p.category, p.fiscal_year, departments.get(p.department_id),
-                                         p.removed, p.feasible, p.implementation, list(p.exclusions or []),
-                                         is_counted(p)))
+                                         p.removed, p.feasible, p.implementation,
+                                         list(p.exclusions or []) if internal else [],
+                                         is_counted(p) if internal else None))
     counted = tally(projects)
     open_tasks = _summaries(session.execute(
         _task_query().where(HumanTask.case_id == case.id, HumanTask.state == READY).order_by(HumanTask.created_at)))
-    entries = history(session, case.id)
+    entries = history(session, case.id, actor, compiled_version(case.process_version).shared)
     if not actor.reads_everything:
         openable = _openable_tasks(session, actor, case.id)
         open_tasks = [t if t.id in openable else replace(t, id=None) for t in open_tasks]
@@ -203,5 +216,6 @@ def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
         agreements=[AgreementView(a.id, a.kind, a.title, a.signed_on, a.valid_from, a.valid_until, a.notice_deadline,
                                   a.status, project_keys.get(a.project_id)) for a in agreements],
         history=entries, version=case.version_id,
-        project_count=counted.project_count, category_count=counted.category_count,
+        project_count=counted.project_count if internal else None,
+        category_count=counted.category_count if internal else None,
     )

@@ -8,7 +8,6 @@ reason, so a web view stays one engine call whatever happens.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -16,23 +15,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, acts_in_lane, may_reassign
+from engine.access import Actor, acts_in_lane, may_reassign, visible_data
 from engine.accounts.identity import actor_for
 from engine.cases import queries
 from engine.cases import service as cases
+from engine.cases.revisions import RevisionRequest, requests_for
 from engine.cases.service import visible_task
 from engine.cases.views import CaseStatus, TaskDetail
 from engine.domain.conclusion import CONCLUDE, UNVERIFIED_MESSAGE
 from engine.domain.guideline import Lane
 from engine.errors import FormDataError, NotFoundError, TaskConflictError
+from engine.forms.visibility import form_names
+from engine.library.deployment import compiled_version
 from engine.persistence.models import AuditEvent, Case, UserAccount
 
 if TYPE_CHECKING:
     from engine.context import Context
-
-_TEMPLATE_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
-_FEEL_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|([A-Za-z_][A-Za-z0-9_]*)')
-_FEEL_WORDS = {"and", "or", "not", "true", "false", "null"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,13 @@ class TaskPage:
     case: CaseStatus | None  # None when the person may act on the task but not read the whole case
     assignees: list[Assignee] = field(default_factory=list)  # filled only for those who may reassign
     unverified: UnverifiedOrganisation | None = None  # shown on ⑥ and ⑦ while the organisation is 未確認
+    # a city step the 企業等 sent back: the requests that opened each round, oldest first (engine.cases.revisions)
+    revisions: list[RevisionRequest] = field(default_factory=list)
+
+    @property
+    def revision(self) -> RevisionRequest | None:
+        """The request this round answers, shown at the top of the page."""
+        return self.revisions[-1] if self.revisions else None
 
 
 @dataclass(frozen=True)
@@ -72,26 +77,9 @@ class Submission:
         return self.case_id is not None
 
 
-def form_names(form: Mapping[str, Any]) -> set[str]:
-    """The case variables a form reads or writes: its fields, its texts' {{ names }}, choice lists, conditions."""
-    names: set[str] = set()
-
-    def walk(components) -> None:
-        for component in components or []:
-            names.update(filter(None, (component.get("key"), component.get("path"), component.get("valuesKey"))))
-            names.update(_TEMPLATE_NAME.findall(component.get("text") or ""))
-            for source in (component.get("conditional", {}).get("hide"),
-                           component.get("properties", {}).get("invalidWhen")):
-                names.update(n for n in _FEEL_NAME.findall(source or "") if n and n not in _FEEL_WORDS)
-            walk(component.get("components"))
-
-    walk(form.get("components"))
-    return names
-
-
 def form_data(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """Only the data the form uses: a task never hands out the rest of the case (e.g. to a 企業等 via the API)."""
-    names = form_names(form)
+    names = form_names(form.get("components") or [])
     return {key: value for key, value in data.items() if key in names}
 
 
@@ -118,7 +106,8 @@ def _unverified(session: Session, detail: TaskDetail) -> UnverifiedOrganisation 
     ``necessity``) and the steps of ⑦ (after ⑥ decided 締結) of an organisation not yet verified."""
     if detail.summary.state != "ready" or detail.summary.lane != Lane.COORDINATOR.value:
         return None
-    if "necessity" not in form_names(detail.form) and detail.data.get("necessity") != CONCLUDE:
+    asks_necessity = "necessity" in form_names((detail.form or {}).get("components") or [])
+    if not asks_necessity and detail.data.get("necessity") != CONCLUDE:
         return None
     organisation = session.get(Case, detail.summary.case_id).organisation
     if organisation.verified:
@@ -130,12 +119,14 @@ def _page(session: Session, actor: Actor, task_id: str) -> TaskPage:
     detail = queries.get_task(session, actor, task_id)
     unverified = _unverified(session, detail)
     data = detail.data if detail.summary.state == "ready" else _submitted(session, task_id)
-    detail = replace(detail, data=form_data(detail.form, data))
+    row = visible_task(session, actor, task_id)
+    detail = replace(detail, data=visible_data(actor, form_data(detail.form, data),
+                                               compiled_version(row.case.process_version).shared))
     try:
         case = queries.case_status(session, actor, detail.summary.case_id)
     except NotFoundError:
         case = None
-    return TaskPage(detail, case, _assignees(session, actor, task_id), unverified)
+    return TaskPage(detail, case, _assignees(session, actor, task_id), unverified, requests_for(session, row))
 
 
 class TaskPages:

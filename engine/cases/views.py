@@ -50,8 +50,8 @@ class ProjectView:
     removed: bool
     feasible: bool | None
     implementation: str | None
-    exclusions: list[str]
-    counted: bool  # a partnership project (engine.domain.projects.is_counted)
+    exclusions: list[str]  # ⑤'s R-3.6 items: empty for a 企業等 (engine.access.sees_city_data)
+    counted: bool | None  # a partnership project (engine.domain.projects.is_counted); None for a 企業等
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,8 @@ class CaseStatus:
     history: list[HistoryEntry] = field(default_factory=list)
     version: int = 0
     # R-3.3/R-3.4 over ``projects`` (engine.domain.projects): the numbers ⑥ shows 総合政策課
-    project_count: int = 0
-    category_count: int = 0
+    project_count: int | None = 0  # None for a 企業等: with its projects it would tell which ones ⑤ excluded
+    category_count: int | None = 0
 
 
 @dataclass(frozen=True)

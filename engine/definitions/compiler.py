@@ -7,11 +7,13 @@ error). Every problem found is collected and raised together, so one upload show
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.definitions.bundle import Bundle
@@ -21,8 +23,10 @@ from engine.definitions.parser import RenkeiParser
 from engine.definitions.routing import department_task_problems
 from engine.definitions.spiff_messages import in_japanese, known
 from engine.definitions.xml_checks import XmlReport, check_files
+from engine.domain.guideline import Lane
 from engine.errors import DefinitionError, DefinitionProblem
 from engine.forms.definition import FormDefinition, load_form
+from engine.forms.visibility import SharedData, shared_data, text_names, unshared_in_partner_texts
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,33 @@ class CompiledProcess:
     @property
     def name(self) -> str:
         return self.metadata.get("name") or self.spec.description or self.process_id
+
+    @cached_property
+    def shared(self) -> SharedData:
+        """What of this process's case data a 企業等 may see: each user task's form read with its lane."""
+        return shared_data(_forms_by_lane(self.spec, self.called_specs, self.forms))
+
+
+def _forms_by_lane(spec: BpmnProcessSpec, called: dict[str, BpmnProcessSpec], forms: dict[str, FormDefinition]):
+    """(is the task in the 企業等 lane, its form's components) for every user task with a form."""
+    return [(Lane.from_bpmn(task.lane) is Lane.ORGANISATION, forms[task.extensions["formRef"]].components)
+            for each in (spec, *called.values()) for task in each.task_specs.values()
+            if isinstance(task, UserTaskMixin) and task.extensions.get("formRef") in forms]
+
+
+def _visibility_problems(bundle: Bundle, spec: BpmnProcessSpec, called: dict[str, BpmnProcessSpec],
+                         forms: dict[str, FormDefinition]) -> list[DefinitionProblem]:
+    """A 企業等 form whose text shows a city field would show it empty: the field must be marked shared."""
+    hidden = unshared_in_partner_texts(_forms_by_lane(spec, called, forms))
+    partner_forms = {task.extensions.get("formRef") for each in (spec, *called.values())
+                     for task in each.task_specs.values()
+                     if isinstance(task, UserTaskMixin) and Lane.from_bpmn(task.lane) is Lane.ORGANISATION}
+    files = {name.rsplit("/", 1)[-1].removesuffix(".form"): name for name in bundle.forms()}
+    return [DefinitionProblem(files.get(form_id, f"forms/{form_id}.form"),
+                              f"企業等のフォームの文面が市のみの項目「{name}」を表示しています（企業等には空欄で表示されます）。"
+                              f"その項目を入力するフォームで properties の visibility を shared にしてください")
+            for form_id in sorted(partner_forms & set(forms))
+            for name in sorted(hidden & text_names(forms[form_id].components))]
 
 
 def called_process_ids(bundle: Bundle, process_id: str) -> list[str]:
@@ -144,7 +175,8 @@ def compile_process(bundle: Bundle, process_id: str, *, deployed: bool = False) 
     called_only = {pid for pid in {name.split("/")[0] for name in bpmn_files}
                    if selected.metadata(pid).get("starts_cases", True) is False}
     problems = [*layout, *check_specs(spec, called, forms, location),
-                *department_task_problems(bpmn_files, called_only)]
+                *department_task_problems(bpmn_files, called_only),
+                *_visibility_problems(selected, spec, called, forms)]
     if problems:
         raise DefinitionError(_unique(problems), whole.notes)
     return CompiledProcess(process_id, selected, spec, called, forms, selected.metadata(process_id), whole.notes)

@@ -19,6 +19,9 @@ from engine.forms.feel import Condition, FeelSyntaxError, compile_feel
 
 FIELD_TYPES = frozenset({"textfield", "textarea", "number", "datetime", "checkbox", "radio", "select", "checklist"})
 CHOICE_TYPES = frozenset({"radio", "select", "checklist"})
+# Who sees a field (engine.forms.visibility): ``properties.visibility`` on a field, a group or a dynamic list.
+CITY, SHARED = "city", "shared"
+VISIBILITIES = {CITY: "市のみ", SHARED: "企業等と共有"}
 
 
 @cache
@@ -85,7 +88,8 @@ def _check_keys(components: list[dict[str, Any]], file_name: str, problems: list
 def load_form(file_name: str, content: bytes | str, strict: bool = True) -> FormDefinition:
     """Parses and checks one ``.form`` file; raises DefinitionError listing every problem found.
 
-    ``strict`` False is for a form already deployed: the deploy-time rules (a pattern that may backtrack) are
+    ``strict`` False is for a form already deployed: the deploy-time rules (a pattern that may backtrack, an
+    unknown visibility) are
     not applied again, so a rule added later never stops the cases running on it."""
 
     try:
@@ -112,6 +116,9 @@ def load_form(file_name: str, content: bytes | str, strict: bool = True) -> Form
             except FeelSyntaxError as error:
                 problems.append(DefinitionProblem(file_name, f"{where}: 条件式「{source}」を評価できません（{error}）",
                                                   element_id=component.get("id")))
+        problem = visibility_problem(component) if strict else None  # unknown reads as the city's
+        if problem:
+            problems.append(DefinitionProblem(file_name, f"{where}: {problem}", element_id=component.get("id")))
         pattern = component.get("validate", {}).get("pattern")
         if pattern:
             problem = pattern_problem(pattern) if strict else None
@@ -120,6 +127,17 @@ def load_form(file_name: str, content: bytes | str, strict: bool = True) -> Form
     if problems:
         raise DefinitionError(problems)
     return FormDefinition(schema["id"], schema, conditions)
+
+
+def visibility_problem(component: dict[str, Any]) -> str | None:
+    """Why a written visibility is refused, or None (none written is fine: the task's lane decides).
+
+    A misspelt value would otherwise read as the city's and silently hide what the 企業等 must confirm."""
+    value = (component.get("properties") or {}).get("visibility")
+    if value is None or value in VISIBILITIES:
+        return None
+    allowed = "、".join(f"{key}（{label}）" for key, label in VISIBILITIES.items())
+    return f"公開範囲（visibility）「{value}」は使えません。{allowed} のいずれかを指定してください"
 
 
 def pattern_problem(pattern: str) -> str | None:

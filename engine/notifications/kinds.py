@@ -19,6 +19,7 @@ class Kind(StrEnum):
     NOTICE_DEADLINE = "notice_deadline"  # an agreement's notice deadline (申出期限, R-6.2) approaching
     TERMINATION_PROPOSED = "termination_proposed"  # a termination proposed
     AGREEMENT_DECLINED = "agreement_declined"  # ⑥ decided not to conclude a 包括連携協定 (to the 企業等, R-5.6)
+    AGREEMENT_SIGNED = "agreement_signed"  # an agreement signed (to its 企業等: validity and 申出期限, R-6)
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ KIND_LABELS: dict[Kind, tuple[str, str]] = {
     Kind.NOTICE_DEADLINE: ("協定の申出期限", "協定の更新をしない旨の申出期限（R-6.2）が近づいたとき"),
     Kind.TERMINATION_PROPOSED: ("協定の解除の提案", "協定の解除（R-9）が提案されたとき"),
     Kind.AGREEMENT_DECLINED: ("包括連携協定の要否の判断", "総合政策課が包括連携協定を締結しないと判断したとき（企業等あて、理由つき）"),
+    Kind.AGREEMENT_SIGNED: ("協定の締結", "協定が締結されたとき（有効期間と更新しない旨の申出期限のお知らせ。企業等あて）"),
 }
 
 DELIVERIES: dict[str, str] = {

@@ -67,7 +67,7 @@ def agreement_owners(session: Session, agreement: Agreement):
     return people
 
 
-def _agreement_context(agreement: Agreement, organisation: Organisation, case: Case | None) -> dict:
+def agreement_context(agreement: Agreement, organisation: Organisation, case: Case | None) -> dict:
     """``case`` is None for an agreement signed before the system (既存協定の登録)."""
     return {"agreement_title": agreement.title, "organisation_name": organisation.name,
             "case_number": case.number or "" if case else "", "signed_on": agreement.signed_on.isoformat(),
@@ -86,7 +86,7 @@ def notify_notice_deadlines(session: Session, now: datetime, lead_days: int) -> 
         Agreement.notice_deadline <= today + timedelta(days=lead_days), Agreement.status.not_in(ENDED)))
     for agreement, organisation, case in session.execute(approaching):
         days = (agreement.notice_deadline - today).days
-        context = {**_agreement_context(agreement, organisation, case), "days_left": days}
+        context = {**agreement_context(agreement, organisation, case), "days_left": days}
         notice = Notice(
             kind=Kind.NOTICE_DEADLINE, key=f"notice_deadline:{agreement.id}:{agreement.notice_deadline.isoformat()}",
             title=f"申出期限まであと{days}日：{agreement.title}（{organisation.name}）",
@@ -115,7 +115,7 @@ def notify_termination_proposed(session: Session, agreement_id: int, reason: str
         title=f"協定の解除が提案されました：{agreement.title}（{organisation.name}）",
         link=task_link(task_id) if task_id else agreement_link(agreement.id), organisation_id=agreement.organisation_id,
         case_id=case.id if case else None, task_id=task_id, agreement_id=agreement.id,
-        context={**_agreement_context(agreement, organisation, case), "reason": reason},
+        context={**agreement_context(agreement, organisation, case), "reason": reason},
     )
     partner = replace(staff, link=agreement_link(agreement.id), task_id=None)
     return (len(notify(session, staff, agreement_owners(session, agreement), now))

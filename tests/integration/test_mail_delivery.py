@@ -138,7 +138,8 @@ def test_every_shipped_template_renders_with_the_context_its_notice_gives():
               "lane": "総合政策課", "project_title": None, "department_name": None, "due_at": "2025-05-09T08:00:00+00:00",
               "steps": "②", "waiting_days": 15, "waiting_since": "2025-05-01T00:00:00+00:00", "limit_days": 14,
               "agreement_title": "包括連携協定", "signed_on": "2025-06-15", "valid_until": "2027-03-31",
-              "notice_deadline": "2027-02-28", "days_left": 30, "reason": "R-9.1"}
+              "notice_deadline": "2027-02-28", "days_left": 30, "reason": "R-9.1", "comprehensive": True,
+              "valid_from": "2025-06-15", "renewed_from": "2027-04-01", "renewed_until": "2028-03-31"}
     for kind in Kind:
         subject, body = templates.render(kind.value, common)
         assert subject.startswith("【Renkei】") and "https://renkei.city.example.jp/tasks/x" in body, kind

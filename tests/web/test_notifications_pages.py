@@ -60,7 +60,7 @@ def test_choosing_no_mail_for_new_tasks_is_saved(as_user, engine, proposed):
     client = as_user("kankyo")
     form = {"csrf_token": csrf_token(client, "/notifications/settings"), "task_assigned": "off", "task_due": "digest",
             "task_overdue": "immediate", "case_waiting": "immediate", "notice_deadline": "immediate",
-            "termination_proposed": "digest", "agreement_declined": "immediate"}
+            "termination_proposed": "digest", "agreement_declined": "immediate", "agreement_signed": "immediate"}
     response = client.post("/notifications/settings", data=form, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "お知らせの受け取り方を保存しました。" in page

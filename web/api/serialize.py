@@ -37,7 +37,9 @@ def task_json(task: TaskSummary) -> dict[str, Any]:
 def task_detail_json(page: TaskPage) -> dict[str, Any]:
     detail = page.detail
     return {"task": task_json(detail.summary), "form": detail.form, "data": detail.data, "options": detail.options,
-            "may_complete": detail.may_complete, "case_version": detail.case_version}
+            "may_complete": detail.may_complete, "case_version": detail.case_version,
+            "revision_requests": [{"round": r.round, "step": r.step, "at": _when(r.at), "person": r.person,
+                                   "comment": r.comment} for r in page.revisions]}
 
 
 def _project(project: ProjectView) -> dict[str, Any]:
