@@ -24,6 +24,7 @@ from engine.agreements.lifecycle import ENDING, LIFECYCLE, period_of_case, valid
 from engine.cases import service as cases
 from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import period_schedule
+from engine.domain.plausible_dates import happened_error
 from engine.domain.validity import fiscal_year
 from engine.domain.wareki import format_wareki
 from engine.errors import CaseStateError, FormDataError
@@ -62,11 +63,13 @@ class Completion:
         return japan_date(self.at)
 
     def not_after_today(self, key: str, label: str) -> date:
+        """The record's own guard, whatever the form declares: asked of the one date rule, with the signing
+        as the earliest day (a notice or meeting before the agreement existed is not on record)."""
         day = date.fromisoformat(self.data[key])
-        if day > self.today:
-            raise FormDataError(
-                {key: f"{label}に今日（{format_wareki(self.today)}）より後の日付は指定できません"}
-            )
+        message = happened_error(day, label=label, today=self.today, earliest=self.agreement.signed_on,
+                                 earliest_label="協定の締結日")
+        if message:
+            raise FormDataError({key: message})
         return day
 
 

@@ -112,6 +112,9 @@ def load_form(file_name: str, content: bytes | str, strict: bool = True) -> Form
             except FeelSyntaxError as error:
                 problems.append(DefinitionProblem(file_name, f"{where}: 条件式「{source}」を評価できません（{error}）",
                                                   element_id=component.get("id")))
+        problem = date_bound_problem(component)
+        if problem:
+            problems.append(DefinitionProblem(file_name, f"{where}: {problem}", element_id=component.get("id")))
         pattern = component.get("validate", {}).get("pattern")
         if pattern:
             problem = pattern_problem(pattern) if strict else None
@@ -120,6 +123,32 @@ def load_form(file_name: str, content: bytes | str, strict: bool = True) -> Form
     if problems:
         raise DefinitionError(problems)
     return FormDefinition(schema["id"], schema, conditions)
+
+
+# The date bounds a date field may declare in ``properties`` (engine.forms.submission measures
+# them; docs/process-data.md):
+# ``happened`` — something that took place: not after today and, when the value names an anchor, not before that
+# anchor's day (the label is how the message names it); ``planned`` — something to come: not before today.
+HAPPENED_ANCHORS = {"true": None, "case_start": "案件の開始日", "signing": "協定の締結日"}
+DATE_BOUND_VALUES = {"happened": tuple(HAPPENED_ANCHORS), "planned": ("true",)}
+
+
+def date_bound_problem(component: dict[str, Any]) -> str | None:
+    """Why a field's ``happened``/``planned`` property is refused at deploy, or None: a misspelt bound would
+    otherwise check nothing, silently."""
+    properties = component.get("properties", {})
+    declared = {name: value for name, value in properties.items() if name in DATE_BOUND_VALUES}
+    if not declared:
+        return None
+    if component.get("type") != "datetime":
+        return f"日付の範囲（{'・'.join(declared)}）は日付の項目（datetime）にだけ指定できます"
+    if len(declared) > 1:
+        return "happened と planned は同じ項目に同時に指定できません"
+    [(name, value)] = declared.items()
+    if value not in DATE_BOUND_VALUES[name]:
+        allowed = "、".join(f"「{v}」" for v in DATE_BOUND_VALUES[name])
+        return f"{name} の値「{value}」は使えません（使える値: {allowed}）"
+    return None
 
 
 def pattern_problem(pattern: str) -> str | None:

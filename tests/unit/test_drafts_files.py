@@ -124,6 +124,8 @@ def test_a_well_formed_scenario_can_be_saved():
         ),
         ({"name": "x", "steps": [{"task": "work", "lane": "営業部"}]}, "手順1: 「lane」は"),
         ({"name": "x", "steps": [{"task": "work"}], "expect": {"outcome": "done"}}, "「expect.outcome」は"),
+        ({"name": "x", "steps": [{"task": "work"}], "dates": {"today": "令和7年6月15日"}}, "「dates.today」は"),
+        ({"name": "x", "steps": [{"task": "work"}], "dates": {"yesterday": "2025-06-15"}}, "「dates」は"),
     ],
 )
 def test_a_scenario_with_a_mistake_is_refused_naming_the_step(scenario, message):
