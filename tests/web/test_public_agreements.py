@@ -11,6 +11,7 @@ import io
 import json
 
 import pytest
+from freezegun import freeze_time
 
 from engine.agreements.public_register import PUBLIC_FIELDS
 from engine.agreements.service import AgreementRegister
@@ -40,6 +41,7 @@ INTERNAL = {
 
 
 def concluded_with_internal_data(engine) -> Flow:
+    """Proposed, judged and signed on 2025-06-15 (the engine's clock stands there while the case is driven)."""
     flow = Flow(engine).start()
     flow.complete("propose", {"proposal_title": "地域課題の解決に向けた連携",
                               "proposal_summary": INTERNAL["proposal_summary"],
@@ -48,10 +50,11 @@ def concluded_with_internal_data(engine) -> Flow:
     rows = [{**p, "id": f"P{i}"} for i, p in enumerate(PROJECTS, start=1)]
     flow.complete("assign_departments", {"needs_survey": INTERNAL["needs_survey"], "projects": rows})
     feasibility = [{"id": f"P{i}", "feasible": "yes", "note": INTERNAL["feasibility_note"]} for i in range(1, 5)]
-    flow.complete("consult_feasibility", {"consultation_date": "2025-07-01", "feasibility": feasibility})
+    flow.complete("consult_feasibility", {"consultation_date": "2025-06-15", "feasibility": feasibility})
     for key in ("P1", "P2", "P3", "P4"):
-        decision = {"consultation_date": "2025-08-01", "consultation_summary": INTERNAL["consultation_summary"],
-                    "exclusions": ["1"] if key == "P4" else [], "implementation": "implement",
+        decision = {"consultation_date": "2025-06-15", "consultation_summary": INTERNAL["consultation_summary"],
+                    "exclusions": ["1"] if key == "P4" else [],
+                    "implementation": "not_implement" if key == "P4" else "implement",
                     "reason": INTERNAL["decision_reason"]}
         flow.complete("decide_implementation", {"project_decision": decision}, project_key=key)
     flow.complete("judge_necessity", {"r31_willingness": "yes", "r32_city_issues": "yes", **NOT_APPLIES,
@@ -66,7 +69,8 @@ def concluded_with_internal_data(engine) -> Flow:
 
 @pytest.fixture
 def published(engine):
-    concluded_with_internal_data(engine)
+    with freeze_time("2025-06-15T10:00:00+09:00"):
+        concluded_with_internal_data(engine)
     Flow(engine, "mirai").start().propose(PROJECTS[:3])  # still in deliberation: not public at all
     return engine
 
