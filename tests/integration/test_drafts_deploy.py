@@ -62,12 +62,12 @@ def test_a_failing_scenario_blocks_the_deploy_unless_the_owner_writes_why(engine
         drafts.save_file(owner, draft, path, text)
     with pytest.raises(FormDataError) as error:
         drafts.deploy(owner, draft, "④を担当課で協議")
-    assert error.value.errors["override_reason"].startswith("シナリオ 10 件が失敗しています")
+    assert error.value.errors["override_reason"].startswith("シナリオ 11 件が失敗しています")
     assert versions(engine) == 1
     drafts.deploy(owner, draft, "④を担当課で協議", override_reason="④の新しいシナリオは次の版で追加する")
     [deployed] = audit(engine, "draft_deployed")
     assert deployed["override_reason"] == "④の新しいシナリオは次の版で追加する"
-    assert len(deployed["failed_scenarios"]) == 10 and deployed["changes"]["moved"] == ["consult_feasibility"]
+    assert len(deployed["failed_scenarios"]) == 11 and deployed["changes"]["moved"] == ["consult_feasibility"]
 
 
 def test_a_broken_draft_is_refused_and_nothing_is_deployed(engine):
