@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
@@ -15,7 +16,9 @@ from engine.access import SYSTEM
 from engine.accounts.identity import create_department, create_organisation, create_user, hash_password
 from engine.definitions.bundle import Bundle
 from engine.demo_data import DEPARTMENTS
+from engine.context import Clock
 from engine.domain.guideline import Lane
+from engine.domain.japan_time import JAPAN
 from engine.persistence.models import Department, Organisation, UserAccount
 from engine.service import CaseEngine
 
@@ -92,21 +95,38 @@ def _person_for(engine: CaseEngine, task, organisation_user: str) -> str:
 
 
 def run_demo_case(engine: CaseEngine, bundle: Bundle, demo: DemoCase) -> int:
+    """A scenario's dates are plausible on the days its ``dates`` name (engine.domain.plausible_dates), so the
+    case starts on its ``case_start`` and its steps are taken on its ``today``, as the scenario runner measures."""
     scenario = json.loads(bundle.files[demo.scenario])
     process_id = demo.scenario.split("/")[0]
     start = scenario.get("start", {})
+    dates = scenario.get("dates") or {}
     initiated_by = start.get("initiated_by", "organisation")
     organisation_actor = engine.actor(demo.organisation)
     starter = organisation_actor if initiated_by == "organisation" else engine.actor("seisaku")
-    case = engine.start_case(starter, process_id, organisation_actor.organisation_id, initiated_by,
-                             start.get("data"))
-    for step in scenario["steps"][: demo.steps]:
-        if "expect_error" in step:
-            continue
-        task = _find_task(engine, case.id, step)
-        actor = engine.actor(_person_for(engine, task, demo.organisation))
-        engine.complete_task(actor, task.id, step.get("data", {}))
+    real_clock = engine.clock
+    try:
+        engine.clock = _on_day(dates.get("case_start"), real_clock)
+        case = engine.start_case(starter, process_id, organisation_actor.organisation_id, initiated_by,
+                                 start.get("data"))
+        engine.clock = _on_day(dates.get("today"), real_clock)
+        for step in scenario["steps"][: demo.steps]:
+            if "expect_error" in step:
+                continue
+            task = _find_task(engine, case.id, step)
+            actor = engine.actor(_person_for(engine, task, demo.organisation))
+            engine.complete_task(actor, task.id, step.get("data", {}))
+    finally:
+        engine.clock = real_clock
     return case.id
+
+
+def _on_day(day: str | None, real_clock: Clock) -> Clock:
+    """10:00 in Japan on ``day`` (ISO), or the real clock when the scenario names no day."""
+    if day is None:
+        return real_clock
+    moment = datetime.combine(date.fromisoformat(day), time(10), JAPAN)
+    return lambda: moment
 
 
 def _find_task(engine: CaseEngine, case_id: int, step):

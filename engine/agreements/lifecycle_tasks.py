@@ -63,11 +63,13 @@ class Completion:
         return japan_date(self.at)
 
     def not_after_today(self, key: str, label: str) -> date:
+        """The record's own guard, whatever the form declares: asked of the one date rule, with the signing
+        as the earliest day (a notice or meeting before the agreement existed is not on record)."""
         day = date.fromisoformat(self.data[key])
-        if day > self.today:
-            raise FormDataError(
-                {key: f"{label}に今日（{format_wareki(self.today)}）より後の日付は指定できません"}
-            )
+        message = happened_error(day, label=label, today=self.today, earliest=self.agreement.signed_on,
+                                 earliest_label="協定の締結日")
+        if message:
+            raise FormDataError({key: message})
         return day
 
 

@@ -35,6 +35,7 @@ from engine.agreements.views import (
 from engine.cases import service as cases
 from engine.domain.guideline import CATEGORIES
 from engine.domain.japan_time import japan_date
+from engine.domain.plausible_dates import planned_error
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
 from engine.persistence.models import Agreement, Case, Department, Organisation, PartnershipMeeting
@@ -231,8 +232,9 @@ def _general_meeting_errors(agenda: str, planned_on: str, today: date) -> tuple[
     except DateInputError as error:
         errors["planned_on"] = f"開催予定日: {error}"
     else:
-        if day < today:
-            errors["planned_on"] = f"開催予定日に過去の日付（{format_wareki(day)}）は指定できません"
+        message = planned_error(day, label="開催予定日", today=today)  # the one home of date bounds
+        if message:
+            errors["planned_on"] = message
     return errors, day
 
 

@@ -22,6 +22,8 @@ from engine.board import columns as board_columns
 from engine.cases.routing import Directory, route
 from engine.domain.conclusion import concluded_by_exception, conclusion_refusal
 from engine.domain.due_dates import task_due_at
+from engine.domain.japan_time import japan_date, today_in_japan
+from engine.domain.plausible_dates import happened_error
 from engine.domain.projects import is_counted
 from engine.domain.validity import initial_period
 from engine.errors import FormDataError
@@ -169,7 +171,7 @@ def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: Ste
                                          field="signed_on")
             if refusal:
                 raise FormDataError(refusal)
-            signed_on = date.fromisoformat(signed["signed_on"])
+            signed_on = _plausible_signing(case, date.fromisoformat(signed["signed_on"]), "signed_on", now)
             period = initial_period(signed_on)
             agreement = Agreement(
                 case_id=case.id, organisation_id=case.organisation_id, kind=COMPREHENSIVE,
@@ -185,8 +187,19 @@ def _agreements(session: Session, case: Case, data: Mapping[str, Any], step: Ste
             case_id=case.id, organisation_id=case.organisation_id, kind=result.get("kind") or "specific_project",
             project_id=project.id if project else None,
             title=f"個別協定：{project.title if project else result.get('project_id')}",
-            signed_on=date.fromisoformat(result["signed_on"]),
+            signed_on=_plausible_signing(case, date.fromisoformat(result["signed_on"]), "individual_signed_on",
+                                         now),
         ), now)
+
+
+def _plausible_signing(case: Case, signed_on: date, field: str, now: datetime) -> date:
+    """The engine's own signing step asks the one date rule too, so no diagram or script can record an
+    agreement signed after today or before its case began (R-6.1 counts validity from that day)."""
+    message = happened_error(signed_on, label="締結日", today=today_in_japan(now),
+                             earliest=japan_date(case.started_at))
+    if message:
+        raise FormDataError({field: message})
+    return signed_on
 
 
 def _record_signing(session: Session, case: Case, agreement: Agreement, now: datetime) -> None:

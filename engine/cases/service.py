@@ -31,6 +31,7 @@ from engine.access import (
     start_refusal,
 )
 from engine.accounts.identity import actor_for
+from engine.cases.dates import date_bounds
 from engine.cases.projection import StepInput, sync_case
 from engine.domain.conclusion import signing_refusal, step_refusal
 from engine.domain.wareki import era_of
@@ -193,7 +194,8 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     process = compiled_version(case.process_version)
     workflow = load_workflow(case.workflow.state)
     ready = find_ready_task(workflow, UUID(row.id))
-    cleaned = validate_submission(process.forms[ready.form_ref], submitted, ready.data, form_options(session))
+    cleaned = validate_submission(process.forms[ready.form_ref], submitted, ready.data, form_options(session),
+                                  date_bounds(session, case, now))
     cleaned = assign_project_ids(cleaned, ready.data)
     verified = case.organisation.verified
     _refuse(step_refusal(ready.data, cleaned, organisation_verified=verified))  # R-3 at ⑥, whatever the form

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from lxml import etree
@@ -63,6 +64,23 @@ def scenario_problems(text: str, tasks: Mapping[str, str]) -> list[str]:
         for number, step in enumerate(steps, start=1):
             problems.extend(f"手順{number}: {p}" for p in _step_problems(step, tasks))
     problems.extend(_expect_problems(scenario.get("expect", {})))
+    problems.extend(_dates_problems(scenario.get("dates", {})))
+    return problems
+
+
+_DATE_KEYS = ("today", "case_start", "signing")
+
+
+def _dates_problems(dates: Any) -> list[str]:
+    """``dates`` names the days date fields are measured against (engine.library.scenarios)."""
+    if not isinstance(dates, dict) or set(dates) - set(_DATE_KEYS):
+        return [f"「dates」は {{ {'、'.join(_DATE_KEYS)} : \"YYYY-MM-DD\" }} の形にしてください"]
+    problems = []
+    for key, value in dates.items():
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            problems.append(f"「dates.{key}」は YYYY-MM-DD の日付にしてください（{value!r}）")
     return problems
 
 

@@ -10,6 +10,11 @@ header, not 集計, not the agreement register and not the exports. A project dr
 The rule reads four attributes, so the same function serves a ``project`` row and the process data
 (``projects`` + ``project_decisions``, see ``decided``). Tables keep its result in ``project.counted``
 (written only through ``is_counted``) so SQL can filter and group on it.
+
+Since R-3.6 makes an excluded project no partnership project, a ⑤ decision that ticks an exclusion *and*
+says 実施する records a contradiction (⑥'s figures and the registers would disagree with the decision as read).
+``decision_errors`` refuses it on every completion, whatever the form says; ``is_counted`` still counts such a
+record (saved before the refusal existed) as nothing.
 """
 
 from __future__ import annotations
@@ -85,6 +90,23 @@ def categories_spanned(categories: Iterable[str | None]) -> list[str]:
 def tally(projects: Iterable[ProjectRecord]) -> Tally:
     counted = counted_projects(projects)
     return Tally(len(counted), len(counted_categories(counted)))
+
+
+DECISION = "project_decision"  # ⑤'s output for one project (docs/process-data.md)
+
+
+def decision_errors(submitted: Mapping[str, Any]) -> dict[str, str]:
+    """R-3.6 with R-5.5: a project that falls under an exclusion cannot be judged 実施する at ⑤.
+
+    Keyed by the field's dotted path, for the completion path to show next to the 事業実施の判断.
+    """
+    decision = submitted.get(DECISION)
+    if not isinstance(decision, Mapping):
+        return {}
+    if decision.get("implementation") == IMPLEMENT and decision.get("exclusions"):
+        return {f"{DECISION}.implementation": "ガイドライン２⑹に該当する事業は連携事業に当たらないため、「実施する」は選べません"
+                                               "（R-3.6）。該当の選択を見直すか、「実施しない」を選んでください"}
+    return {}
 
 
 def decided(projects: Iterable[Mapping[str, Any]], decisions: Mapping[str, Mapping[str, Any]] | None

@@ -116,8 +116,9 @@ def load_form(file_name: str, content: bytes | str, strict: bool = True) -> Form
             except FeelSyntaxError as error:
                 problems.append(DefinitionProblem(file_name, f"{where}: 条件式「{source}」を評価できません（{error}）",
                                                   element_id=component.get("id")))
-        problem = visibility_problem(component) if strict else None  # unknown reads as the city's
-        if problem:
+        found = (visibility_problem(component) if strict else None,  # unknown reads as the city's
+                 date_bound_problem(component))
+        for problem in filter(None, found):
             problems.append(DefinitionProblem(file_name, f"{where}: {problem}", element_id=component.get("id")))
         pattern = component.get("validate", {}).get("pattern")
         if pattern:
@@ -138,6 +139,32 @@ def visibility_problem(component: dict[str, Any]) -> str | None:
         return None
     allowed = "、".join(f"{key}（{label}）" for key, label in VISIBILITIES.items())
     return f"公開範囲（visibility）「{value}」は使えません。{allowed} のいずれかを指定してください"
+
+
+# The date bounds a date field may declare in ``properties`` (engine.forms.submission measures
+# them; docs/process-data.md):
+# ``happened`` — something that took place: not after today and, when the value names an anchor, not before that
+# anchor's day (the label is how the message names it); ``planned`` — something to come: not before today.
+HAPPENED_ANCHORS = {"true": None, "case_start": "案件の開始日", "signing": "協定の締結日"}
+DATE_BOUND_VALUES = {"happened": tuple(HAPPENED_ANCHORS), "planned": ("true",)}
+
+
+def date_bound_problem(component: dict[str, Any]) -> str | None:
+    """Why a field's ``happened``/``planned`` property is refused at deploy, or None: a misspelt bound would
+    otherwise check nothing, silently."""
+    properties = component.get("properties", {})
+    declared = {name: value for name, value in properties.items() if name in DATE_BOUND_VALUES}
+    if not declared:
+        return None
+    if component.get("type") != "datetime":
+        return f"日付の範囲（{'・'.join(declared)}）は日付の項目（datetime）にだけ指定できます"
+    if len(declared) > 1:
+        return "happened と planned は同じ項目に同時に指定できません"
+    [(name, value)] = declared.items()
+    if value not in DATE_BOUND_VALUES[name]:
+        allowed = "、".join(f"「{v}」" for v in DATE_BOUND_VALUES[name])
+        return f"{name} の値「{value}」は使えません（使える値: {allowed}）"
+    return None
 
 
 def pattern_problem(pattern: str) -> str | None:

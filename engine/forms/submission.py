@@ -5,6 +5,12 @@ marks, limits and choice lists are checked; unknown fields are refused; fields h
 ``conditional.hide`` are dropped; read-only fields keep the value the case already has. Errors are
 collected for every field (keyed by a dotted path such as ``projects.2.category``) so a clerk sees all
 of them at once, and nothing is saved while any remains.
+
+Two limits apply to fields whose form says nothing: free text has a default maximum length
+(``DEFAULT_MAX_LENGTH``), and a date field may declare a plausibility bound in its ``properties`` (``happened``
+/ ``planned``, see ``HAPPENED_ANCHORS``) that is measured here against the ``DateBounds`` the engine passes in
+(today in Japan by its clock, the case's start, the agreement's signing). The bounds themselves live in
+engine.domain.plausible_dates; what a ⑤ decision may say lives in engine.domain.projects.
 """
 
 from __future__ import annotations
@@ -12,14 +18,34 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from engine.domain.plausible_dates import happened_error, planned_error
+from engine.domain.projects import decision_errors
 from engine.domain.wareki import DateInputError, parse_date_input
 from engine.errors import FormDataError
-from engine.forms.definition import FIELD_TYPES, FormDefinition
+from engine.forms.definition import FIELD_TYPES, HAPPENED_ANCHORS, FormDefinition
 
 OptionSource = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+
+# A form that sets no ``validate.maxLength`` still cannot take a novel: a one-line field holds a name or a title,
+# a text area a few paragraphs. A form that needs more (the 協定書's text) says so with its own maxLength.
+DEFAULT_MAX_LENGTH = {"textfield": 200, "textarea": 2000}
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """What the ``happened``/``planned`` properties are measured against, for one submission.
+
+    ``anchors`` maps an anchor name of ``HAPPENED_ANCHORS`` to its day; an anchor the case does not have
+    (no signing yet) leaves only the bound by today.
+    """
+
+    today: date
+    anchors: Mapping[str, date | None] = field(default_factory=dict)
+
 
 _TRUE = {True, "true", "on", "1", "yes", 1}
 _FALSE = {False, "false", "off", "0", "no", "", None, 0}
@@ -42,6 +68,7 @@ class _Check:
     form: FormDefinition
     options: OptionSource
     errors: dict[str, str]
+    dates: DateBounds | None = None
 
     def hidden(self, component: dict[str, Any], scope: Mapping[str, Any]) -> bool:
         source = component.get("conditional", {}).get("hide")
@@ -127,10 +154,25 @@ class _Check:
             if component.get("validate", {}).get("required"):
                 self.errors[path] = _REQUIRED_MESSAGES.get(component["type"], "入力してください")
             return _EMPTY.get(component["type"])
-        message = _limits(component, value)
+        message = _limits(component, value) or self._plausible(component, value)
         if message:
             self.errors[path] = message
         return value
+
+    def _plausible(self, component, value) -> str | None:
+        """The date bound the field's ``properties`` declare (engine.domain.plausible_dates), if any."""
+        properties = component.get("properties", {})
+        if component["type"] != "datetime" or self.dates is None or not isinstance(value, str):
+            return None
+        day, label = date.fromisoformat(value), component.get("label") or "日付"
+        if properties.get("planned") == "true":
+            return planned_error(day, label=label, today=self.dates.today)
+        anchor = properties.get("happened")
+        if anchor not in HAPPENED_ANCHORS:
+            return None
+        earliest = self.dates.anchors.get(anchor) if HAPPENED_ANCHORS[anchor] else None
+        return happened_error(day, label=label, today=self.dates.today, earliest=earliest,
+                              earliest_label=HAPPENED_ANCHORS[anchor] or "")
 
     def _invalid_when(self, components, scope, prefix) -> None:
         for component in components:
@@ -252,8 +294,9 @@ def _limits(component: dict[str, Any], value: Any) -> str | None:
     if isinstance(value, str):
         if "minLength" in rules and len(value) < rules["minLength"]:
             return f"{rules['minLength']}文字以上で入力してください"
-        if "maxLength" in rules and len(value) > rules["maxLength"]:
-            return f"{rules['maxLength']}文字以内で入力してください"
+        longest = rules.get("maxLength", DEFAULT_MAX_LENGTH.get(component["type"]))
+        if longest is not None and len(value) > longest:
+            return f"{longest}文字以内で入力してください"
         if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
             return "入力の形式が正しくありません"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -265,14 +308,20 @@ def _limits(component: dict[str, Any], value: Any) -> str | None:
 
 
 def validate_submission(form: FormDefinition, submitted: Mapping[str, Any], current: Mapping[str, Any],
-                        options: OptionSource = options_from_data) -> dict[str, Any]:
+                        options: OptionSource = options_from_data,
+                        dates: DateBounds | None = None) -> dict[str, Any]:
     """Returns the cleaned data to merge into the case, or raises FormDataError naming every bad field.
 
     ``current`` is the task's data before the submission: it supplies read-only values and is the scope
-    FEEL conditions see (with the submitted values on top, as form-js does in the browser).
+    FEEL conditions see (with the submitted values on top, as form-js does in the browser). ``dates`` is what
+    date fields' ``happened``/``planned`` bounds are measured against (None: a caller that checks no dates).
+    The record rules of the process-data contract (a ⑤ decision, engine.domain.projects) are asked whatever
+    the form says, so a redrawn form cannot bring back a contradictory record.
     """
-    check = _Check(form, options, {})
+    check = _Check(form, options, {}, dates)
     cleaned = check.level(form.components, submitted, current, current, "")
+    for path, message in decision_errors(cleaned).items():
+        check.errors.setdefault(path, message)
     if check.errors:
         raise FormDataError(check.errors)
     return cleaned

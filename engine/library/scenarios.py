@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from engine.definitions.bounded_json import read_json
@@ -20,7 +21,8 @@ from engine.definitions.identifiers import bpmn_path
 from engine.demo_data import department_options
 from engine.domain.conclusion import signing_refusal, step_refusal
 from engine.errors import DefinitionError, FormDataError, RenkeiError
-from engine.forms.submission import options_from_data, validate_submission
+from engine.domain.japan_time import today_in_japan
+from engine.forms.submission import DateBounds, options_from_data, validate_submission
 from engine.workflow.runner import (
     ReadyTask,
     assign_project_ids,
@@ -76,6 +78,18 @@ def _pick(ready: list[ReadyTask], step: Mapping[str, Any], number: int) -> Ready
     return task
 
 
+def _dates_for(scenario: Mapping[str, Any]) -> DateBounds:
+    """``dates`` of a scenario: ``today`` (default: today in Japan) and the anchors a case would take from its
+    records (``case_start``, ``signing``), so a scenario about date bounds reads the same on any day."""
+    given = scenario.get("dates") or {}
+    try:
+        today = date.fromisoformat(given["today"]) if "today" in given else today_in_japan(datetime.now(UTC))
+        anchors = {name: date.fromisoformat(given[name]) for name in ("case_start", "signing") if name in given}
+    except (TypeError, ValueError) as error:
+        raise ScenarioFailed(f"dates: 日付は YYYY-MM-DD で書いてください（{error}）") from None
+    return DateBounds(today, anchors)
+
+
 def _run_event(state: str, step: Mapping[str, Any], number: int) -> tuple[str, str]:
     """A step that is not a person's task: a message arrives (e.g. a 申出 from an agreement's page) or a
     timer's moment comes. ``expect_refused`` states that nothing waits for the message at that point."""
@@ -95,15 +109,16 @@ def _run_event(state: str, step: Mapping[str, Any], number: int) -> tuple[str, s
 
 
 def _run_step(process: CompiledProcess, state: str, step: Mapping[str, Any], number: int, options,
-              verified: bool = True) -> tuple[str, str]:
-    """``verified``: whether 総合政策課 verified the organisation (the scenario's ``organisation_verified``)."""
+              dates: DateBounds, verified: bool = True) -> tuple[str, str]:
+    """``dates``: today and the case's anchors (``_dates_for``); ``verified``: whether 総合政策課 verified the
+    organisation (the scenario's ``organisation_verified``)."""
     if "message" in step or "timer" in step:
         return _run_event(state, step, number)
     workflow = load_workflow(state)
     task = _pick(ready_tasks(workflow), step, number)
     form = process.forms[task.form_ref]
     try:
-        cleaned = validate_submission(form, step.get("data", {}), task.data, options)
+        cleaned = validate_submission(form, step.get("data", {}), task.data, options, dates)
         cleaned = assign_project_ids(cleaned, task.data)
         # The engine's own R-3 checks, as on the page and the API (engine.domain.conclusion).
         if refusal := step_refusal(task.data, cleaned, organisation_verified=verified):
@@ -150,11 +165,12 @@ def run_scenario(process: CompiledProcess, file_name: str, scenario: Mapping[str
     result = ScenarioResult(process.process_id, file_name, scenario.get("name", file_name))
     options = _options_for(scenario)
     try:
+        dates = _dates_for(scenario)
         start = dict(scenario.get("start", {}))
         data = {**start.pop("data", {}), **start}
         state = dump_workflow(start_workflow(process, data))
         for number, step in enumerate(scenario.get("steps", []), start=1):
-            state, line = _run_step(process, state, step, number, options,
+            state, line = _run_step(process, state, step, number, options, dates,
                                     scenario.get("organisation_verified", True) is not False)
             result.log.append(line)
             result.steps_passed = number

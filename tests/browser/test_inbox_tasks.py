@@ -98,7 +98,7 @@ def test_a_field_appears_only_when_the_answer_needs_it(page, live_server):
     for key in ("P1", "P2", "P3", "P4"):
         flow.decide(key)
     flow.judge().complete("draft_agreement", {"agreement_title": "包括連携協定", "agreement_terms": "第1条 目的",
-                                              "planned_signing_date": "2025-10-01"})
+                                              "planned_signing_date": "2099-10-01"})
     sign_in(page, live_server, "shonan")
     page.goto(f"{live_server.url}/tasks/{flow.task('confirm_agreement').id}")
     comment = page.get_by_label("修正を依頼する点")

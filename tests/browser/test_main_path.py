@@ -9,10 +9,18 @@ valid until 31 March of the following fiscal year (R-6.1).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
+from engine.domain.japan_time import today_in_japan
+from engine.domain.validity import initial_period
+from engine.domain.wareki import format_wareki
 from tests.browser.conftest import screenshot, sign_in, sign_out
+
+# The case starts today on the server's clock, and a date after today or before the case is refused
+# (engine.domain.plausible_dates): every date typed here is today's, in the forms a clerk types it.
+TODAY = today_in_japan(datetime.now(UTC))
 
 PROJECTS = [  # (title, category, 担当課)
     ("子ども見守りアプリの実証", "1", "こども育成相談課"),
@@ -80,7 +88,7 @@ def coordinator_steps_2_to_4(page: Page, server) -> None:
         row.get_by_label("担当課", exact=False).last.select_option(label=department)
     send(page, "③ ニーズ調査・担当課の決定")
     claim(page, "④ 連携事業の実施可否に関する協議")
-    page.get_by_label("協議日").fill("令和7年7月1日")
+    page.get_by_label("協議日").fill(format_wareki(TODAY))
     for number in range(1, len(PROJECTS) + 1):
         row = page.get_by_role("group", name=f"協議結果（事業ごと） {number}行目", exact=True)
         row.get_by_role("radio", name="実施可能性あり").check()
@@ -101,7 +109,7 @@ def departments_decide_step_5(page: Page, server) -> None:
         for title in own:
             claim(page, "⑤ 個別協議・事業実施の判断", title)
             expect(page.get_by_role("heading", level=2).filter(has_text="⑤")).to_be_visible()
-            page.get_by_label("詳細協議日").fill("2025/8/1")
+            page.get_by_label("詳細協議日").fill(f"{TODAY.year}/{TODAY.month}/{TODAY.day}")
             page.get_by_label("協議内容").fill(f"{title}の役割分担と実施時期を協議しました。")
             page.get_by_role("radio", name="実施する", exact=True).check()
             page.get_by_label("判断理由").fill("市の課題解決に効果が見込まれるため。")
@@ -124,7 +132,7 @@ def coordinator_step_6_and_draft(page: Page, server) -> None:
     claim(page, "⑦ 協定書の内容を協議")
     page.get_by_label("協定の名称").fill("しおさいのまち共創に関する包括連携協定")
     page.get_by_label("協定書の内容").fill("第1条 目的\n第2条 連携事項")
-    page.get_by_label("締結予定日").fill("令和7年10月1日")
+    page.get_by_label("締結予定日").fill(format_wareki(TODAY))
     send(page, "⑦ 協定書の内容を協議")
     sign_out(page)
 
@@ -145,11 +153,12 @@ def test_a_new_partner_reaches_a_concluded_comprehensive_agreement(page, live_se
 
     sign_in(page, live_server, "seisaku")
     claim(page, "⑦ 包括連携協定の締結")
-    page.get_by_label("締結日").fill("令和7年10月1日")
+    page.get_by_label("締結日").fill(format_wareki(TODAY))
     send(page, "⑦ 包括連携協定の締結")
     open_tab(page, "完了済み")
     page.get_by_role("link", name="⑦ 包括連携協定の締結").click()
     context = page.get_by_role("complementary", name="案件の概要")
     expect(context).to_contain_text("包括連携協定を締結")
-    expect(context).to_contain_text("令和7年10月1日締結、令和9年3月31日まで")
+    valid_until = initial_period(TODAY).valid_until
+    expect(context).to_contain_text(f"{format_wareki(TODAY)}締結、{format_wareki(valid_until)}まで")
     screenshot(page, "main-path-concluded")

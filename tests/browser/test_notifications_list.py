@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+from engine.domain.japan_time import today_in_japan
+from engine.domain.validity import initial_period
+from engine.domain.wareki import format_wareki
 from engine.notifications.mail import Mailer
 from tests.browser.conftest import screenshot, sign_in
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
@@ -55,10 +59,11 @@ def test_preferences_and_the_public_register_on_a_narrow_screen(page, live_serve
 
 
 def test_the_public_register_and_the_audit_trail_show_a_concluded_agreement(page, live_server):
-    concluded_on(live_server.engine, "2025-06-15")
+    today = today_in_japan(datetime.now(UTC))
+    concluded_on(live_server.engine, today.isoformat())  # a signing is not dated before its case began
     page.goto(f"{live_server.url}/public/agreements")  # no sign-in
     card = page.get_by_role("article", name="湘南サンプル株式会社")
-    assert "令和7年6月15日～令和9年3月31日" in card.inner_text()
+    assert f"{format_wareki(today)}～{format_wareki(initial_period(today).valid_until)}" in card.inner_text()
     assert card.get_by_role("table").get_by_role("row").count() == 5  # the header and four projects
     screenshot(page, "public-agreements")
     sign_in(page, live_server, "seisaku")

@@ -45,7 +45,7 @@ def concluded(engine, organisation: str = "umibe", clock=None, step=timedelta(0)
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
     for key in ("P1", "P2", "P3", "P4"):
         flow.decide(key)
-    return flow.judge().agree_and_sign("2025-06-15")
+    return flow.judge().agree_and_sign()
 
 
 def withdrawn(engine, organisation: str = "shonan") -> Flow:

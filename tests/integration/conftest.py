@@ -19,6 +19,10 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
+    def move_to(self, moment: str) -> None:
+        """To an ISO moment with its offset, e.g. ``2025-06-15T10:00:00+09:00`` (as freezegun's ``move_to``)."""
+        self.now = datetime.fromisoformat(moment).astimezone(UTC)
+
 
 @pytest.fixture
 def clock() -> Clock:

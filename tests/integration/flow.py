@@ -8,6 +8,7 @@ from __future__ import annotations
 from engine.access import SYSTEM
 from engine.cases.views import TaskSummary
 from engine.demo_data import DEPARTMENTS
+from engine.domain.japan_time import today_in_japan
 from engine.service import CaseEngine
 
 NOT_APPLIES = {f"r35_{n}": "not_applies" for n in range(1, 9)}
@@ -80,17 +81,22 @@ class Flow:
         rows = [{**p, "id": p.get("id") or f"P{i}"} for i, p in enumerate(projects, start=1)]
         return self.complete("assign_departments", {"needs_survey": "庁内照会の結果、各課にニーズあり", "projects": rows})
 
-    def consult_feasibility(self, infeasible: tuple[str, ...] = ()) -> Flow:
+    def today(self) -> str:
+        """Today in Japan by the engine's clock: the day a step's own date says it happened, unless a test names
+        one (a date after today or before the case's start is refused, engine.domain.plausible_dates)."""
+        return today_in_japan(self.engine.clock()).isoformat()
+
+    def consult_feasibility(self, infeasible: tuple[str, ...] = (), on: str | None = None) -> Flow:
         rows = [{"id": row["id"], "feasible": "no" if row["id"] in infeasible else "yes", "note": "協議済み"}
                 for row in self._feasibility_rows()]
-        return self.complete("consult_feasibility", {"consultation_date": "2025-07-01", "feasibility": rows})
+        return self.complete("consult_feasibility", {"consultation_date": on or self.today(), "feasibility": rows})
 
     def _feasibility_rows(self):
         task = self.task("consult_feasibility")
         return self.engine.get_task(self.engine.actor("seisaku"), task.id).data["feasibility"]
 
     def decide(self, key: str, implement: bool = True, exclusions: tuple[str, ...] = ()) -> Flow:
-        decision = {"consultation_date": "2025-08-01", "consultation_summary": "詳細協議を実施",
+        decision = {"consultation_date": self.today(), "consultation_summary": "詳細協議を実施",
                     "exclusions": list(exclusions), "implementation": "implement" if implement else "not_implement",
                     "reason": "効果が見込まれるため" if implement else "実施体制が整わないため"}
         return self.complete("decide_implementation", {"project_decision": decision}, project_key=key)
@@ -102,8 +108,11 @@ class Flow:
             data.setdefault("reason_for_organisation", "現時点では連携事業の分野が限られるため、個別協定で連携を進めます。")
         return self.complete("judge_necessity", data)
 
-    def agree_and_sign(self, signed_on: str) -> Flow:
+    def agree_and_sign(self, signed_on: str | None = None) -> Flow:
+        """Signed on ``signed_on`` (default today); the draft plans the signing for that day, or today if it is
+        past (a planned date is not in the past)."""
+        signed_on = signed_on or self.today()
         self.complete("draft_agreement", {"agreement_title": "包括連携協定", "agreement_terms": "協定書の内容",
-                                          "planned_signing_date": signed_on})
+                                          "planned_signing_date": max(signed_on, self.today())})
         self.complete("confirm_agreement", {"agreement_response": "confirm"})
         return self.complete("sign_agreement", {"signed_on": signed_on, "signing_notes": "市長室にて締結"})

@@ -48,8 +48,8 @@ def test_a_failed_timer_is_marked_on_its_row_and_the_filter_finds_only_it(timed)
     assert Board(engine).case_detail(engine.actor("kanri"), broken).row.timer_problem == failing.timer_problem
 
 
-def test_the_filter_looks_across_processes_while_the_board_itself_lists_proposals(engine):
-    flow = concluded_on(engine, "2025-06-15")  # signing started the agreement's lifecycle case
+def test_the_filter_looks_across_processes_while_the_board_itself_lists_proposals(engine, clock):
+    flow = concluded_on(engine, "2025-06-15", clock)  # signing started the agreement's lifecycle case
     with engine.unit_of_work() as session:
         lifecycle = session.scalar(select(Case).where(Case.process_id == "agreement_lifecycle"))
         lifecycle.timer_attempts, lifecycle.timer_error = 3, "WorkflowFailure: 期日の計算に失敗しました"

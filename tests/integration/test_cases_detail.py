@@ -63,7 +63,7 @@ def test_a_repeated_step_counts_every_pass_and_is_current_again(engine):
         flow.decide(key)
     flow.judge()
     flow.complete("draft_agreement", {"agreement_title": "包括連携協定", "agreement_terms": "案1",
-                                      "planned_signing_date": "2025-06-15"})
+                                      "planned_signing_date": "2025-06-15"})  # the clock's today is 2025-05-01
     flow.complete("confirm_agreement", {"agreement_response": "revise", "agreement_response_comment": "第3条を修正"})
     elements = detail(engine, flow).diagrams[0].elements
     assert (elements["draft_agreement"].completed, elements["draft_agreement"].active) == (1, 1)

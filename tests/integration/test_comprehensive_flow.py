@@ -10,12 +10,17 @@ from engine.access import SYSTEM
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow, project
 
 
-def concluded_on(engine, signed_on: str) -> Flow:
+def concluded_on(engine, signed_on: str, clock=None) -> Flow:
+    """Proposed on the clock's day, signed on ``signed_on``; with a test clock the signing is taken on that day
+    (a signing after today is refused, engine.domain.plausible_dates)."""
     flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
     for key in ("P1", "P2", "P3", "P4"):
         flow.decide(key)
-    return flow.judge().agree_and_sign(signed_on)
+    flow.judge()
+    if clock is not None:
+        clock.move_to(f"{signed_on}T10:00:00+09:00")
+    return flow.agree_and_sign(signed_on)
 
 
 @pytest.mark.parametrize(("signed_on", "valid_until", "deadline"), [
@@ -23,8 +28,8 @@ def concluded_on(engine, signed_on: str) -> Flow:
     ("2026-04-01", date(2028, 3, 31), date(2028, 2, 29)),
 ])
 def test_a_company_proposal_with_4_projects_in_3_categories_ends_in_a_signed_agreement(
-        engine, signed_on, valid_until, deadline):
-    status = concluded_on(engine, signed_on).status()
+        engine, clock, signed_on, valid_until, deadline):
+    status = concluded_on(engine, signed_on, clock).status()
     assert (status.status, status.outcome) == ("completed", "concluded")
     [agreement] = status.agreements
     assert agreement.kind == "comprehensive"
@@ -34,8 +39,8 @@ def test_a_company_proposal_with_4_projects_in_3_categories_ends_in_a_signed_agr
     assert status.open_tasks == []
 
 
-def test_every_step_is_in_the_history_with_who_did_it(engine):
-    status = concluded_on(engine, "2025-06-15").status()
+def test_every_step_is_in_the_history_with_who_did_it(engine, clock):
+    status = concluded_on(engine, "2025-06-15", clock).status()
     completed = [(h.step, h.lane, h.actor) for h in status.history if h.action == "task_completed"]
     assert completed[0] == ("① 連携事業の提案", "企業等", "湘南 花子（湘南サンプル株式会社）")
     assert ("⑤ 個別協議・事業実施の判断", "担当課", "環境政策課 職員") in completed
@@ -59,7 +64,7 @@ def test_projects_in_only_two_categories_fall_back_to_individual_agreements(engi
     for key in ("P1", "P2", "P3"):
         flow.complete("negotiate_terms", terms, project_key=key)
         flow.complete("confirm_terms", {"individual_response": "confirm"}, project_key=key)
-    flow.complete("decide_individual", {"individual_decision": "conclude", "individual_signed_on": "2025-10-01",
+    flow.complete("decide_individual", {"individual_decision": "conclude", "individual_signed_on": flow.today(),
                                         "individual_decision_reason": "合意"}, project_key="P3")
     assert [a.project_key for a in flow.status().agreements] == ["P3"]  # recorded as soon as it is concluded
     for key in ("P1", "P2"):
@@ -112,7 +117,8 @@ def test_a_city_initiated_proposal_is_confirmed_by_the_organisation(engine):
 def test_a_project_excluded_under_r36_is_not_counted(engine):
     flow = Flow(engine).start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
-    flow.decide("P1", exclusions=("1",))  # 専ら営業・広告宣伝 (R-3.6 ①): the only category-① project
+    # 専ら営業・広告宣伝 (R-3.6 ①): the only category-① project; 実施する is refused for it (test_plausible_records)
+    flow.decide("P1", implement=False, exclusions=("1",))
     for key in ("P2", "P3", "P4"):
         flow.decide(key)
     status = flow.status()

@@ -21,11 +21,15 @@ def revision(name: str):
 
 
 def with_an_excluded_project(engine) -> Flow:
-    """⑤ judged P4 (⑤ 環境・自然, like P3) 実施する but ticked R-3.6 ①: the old columns counted it, the rule
-    does not."""
+    """P4 (⑤ 環境・自然, like P3) recorded as 実施する with R-3.6 ① ticked, as ⑤ saved it before it refused that
+    contradiction (engine.domain.projects.decision_errors): the old columns counted it, the rule does not."""
     flow = Flow(engine, "digital").start().propose(FOUR_PROJECTS_THREE_CATEGORIES).record_partnership()
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
-    return flow.decide("P1").decide("P2").decide("P3").decide("P4", exclusions=("1",))
+    flow.decide("P1").decide("P2").decide("P3").decide("P4", implement=False, exclusions=("1",))
+    with engine.database.begin() as connection:
+        connection.execute(update(Project).where(Project.case_id == flow.case_id, Project.key == "P4")
+                           .values(implementation="implement"))
+    return flow
 
 
 def counts(engine, ids):

@@ -60,15 +60,15 @@ def test_a_failing_scenario_blocks_the_deploy_unless_the_owner_writes_why(engine
     draft = drafts.create(owner, PROCESS, "④を担当課へ")
     for path, text in redrawn_files().items():
         drafts.save_file(owner, draft, path, text)
-    # every scenario reaching ④ at 総合政策課 (14 of comprehensive_agreement's) fails on the redrawn ④
+    # every scenario reaching ④ at 総合政策課 (15 of comprehensive_agreement's) fails on the redrawn ④
     with pytest.raises(FormDataError) as error:
         drafts.deploy(owner, draft, "④を担当課で協議")
-    assert error.value.errors["override_reason"].startswith("シナリオ 14 件が失敗しています")
+    assert error.value.errors["override_reason"].startswith("シナリオ 15 件が失敗しています")
     assert versions(engine) == 1
     drafts.deploy(owner, draft, "④を担当課で協議", override_reason="④の新しいシナリオは次の版で追加する")
     [deployed] = audit(engine, "draft_deployed")
     assert deployed["override_reason"] == "④の新しいシナリオは次の版で追加する"
-    assert len(deployed["failed_scenarios"]) == 14 and deployed["changes"]["moved"] == ["consult_feasibility"]
+    assert len(deployed["failed_scenarios"]) == 15 and deployed["changes"]["moved"] == ["consult_feasibility"]
 
 
 def test_a_broken_draft_is_refused_and_nothing_is_deployed(engine):

@@ -165,4 +165,7 @@ def test_only_the_coordinating_division_calls_a_general_meeting_and_bad_input_na
     with pytest.raises(FormDataError) as refused:
         lc.register.call_general_meeting(lc.engine.actor("seisaku"), lc.agreement_id, " ", "2025-02-30")
     assert set(refused.value.errors) == {"agenda", "planned_on"}
+    with pytest.raises(FormDataError) as refused:  # a planned day is not past (engine.domain.plausible_dates)
+        lc.register.call_general_meeting(lc.engine.actor("seisaku"), lc.agreement_id, "議題", "2025-06-14")
+    assert refused.value.errors == {"planned_on": "開催予定日は今日（令和7年6月15日）以降の日付を入力してください"}
     assert lc.detail().meetings == []

@@ -13,8 +13,8 @@ from tests.integration.test_comprehensive_flow import concluded_on
 from tests.mail_server import give_everyone_mail
 
 
-def concluded(engine) -> Flow:
-    return concluded_on(engine, "2025-06-15")  # valid until 2027-03-31, notice deadline 2027-02-28
+def concluded(engine, clock) -> Flow:
+    return concluded_on(engine, "2025-06-15", clock)  # valid until 2027-03-31, notice deadline 2027-02-28
 
 
 def told(engine, kind: str) -> list[tuple[str, str]]:
@@ -26,7 +26,7 @@ def told(engine, kind: str) -> list[tuple[str, str]]:
 
 def test_the_coordinating_division_is_told_30_days_before_the_notice_deadline(engine, clock):
     give_everyone_mail(engine)
-    concluded(engine)
+    concluded(engine, clock)
     notifications = Notifications(engine)
     clock.now = datetime(2027, 1, 28, 0, 0, tzinfo=UTC)  # 31 days before 2027-02-28 (Japan time)
     notifications.scan()  # (the lifecycle's own tasks may be due by now: those notices are not this test's)
@@ -41,7 +41,7 @@ def test_the_coordinating_division_is_told_30_days_before_the_notice_deadline(en
 
 
 def test_a_proposed_termination_reaches_the_coordinating_division_and_that_partner_only(engine, clock):
-    concluded(engine)
+    concluded(engine, clock)
     Flow(engine, "mirai").start()
     with engine.unit_of_work() as session:
         agreement_id = session.scalar(select(Agreement.id))
@@ -55,7 +55,7 @@ def test_a_proposed_termination_reaches_the_coordinating_division_and_that_partn
 
 
 def test_with_a_judgement_task_the_city_opens_the_task_and_the_partner_its_agreement(engine, clock):
-    concluded(engine)
+    concluded(engine, clock)
     task_id = "7f0c6c1e-0000-4000-8000-000000000001"  # the judgement task the lifecycle names
     with engine.unit_of_work() as session:
         agreement_id = session.scalar(select(Agreement.id))
@@ -68,7 +68,7 @@ def test_with_a_judgement_task_the_city_opens_the_task_and_the_partner_its_agree
 
 
 def test_a_lifecycle_waiting_for_its_renewal_date_is_not_reported_as_stuck(engine, clock):
-    concluded(engine)  # the lifecycle case waits for the partner's 申出 (a message) and its timers
+    concluded(engine, clock)  # the lifecycle case waits for the partner's 申出 (a message) and its timers
     clock.now = datetime(2025, 8, 1, tzinfo=UTC)
     Notifications(engine).scan()
     assert told(engine, "case_waiting") == []

@@ -137,6 +137,8 @@ def test_a_scenario_may_say_that_a_message_arrives_or_a_timer_comes_due():
         ({"name": "x", "steps": [{"message": ""}]}, "手順1: 「message」にはメッセージ名を"),
         ({"name": "x", "steps": [{"message": "m", "payload": []}]}, "手順1: 「payload」は { 項目: 値 }"),
         ({"name": "x", "steps": [{"timer": "t", "data": {}}]}, "手順1: 使えない項目があります: data"),
+        ({"name": "x", "steps": [{"task": "work"}], "dates": {"today": "令和7年6月15日"}}, "「dates.today」は"),
+        ({"name": "x", "steps": [{"task": "work"}], "dates": {"yesterday": "2025-06-15"}}, "「dates」は"),
     ],
 )
 def test_a_scenario_with_a_mistake_is_refused_naming_the_step(scenario, message):

@@ -119,7 +119,7 @@ def test_a_task_hands_out_only_the_data_its_form_uses(at_step_5, engine, client,
     for key in ("P1", "P2", "P3", "P4"):
         at_step_5.decide(key)
     at_step_5.judge().complete("draft_agreement", {"agreement_title": "包括連携協定", "agreement_terms": "協定書の内容",
-                                                   "planned_signing_date": "2025-10-01"})
+                                                   "planned_signing_date": "2099-10-01"})
     task = at_step_5.task("confirm_agreement")
     data = conforms(client.get(f"/api/tasks/{task.id}", headers=bearer("shonan")))["data"]
     assert data["agreement_title"] == "包括連携協定"

@@ -21,7 +21,7 @@ def signed_agreement(engine) -> int:
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
     for key in ("P1", "P2", "P3", "P4"):
         flow.decide(key)
-    flow.judge().agree_and_sign("2025-06-15")
+    flow.judge().agree_and_sign()
     [agreement] = flow.status().agreements
     return agreement.id
 

@@ -1,7 +1,8 @@
 """R-3.3/R-3.4 with R-3.6 on every surface: one rule (engine.domain.projects) decides which projects count.
 
-Five projects in five categories reach ⑥: three judged 実施する, one judged 実施する but excluded under
-R-3.6 ① (solely the company's own sales), one judged 実施しない. Each surface a person or a program reads
+Five projects in five categories reach ⑥: three judged 実施する, one excluded under R-3.6 ① (solely the
+company's own sales; ⑤ refuses 実施する for it, so its 担当課 judged 実施しない), one judged
+実施しない. Each surface a person or a program reads
 must say 3 projects in 3 categories — the figures ⑥ shows 総合政策課 and the eligibility decision judges.
 """
 
@@ -19,7 +20,7 @@ PROJECTS = [
     project("子ども見守りアプリ", "1", department="kodomo"),
     project("商店街のキャッシュレス化", "2", department="shiminkatsudo"),
     project("海岸清掃ボランティア", "5", department="kankyo"),
-    project("自社健康食品の販売会", "3", department="kenko"),  # 実施する, but R-3.6 ① applies
+    project("自社健康食品の販売会", "3", department="kenko"),  # R-3.6 ① applies
     project("駅前広場の社会実験", "7", department="toshi"),  # 実施しない
 ]
 COUNTED = ["子ども見守りアプリ", "商店街のキャッシュレス化", "海岸清掃ボランティア"]
@@ -29,7 +30,7 @@ def at_step_6(engine) -> Flow:
     flow = Flow(engine).start().propose(PROJECTS).record_partnership()
     flow.assign_departments(PROJECTS).consult_feasibility()
     flow.decide("P1").decide("P2").decide("P3")
-    flow.decide("P4", exclusions=("1",))
+    flow.decide("P4", implement=False, exclusions=("1",))
     return flow.decide("P5", implement=False)
 
 
@@ -75,7 +76,7 @@ def test_a_project_excluded_under_r36_at_step_5_is_counted_by_no_surface_before_
 
 
 def test_the_agreement_it_leads_to_lists_only_the_counted_projects_internally_and_publicly(as_user, flow):
-    flow.judge().agree_and_sign("2025-06-15")
+    flow.judge().agree_and_sign()
     client = as_user("seisaku")
 
     [agreement] = conforms(client.get("/api/agreements"))["agreements"]

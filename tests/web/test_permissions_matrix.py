@@ -43,7 +43,7 @@ ALLOWED = {
     "act_on_agreement": {"seisaku", "admin"},
 }
 MUTATING = {"start_case", "claim", "complete", "act_on_agreement"}
-DECISION = {"consultation_date": "2025-08-01", "consultation_summary": "詳細協議を実施", "exclusions": [],
+DECISION = {"consultation_date": TODAY.isoformat(), "consultation_summary": "詳細協議を実施", "exclusions": [],
             "implementation": "implement", "reason": "効果が見込まれるため"}
 
 

@@ -10,10 +10,15 @@ import csv
 import io
 import json
 
+from datetime import UTC, datetime
+
 import pytest
 
 from engine.agreements.public_register import PUBLIC_FIELDS
 from engine.agreements.service import AgreementRegister
+from engine.domain.japan_time import today_in_japan
+from engine.domain.validity import initial_period
+from engine.domain.wareki import format_wareki
 from tests.integration.flow import NOT_APPLIES, Flow, project
 
 PROJECTS = [
@@ -22,6 +27,9 @@ PROJECTS = [
     project("海岸清掃ボランティア", "5", department="kankyo"),
     project("除外された健康食品の販売事業", "3", department="kenko"),  # excluded under R-3.6 ①
 ]
+# Signed today on the real clock (a signing is not dated before its case began, nor after today).
+TODAY = today_in_japan(datetime.now(UTC))
+UNTIL = initial_period(TODAY).valid_until
 INTERNAL = {
     "proposal_summary": "【内部】提案の概要メモ",
     "record_notes": "【内部】過去の経緯メモ",
@@ -40,6 +48,7 @@ INTERNAL = {
 
 
 def concluded_with_internal_data(engine) -> Flow:
+    """Proposed, judged and signed today."""
     flow = Flow(engine).start()
     flow.complete("propose", {"proposal_title": "地域課題の解決に向けた連携",
                               "proposal_summary": INTERNAL["proposal_summary"],
@@ -48,19 +57,20 @@ def concluded_with_internal_data(engine) -> Flow:
     rows = [{**p, "id": f"P{i}"} for i, p in enumerate(PROJECTS, start=1)]
     flow.complete("assign_departments", {"needs_survey": INTERNAL["needs_survey"], "projects": rows})
     feasibility = [{"id": f"P{i}", "feasible": "yes", "note": INTERNAL["feasibility_note"]} for i in range(1, 5)]
-    flow.complete("consult_feasibility", {"consultation_date": "2025-07-01", "feasibility": feasibility})
+    flow.complete("consult_feasibility", {"consultation_date": TODAY.isoformat(), "feasibility": feasibility})
     for key in ("P1", "P2", "P3", "P4"):
-        decision = {"consultation_date": "2025-08-01", "consultation_summary": INTERNAL["consultation_summary"],
-                    "exclusions": ["1"] if key == "P4" else [], "implementation": "implement",
+        decision = {"consultation_date": TODAY.isoformat(), "consultation_summary": INTERNAL["consultation_summary"],
+                    "exclusions": ["1"] if key == "P4" else [],
+                    "implementation": "not_implement" if key == "P4" else "implement",
                     "reason": INTERNAL["decision_reason"]}
         flow.complete("decide_implementation", {"project_decision": decision}, project_key=key)
     flow.complete("judge_necessity", {"r31_willingness": "yes", "r32_city_issues": "yes", **NOT_APPLIES,
                                       "necessity": "conclude", "necessity_reason": INTERNAL["necessity_reason"]})
     flow.complete("draft_agreement", {"agreement_title": "地域づくりに関する包括連携協定",
                                       "agreement_terms": INTERNAL["agreement_terms"],
-                                      "planned_signing_date": "2025-06-15"})
+                                      "planned_signing_date": TODAY.isoformat()})
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
-    flow.complete("sign_agreement", {"signed_on": "2025-06-15", "signing_notes": INTERNAL["signing_notes"]})
+    flow.complete("sign_agreement", {"signed_on": TODAY.isoformat(), "signing_notes": INTERNAL["signing_notes"]})
     return flow
 
 
@@ -86,8 +96,8 @@ def test_nothing_from_the_deliberation_reaches_the_public(client, published, pat
 def test_the_page_shows_partner_signing_date_validity_categories_and_projects_without_sign_in(client, published):
     page = client.get("/public/agreements").get_data(as_text=True)
     assert "<h1 class=\"heading-1\">公開：包括連携協定一覧</h1>" in page
-    for expected in ("湘南サンプル株式会社", "地域づくりに関する包括連携協定", "令和7年6月15日", "2025-06-15",
-                     "令和7年6月15日～令和9年3月31日", "② 地域活性化・シティプロモーション・ＤＸ",
+    for expected in ("湘南サンプル株式会社", "地域づくりに関する包括連携協定", format_wareki(TODAY), TODAY.isoformat(),
+                     f"{format_wareki(TODAY)}～{format_wareki(UNTIL)}", "② 地域活性化・シティプロモーション・ＤＸ",
                      "海岸清掃ボランティア", "環境政策課", "締結中の協定（1件）", "終了・解除した協定（0件）"):
         assert expected in page, expected
 
@@ -101,7 +111,7 @@ def test_the_csv_is_utf8_with_a_bom_and_the_documented_columns(client, published
     assert header == [label for _, label, _ in PUBLIC_FIELDS]
     record = dict(zip(header, row, strict=True))
     assert record["協定の相手方"] == "湘南サンプル株式会社"
-    assert (record["締結日"], record["有効期間の終期"], record["状態"]) == ("2025-06-15", "2027-03-31", "有効")
+    assert (record["締結日"], record["有効期間の終期"], record["状態"]) == (TODAY.isoformat(), UNTIL.isoformat(), "有効")
     assert record["連携事業"] == "子ども見守りアプリ（こども育成相談課）；商店街のキャッシュレス化（市民自治推進課）；海岸清掃ボランティア（環境政策課）"
 
 
@@ -110,7 +120,7 @@ def test_the_json_lists_its_columns_and_each_agreement_with_exactly_those_keys(c
     assert [c["key"] for c in document["columns"]] == [key for key, _, _ in PUBLIC_FIELDS]
     [agreement] = document["agreements"]
     assert list(agreement) == [key for key, _, _ in PUBLIC_FIELDS]
-    assert agreement["valid_until"] == "2027-03-31" and agreement["status"] == "有効"
+    assert agreement["valid_until"] == UNTIL.isoformat() and agreement["status"] == "有効"
     assert agreement["projects"][0] == {"title": "子ども見守りアプリ", "category": "① 子ども・若者・子育て支援・障がい者支援・高齢者支援",
                                         "department": "こども育成相談課", "fiscal_year": 2025}
 

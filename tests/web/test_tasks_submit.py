@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from engine.access import SYSTEM
+from engine.domain.japan_time import today_in_japan
+from engine.domain.wareki import format_wareki
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, NOT_APPLIES, Flow, project
 from tests.web.conftest import csrf_token
 
@@ -20,6 +23,10 @@ def at_step_5(engine) -> Flow:
     return flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
 
 
+def today():
+    return today_in_japan(datetime.now(UTC))
+
+
 def proposal_form(token: str, title: str = "地域課題の解決に向けた連携", **extra) -> dict:
     return {"csrf_token": token, "proposal_title": title, "proposal_summary": "共通の目標",
             "projects.0.__row": "", "projects.0.id": "", "projects.0.title": "子ども見守り",
@@ -27,7 +34,8 @@ def proposal_form(token: str, title: str = "地域課題の解決に向けた連
 
 
 def decision_form(token: str, **overrides) -> dict:
-    form = {"csrf_token": token, "project_decision.consultation_date": "令和7年8月1日",
+    """Consulted today (in 令和, as a clerk types it): the case began today, and a date after it is refused."""
+    form = {"csrf_token": token, "project_decision.consultation_date": format_wareki(today()),
             "project_decision.consultation_summary": "詳細協議を実施", "project_decision.implementation": "implement",
             "project_decision.reason": "効果が見込まれるため"}
     form.update(overrides)
@@ -69,7 +77,7 @@ def test_a_japanese_date_is_accepted_on_step_5(at_step_5, as_user):
     response = client.post(f"/tasks/{task.id}", data=decision_form(csrf_token(client, f"/tasks/{task.id}")))
     assert response.status_code == 302
     saved = at_step_5.status().history[-1].detail["data"]["project_decision"]
-    assert saved["consultation_date"] == "2025-08-01" and saved["exclusions"] == []
+    assert saved["consultation_date"] == today().isoformat() and saved["exclusions"] == []
 
 
 def test_a_date_that_does_not_exist_is_refused_with_its_reason(at_step_5, as_user):
@@ -83,7 +91,8 @@ def test_a_date_that_does_not_exist_is_refused_with_its_reason(at_step_5, as_use
 def test_checklist_answers_of_r3_6_are_saved_as_a_list(at_step_5, as_user):
     task = at_step_5.task("decide_implementation", "P4")
     client = as_user("kankyo")
-    form = decision_form(csrf_token(client, f"/tasks/{task.id}"))
+    form = decision_form(csrf_token(client, f"/tasks/{task.id}"),  # excluded: 実施しない (R-3.6)
+                         **{"project_decision.implementation": "not_implement"})
     data = MultiDict([*form.items(), ("project_decision.exclusions", "1"), ("project_decision.exclusions", "4")])
     assert client.post(f"/tasks/{task.id}", data=data).status_code == 302
     assert [p.exclusions for p in at_step_5.status().projects if p.key == "P4"] == [["1", "4"]]
