@@ -39,7 +39,7 @@ def test_the_partner_downloads_the_draft_at_step_7_and_the_clerk_files_the_signe
     expect(page.get_by_role("button", name="送信して完了する")).to_be_visible()  # the page stays as it was
     expect(page.get_by_label("協定の名称")).to_have_value("画面で入力中の協定名")
     sign_out(page)
-    flow.complete("draft_agreement", DRAFT)
+    flow.complete("draft_agreement", {**DRAFT, "planned_signing_date": flow.today()})
     sign_in(page, live_server, "shonan")
     page.goto(f"{live_server.url}/tasks/{flow.task('confirm_agreement').id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("⑦ 協定書の内容の確認")
@@ -57,7 +57,7 @@ def test_the_partner_downloads_the_draft_at_step_7_and_the_clerk_files_the_signe
     sign_out(page)
 
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
-    flow.complete("sign_agreement", {"signed_on": "2025-06-15"})
+    flow.complete("sign_agreement", {"signed_on": flow.today()})
     [agreement] = flow.status().agreements
     scan = SCREENSHOTS.parent / "signed-scan.pdf"
     scan.parent.mkdir(parents=True, exist_ok=True)

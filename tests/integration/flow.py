@@ -116,3 +116,16 @@ class Flow:
                                           "planned_signing_date": max(signed_on, self.today())})
         self.complete("confirm_agreement", {"agreement_response": "confirm"})
         return self.complete("sign_agreement", {"signed_on": signed_on, "signing_notes": "市長室にて締結"})
+
+
+# Two projects in two categories: short of both R-3.3 and R-3.4, the case for a principle exception.
+TWO_IN_TWO = [project("見守りアプリ", "1", department="kodomo"), project("海岸清掃", "5", department="kankyo")]
+
+
+def at_step_6(engine, projects=TWO_IN_TWO) -> Flow:
+    """A case with every project judged 実施する at ⑤, waiting at ⑥ (R-5.6)."""
+    flow = Flow(engine).start().propose(projects).record_partnership()
+    flow.assign_departments(projects).consult_feasibility()
+    for number in range(1, len(projects) + 1):
+        flow.decide(f"P{number}")
+    return flow

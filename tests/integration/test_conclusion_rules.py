@@ -18,20 +18,11 @@ from engine.library.drafts import DraftService
 from engine.notifications.service import Kind, Notifications
 from engine.persistence.models import Agreement, HumanTask, MailOutbox, Organisation
 from tests.conftest import PROCESSES
-from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow, project
+from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, at_step_6
 from tests.mail_server import give_everyone_mail
 
-TWO_IN_TWO = [project("見守りアプリ", "1", department="kodomo"), project("海岸清掃", "5", department="kankyo")]
 NECESSITY_FORM = "comprehensive_agreement/forms/agreement_necessity.form"
 EXCEPTION = "市の重点施策である子育てと環境の両分野で全市的な展開が予定され、効果が大きいため"
-
-
-def at_step_6(engine, projects=TWO_IN_TWO) -> Flow:
-    flow = Flow(engine).start().propose(projects).record_partnership()
-    flow.assign_departments(projects).consult_feasibility()
-    for number in range(1, len(projects) + 1):
-        flow.decide(f"P{number}")
-    return flow
 
 
 def set_verified(engine, username: str, verified: bool) -> int:

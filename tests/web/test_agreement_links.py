@@ -76,7 +76,7 @@ def test_the_api_gives_a_department_only_case_ids_it_may_open(engine, as_user):
 
 
 def test_the_coordinating_division_still_gets_every_link(engine, as_user):
-    agreement_id = signed_agreement(engine)
+    agreement_id = confirming_agreement(engine)  # a task of its own is open (the partner's 申出 is no task)
     detail = as_user("seisaku").get(f"/agreements/{agreement_id}").get_data(as_text=True)
     lifecycle = AgreementRegister(engine).detail(SYSTEM, agreement_id)
     assert f"/cases/{lifecycle.lifecycle_case_id}" in case_and_task_links(detail)

@@ -12,9 +12,12 @@ import io
 
 import pytest
 
+from engine.agreements import AgreementRegister
 from engine.board.audit_trail import AuditFilter, AuditTrail
 from engine.config import UPLOADS
 from engine.documents.service import AgreementPapers
+from engine.domain.validity import initial_period
+from engine.domain.wareki import format_wareki
 from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow
 from tests.integration.papers_steps import docx_text
 from tests.integration.test_agreement_documents import DRAFT
@@ -38,9 +41,9 @@ def judged(engine) -> Flow:
 @pytest.fixture
 def agreement_id(engine) -> int:
     flow = judged(engine)
-    flow.complete("draft_agreement", DRAFT)
+    flow.complete("draft_agreement", {**DRAFT, "planned_signing_date": flow.today()})
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
-    flow.complete("sign_agreement", {"signed_on": "2025-06-15"})
+    flow.complete("sign_agreement", {"signed_on": flow.today()})
     [agreement] = flow.status().agreements
     return agreement.id
 
@@ -53,7 +56,7 @@ def upload(client, agreement_id: int, content: bytes, name: str = "協定書.pdf
 
 def test_the_organisation_confirming_the_draft_downloads_the_round_it_was_sent(engine, as_user):
     flow = judged(engine)
-    flow.complete("draft_agreement", DRAFT)
+    flow.complete("draft_agreement", {**DRAFT, "planned_signing_date": flow.today()})
     client = as_user("shonan")
     task = flow.task("confirm_agreement")
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
@@ -68,11 +71,13 @@ def test_the_organisation_confirming_the_draft_downloads_the_round_it_was_sent(e
     assert as_user("mirai").get(f"/cases/{link}").status_code == 404  # another company's case
 
 
-def test_the_agreement_document_is_for_those_who_read_the_agreement(client, as_user, agreement_id):
+def test_the_agreement_document_is_for_those_who_read_the_agreement(client, as_user, agreement_id, engine):
     assert client.get(f"/agreements/{agreement_id}/document.docx").status_code == 302  # sign in first
     response = as_user("kankyo").get(f"/agreements/{agreement_id}/document.docx")
     assert response.status_code == 200
-    assert "令和7年6月15日から令和9年3月31日まで" in docx_text(response.data)
+    [agreement] = [a for a in AgreementRegister(engine).search(engine.actor("seisaku")) if a.id == agreement_id]
+    period = initial_period(agreement.signed_on)  # signed today in Japan (the web tests' clock is the real one)
+    assert f"{format_wareki(period.valid_from)}から{format_wareki(period.valid_until)}まで" in docx_text(response.data)
     sign_out(client)
     assert as_user("mirai").get(f"/agreements/{agreement_id}/document.docx").status_code == 404
 

@@ -53,12 +53,12 @@ def test_only_process_owners_upload_templates(client, as_user):
 
 def test_the_next_round_uses_the_new_version_and_the_earlier_round_keeps_its_own(engine, client, as_user):
     flow = judged(engine)
-    flow.complete("draft_agreement", DRAFT)
+    flow.complete("draft_agreement", {**DRAFT, "planned_signing_date": flow.today()})
     flow.complete("confirm_agreement", {"agreement_response": "revise", "agreement_response_comment": "修正"})
     response = upload(as_user("process"), word_file("改訂ひな形：{{ title }}（{{ organisation_name }}）"))
     assert response.status_code == 302
     sign_out(client)
-    flow.complete("draft_agreement", DRAFT)
+    flow.complete("draft_agreement", {**DRAFT, "planned_signing_date": flow.today()})
     seisaku = engine.actor("seisaku")
     first, second = AgreementPapers(engine).rounds(seisaku, flow.case_id)
     assert "改訂ひな形" not in docx_text(AgreementPapers(engine).round_document(seisaku, flow.case_id, first.id).content)

@@ -12,22 +12,13 @@ import pytest
 
 from engine.accounts.api_tokens import ApiTokens
 from engine.persistence.models import Organisation
-from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, NOT_APPLIES, Flow, project
+from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, NOT_APPLIES, Flow, at_step_6
 from tests.web.conftest import csrf_token
 from tests.web.test_api_contract import conforms
 
 TODAY = datetime.now(timezone(timedelta(hours=9))).date().isoformat()
-TWO_IN_TWO = [project("見守りアプリ", "1", department="kodomo"), project("海岸清掃", "5", department="kankyo")]
 BOTH = "要件⑶ 事業数が3未満（R-3.3）、要件⑷ 分類数が3未満（R-3.4）。"
 REASON = "子育てと環境の両分野で全市的な展開が予定され、効果が大きいため"
-
-
-def at_step_6(engine, projects=TWO_IN_TWO) -> Flow:
-    flow = Flow(engine).start().propose(projects).record_partnership()
-    flow.assign_departments(projects).consult_feasibility()
-    for number in range(1, len(projects) + 1):
-        flow.decide(f"P{number}")
-    return flow
 
 
 def judgement(token: str, **extra) -> dict:

@@ -62,7 +62,7 @@ def test_the_department_of_an_individual_agreement_files_its_scan_and_another_de
     flow.complete("negotiate_terms", {"individual_kind": "specific_project", "roles": "役割", "costs": "各自負担",
                                       "budget_required": "no"}, project_key="P2")
     flow.complete("confirm_terms", {"individual_response": "confirm"}, project_key="P2")
-    flow.complete("decide_individual", {"individual_decision": "conclude", "individual_signed_on": "2025-10-01",
+    flow.complete("decide_individual", {"individual_decision": "conclude", "individual_signed_on": flow.today(),
                                         "individual_decision_reason": "合意"}, project_key="P2")
     [agreement] = flow.status().agreements
     assert upload(as_user("kodomo"), agreement.id, SCAN).status_code == 403

@@ -37,12 +37,12 @@ def drafted_after_internal_judgements(engine, organisation_user: str = "shonan")
     flow.assign_departments(FOUR_PROJECTS_THREE_CATEGORIES).consult_feasibility()
     for key in ("P1", "P2", "P3"):
         flow.complete("decide_implementation", {"project_decision": {
-            "consultation_date": "2025-08-01", "consultation_summary": "詳細協議を実施", "exclusions": [],
+            "consultation_date": flow.today(), "consultation_summary": "詳細協議を実施", "exclusions": [],
             "implementation": "implement", "reason": IMPLEMENTATION_REASON}}, project_key=key)
-    flow.decide("P4", exclusions=("1",))
+    flow.decide("P4", implement=False, exclusions=("1",))
     flow.judge(necessity_reason=NECESSITY_REASON)
     flow.complete("draft_agreement", {"agreement_title": SHARED[0], "agreement_terms": SHARED[1],
-                                      "planned_signing_date": "2025-10-01"})
+                                      "planned_signing_date": flow.today()})
     return flow
 
 

@@ -40,7 +40,8 @@ def test_a_case_that_cannot_move_names_the_changed_step_and_one_that_can_says_no
         extra=(
             'camunda:formRef="proposal" camunda:formRefBinding="latest">\n'
             "      <bpmn:documentation>R-5.1 ①: 企業等",
-            'camunda:formRef="proposal_confirmation" camunda:formRefBinding="latest">\n'
+            # another of the 企業等's forms: one whose fields the 企業等 may read (engine.forms.visibility)
+            'camunda:formRef="agreement_confirmation" camunda:formRefBinding="latest">\n'
             "      <bpmn:documentation>R-5.1 ①: 企業等",
         ),
     )

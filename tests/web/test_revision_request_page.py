@@ -10,7 +10,8 @@ COMMENT = "第3条の期間を明記してください"
 
 
 def test_the_redraft_page_opens_with_the_partners_request_above_the_form(as_user, engine):
-    flow = revise(at_draft(engine).complete("draft_agreement", DRAFT), COMMENT)
+    flow = at_draft(engine)
+    flow = revise(flow.complete("draft_agreement", {**DRAFT, "planned_signing_date": flow.today()}), COMMENT)
     task = flow.task("draft_agreement")
     client = as_user("seisaku")
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
