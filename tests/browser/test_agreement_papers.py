@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import html
 import io
+from datetime import date
 
 from docx import Document
 from playwright.sync_api import Page, expect
 
+from engine.domain.validity import initial_period
+from engine.domain.wareki import format_wareki
 from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in, sign_out
 from tests.integration.papers_steps import docx_text
 from tests.integration.test_agreement_documents import DRAFT
@@ -52,7 +55,8 @@ def test_the_partner_downloads_the_draft_at_step_7_and_the_clerk_files_the_signe
     text = show_text(page, "ダウンロードした協定書（案）の本文（python-docx で読んだもの）", content,
                      "papers-step7-draft-docx-text")
     assert "協定書（案）　第1回協議" in text and "湘南サンプル株式会社（以下「乙」という。）" in text
-    assert "令和7年6月15日から令和9年3月31日まで" in text
+    period = initial_period(date.fromisoformat(flow.today()))  # planned for today: R-6.1's period from it
+    assert f"{format_wareki(period.valid_from)}から{format_wareki(period.valid_until)}まで" in text
     page.goto(f"{live_server.url}/")
     sign_out(page)
 
@@ -72,4 +76,5 @@ def test_the_partner_downloads_the_draft_at_step_7_and_the_clerk_files_the_signe
         page.get_by_role("link", name="協定書（Word）をダウンロード").click()
     signed = open(waiting.value.path(), "rb").read()
     text = show_text(page, "締結した協定書の本文（python-docx で読んだもの）", signed, "papers-signed-docx-text")
-    assert "協定書（案）" not in text and "令和7年6月15日\n甲　茅ヶ崎市" in text
+    signed_on = format_wareki(date.fromisoformat(flow.today()))  # signed today (the live server's real clock)
+    assert "協定書（案）" not in text and f"{signed_on}\n甲　茅ヶ崎市" in text

@@ -120,6 +120,12 @@ def departments_decide_step_5(page: Page, server) -> None:
 def coordinator_step_6_and_draft(page: Page, server) -> None:
     sign_in(page, server, "seisaku")
     claim(page, "⑥ 包括連携協定の要否を協議")
+    # a self-registered 企業等 is not yet verified: ⑥ says so and links to its verification (issue #12 item 3)
+    step_6 = page.url
+    page.get_by_role("link", name=re.compile("の確認ページを開く")).click()
+    page.get_by_role("button", name="確認済みにする").click()
+    page.goto(step_6)
+    expect(page.locator("#unverified-organisation")).to_have_count(0)
     expect(page.locator(".form-text").first).to_contain_text("4 事業・3 分類")
     page.get_by_role("radio", name="満たす", exact=True).check()
     page.get_by_role("radio", name="合致する", exact=True).check()

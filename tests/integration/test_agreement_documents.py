@@ -46,6 +46,7 @@ def test_the_signed_agreement_names_the_parties_the_fields_of_cooperation_and_it
     flow = judged(engine)
     flow.complete("draft_agreement", DRAFT)
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
+    engine.clock.move_to("2025-06-15T10:00:00+09:00")  # signed on the day (a later signing is refused)
     flow.complete("sign_agreement", {"signed_on": "2025-06-15"})
     [agreement] = flow.status().agreements
     text = docx_text(papers(engine).agreement_document(engine.actor("kankyo"), agreement.id).content)
@@ -67,6 +68,7 @@ def test_a_company_reads_its_own_agreement_document_and_not_another_companys(eng
     flow = judged(engine)
     flow.complete("draft_agreement", DRAFT)
     flow.complete("confirm_agreement", {"agreement_response": "confirm"})
+    engine.clock.move_to("2025-06-15T10:00:00+09:00")  # signed on the day (a later signing is refused)
     flow.complete("sign_agreement", {"signed_on": "2025-06-15"})
     [agreement] = flow.status().agreements
     assert papers(engine).agreement_document(engine.actor("shonan"), agreement.id).content
@@ -87,6 +89,7 @@ def test_an_individual_agreement_states_the_split_of_roles_and_costs(engine):
              "costs": "清掃用具の費用は乙が負担する。", "budget_required": "no"}
     flow.complete("negotiate_terms", terms, project_key="P2")
     flow.complete("confirm_terms", {"individual_response": "confirm"}, project_key="P2")
+    engine.clock.move_to("2025-10-01T10:00:00+09:00")  # the 個別協定 is signed on the day it is decided
     flow.complete("decide_individual", {"individual_decision": "conclude", "individual_signed_on": "2025-10-01",
                                         "individual_decision_reason": "合意"}, project_key="P2")
     [agreement] = flow.status().agreements

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine.access import SYSTEM
+from engine.access import SYSTEM, Actor, Role
 from engine.agreements.register_csv import AgreementImportError
 from engine.agreements.registration import ExistingAgreement, NoticeInput, ProjectInput
 from engine.agreements.service import AgreementRegister
@@ -64,8 +64,13 @@ def test_an_agreement_signed_in_2023_starts_in_its_third_period_with_the_two_pas
         ("地域の防災訓練", "6", "防災対策課"), ("子ども食堂の支援", "1", "こども育成相談課"),
         ("海岸清掃ボランティア", "5", "環境政策課")]
     assert len(row.categories) == 3
-    [notice_task] = [t for t in registered.detail().open_tasks if t.lane == "企業等"]
-    assert (notice_task.step, notice_task.due_at.date()) == ("協定終了の申出", date(2027, 2, 28))
+    # notice (協定終了の申出) is an action on the partner's agreement page, not a task in its inbox
+    assert [t for t in registered.detail().open_tasks if t.lane == "企業等"] == []
+    with registered.engine.unit_of_work() as session:
+        partner_id = session.scalar(select(Organisation.id).where(Organisation.name == "みらい創造株式会社"))
+    partner = Actor(user_id=None, role=Role.ORGANISATION, organisation_id=partner_id)
+    action = registered.register.detail(partner, registered.agreement_id).notice
+    assert (action.deadline, action.late, action.takes_effect_on) == (date(2027, 2, 28), False, date(2027, 3, 31))
     registered.at("2026-12-07T10:00:01")  # the timer worker's next pass: May's meetings, asked for from today
     meetings = [t for t in registered.detail().open_tasks if t.step == "個別定例会議（R-8.1）"]
     assert sorted(t.department_name for t in meetings) == ["こども育成相談課", "環境政策課", "防災対策課"]

@@ -33,7 +33,8 @@ def test_each_step_links_to_who_did_it_when_and_with_what_data(engine):
     entry = case.history[index]
     assert (entry.action_label, entry.step, entry.person, entry.party) == (
         "完了", "② 連携事業の実績を整理", "総合政策課 政策 一郎", "総合政策課")
-    assert [(f.label, f.value) for f in entry.data] == [("実績の整理（所見）", "過去の連携実績なし")]
+    assert [(f.label, f.value) for f in entry.data] == [  # ② also records who attended ① (R-5.1 同席)
+        ("①の提案に同席した課", "（なし）"), ("実績の整理（所見）", "過去の連携実績なし")]
     decision = case.history[case.diagrams[0].elements["decide_implementation"].history[0]]
     [group] = decision.data
     readable = {f.label: f.value for f in group.fields}

@@ -97,6 +97,7 @@ def test_a_second_agreement_for_the_same_project_is_refused_while_one_is_open(li
     with pytest.raises(CaseStateError):
         _start(lc, "kankyo", "海岸清掃ボランティア")
     _start(lc, "kankyo", "環境学習の出前授業")  # another project of the same department is not held up
+    lc.clock.move_to("2025-09-01T10:00:00+09:00")
     _run_to_conclusion(lc, first, "2025-09-01")
     assert _project(lc, "海岸清掃ボランティア").refusal is None
 
@@ -127,6 +128,7 @@ def test_no_individual_agreement_is_started_under_an_agreement_that_has_ended(li
 def test_an_individual_agreement_cannot_be_started_under_another_individual_agreement(lifecycle):
     lc = lifecycle.sign("2025-06-15")
     case_id = _start(lc, "kankyo", "海岸清掃ボランティア")
+    lc.clock.move_to("2025-09-01T10:00:00+09:00")
     _run_to_conclusion(lc, case_id, "2025-09-01")
     with lc.engine.unit_of_work() as session:
         individual = session.scalar(select(Agreement.id).where(Agreement.case_id == case_id))
@@ -178,7 +180,7 @@ def test_the_departments_consulted_at_step_4_read_the_case(engine):
     rows = [{"id": row["id"], "feasible": "yes", "note": "協議済み"} for row in flow._feasibility_rows()]
     with pytest.raises(CaseNotFoundError):
         engine.case_status(engine.actor("kenko"), flow.case_id)
-    flow.complete("consult_feasibility", {"consultation_date": "2025-07-01", "feasibility": rows,
+    flow.complete("consult_feasibility", {"consultation_date": flow.today(), "feasibility": rows,
                                           "consulted_departments": ["kenko"],
                                           "consulted_organisation": "地域連携部 部長"})
     assert engine.case_status(engine.actor("kenko"), flow.case_id).id == flow.case_id

@@ -20,7 +20,7 @@ def signed_notices(engine) -> list[tuple[str, str, str]]:
 
 def test_the_partner_is_told_its_agreement_was_signed_with_the_period_and_the_notice_deadline(engine):
     give_everyone_mail(engine)
-    concluded_on(engine, "2025-06-15")  # until 2027-03-31: notice by 2027-02-28
+    concluded_on(engine, "2025-06-15", engine.clock)  # until 2027-03-31: notice by 2027-02-28
     with engine.unit_of_work() as session:
         agreement_id = session.scalar(select(Agreement.id))
         [mail] = session.scalars(select(MailOutbox).where(MailOutbox.template == "agreement_signed"))
@@ -39,7 +39,7 @@ def test_the_partner_is_told_its_agreement_was_signed_with_the_period_and_the_no
 
 
 def test_a_leap_year_deadline_is_the_29th_of_february(engine):
-    concluded_on(engine, "2026-04-01")  # until 2028-03-31: notice by 2028-02-29
+    concluded_on(engine, "2026-04-01", engine.clock)  # until 2028-03-31: notice by 2028-02-29
     with engine.unit_of_work() as session:
         context = session.scalar(select(Notification.context).where(Notification.kind == "agreement_signed"))
     assert context["notice_deadline"] == "2028-02-29"
@@ -47,7 +47,7 @@ def test_a_leap_year_deadline_is_the_29th_of_february(engine):
 
 def test_the_city_and_other_partners_are_not_sent_the_partners_signing_notice(engine):
     Flow(engine, "mirai").start()
-    concluded_on(engine, "2025-06-15")
+    concluded_on(engine, "2025-06-15", engine.clock)
     assert [who for who, _, _ in signed_notices(engine)] == ["shonan"]
 
 
@@ -61,6 +61,7 @@ def test_an_individual_agreement_is_announced_without_a_validity_of_r6(engine):
     flow.complete("negotiate_terms", {"individual_kind": "specific_project", "roles": "市: 周知、企業: 運営",
                                       "costs": "各自負担", "budget_required": "no"}, project_key="P2")
     flow.complete("confirm_terms", {"individual_response": "confirm"}, project_key="P2")
+    engine.clock.move_to("2025-10-01T10:00:00+09:00")  # the 個別協定 is signed on the day it is decided
     flow.complete("decide_individual", {"individual_decision": "conclude", "individual_signed_on": "2025-10-01",
                                         "individual_decision_reason": "合意"}, project_key="P2")
     [(who, title, _)] = signed_notices(engine)
