@@ -26,9 +26,9 @@ The rules, in the guideline's words:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from engine.access import SYSTEM
 from engine.accounts.identity import create_department, create_organisation, create_user, hash_password
+from engine.context import Clock
 from engine.definitions.bundle import Bundle
 from engine.demo_data import DEPARTMENTS
-from engine.context import Clock
 from engine.domain.guideline import Lane
 from engine.domain.japan_time import JAPAN
 from engine.persistence.models import Department, Organisation, UserAccount

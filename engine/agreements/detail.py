@@ -20,8 +20,8 @@ from engine.access import (
 )
 from engine.agreements.individual import startable_projects
 from engine.agreements.lifecycle import OPEN_STATUSES, running_period
-from engine.agreements.meeting_proposals import AS_INDIVIDUAL, AS_PROPOSAL, proposal_refusal
 from engine.agreements.links import CaseLinks
+from engine.agreements.meeting_proposals import AS_INDIVIDUAL, AS_PROPOSAL, proposal_refusal
 from engine.agreements.notice import notice_action
 from engine.agreements.queries import agreement_row, notice_view, visible_agreement
 from engine.agreements.views import (
@@ -38,6 +38,7 @@ from engine.agreements.views import (
     TimerProblem,
 )
 from engine.domain.lifecycle_schedule import fiscal_year_label
+from engine.domain.wareki import format_wareki
 from engine.persistence.models import (
     Agreement,
     AgreementCaseLink,
@@ -53,7 +54,6 @@ from engine.persistence.models import (
     UserAccount,
 )
 from engine.persistence.models.human_task import READY
-from engine.domain.wareki import format_wareki
 from engine.persistence.models.partnership_meeting import GENERAL, REGULAR
 
 

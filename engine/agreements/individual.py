@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine.access import Actor, individual_role_refusal, individual_start_refusal
 from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.scope import projects_under
+from engine.agreements.views import INDIVIDUAL_KINDS, PROGRESS_LABELS, IndividualView, StartableProject
 from engine.cases import service as cases
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
 from engine.events import AgreementSigned, CaseEnded, Event, publish
@@ -31,7 +32,6 @@ from engine.persistence.models import (
     PartnershipMeeting,
     Project,
 )
-from engine.agreements.views import INDIVIDUAL_KINDS, PROGRESS_LABELS, IndividualView, StartableProject
 from engine.persistence.models.agreement import COMPREHENSIVE, INDIVIDUAL_PROJECT
 from engine.persistence.models.partnership_meeting import REGULAR
 from engine.workflow.runner import case_data

@@ -14,7 +14,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.persistence.models import Agreement, AgreementCaseLink, CaseParticipant, Department, PartnershipMeeting
+from engine.persistence.models import (
+    Agreement,
+    AgreementCaseLink,
+    CaseParticipant,
+    Department,
+    PartnershipMeeting,
+)
 from engine.persistence.models.case_participant import PARTICIPATION_LABELS
 
 

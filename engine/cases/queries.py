@@ -14,7 +14,15 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine.access import Actor, may_complete, may_read_task, may_release, routed_to, sees_city_data, visible_data
+from engine.access import (
+    Actor,
+    may_complete,
+    may_read_task,
+    may_release,
+    routed_to,
+    sees_city_data,
+    visible_data,
+)
 from engine.cases.service import form_options, visible_case, visible_task
 from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
 from engine.domain.projects import is_counted, tally

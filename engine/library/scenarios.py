@@ -20,8 +20,8 @@ from engine.definitions.compiler import CompiledProcess, compile_process
 from engine.definitions.identifiers import bpmn_path
 from engine.demo_data import department_options
 from engine.domain.conclusion import signing_refusal, step_refusal
-from engine.errors import DefinitionError, FormDataError, RenkeiError
 from engine.domain.japan_time import today_in_japan
+from engine.errors import DefinitionError, FormDataError, RenkeiError
 from engine.forms.submission import DateBounds, options_from_data, validate_submission
 from engine.workflow.runner import (
     ReadyTask,

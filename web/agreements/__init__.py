@@ -14,10 +14,10 @@ from flask_login import login_required
 
 from engine.agreements import (
     HEADINGS,
+    INDIVIDUAL_KINDS,
     KIND_LABELS,
     REQUIREMENT_ITEMS,
     STATUS_LABELS,
-    INDIVIDUAL_KINDS,
     AgreementRegister,
     AgreementRow,
     Choice,

@@ -11,7 +11,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from engine.agreements import GIVEN_BY_CHOICES, AgreementRegister, ExistingAgreement, NoticeInput, ProjectInput
+from engine.agreements import (
+    GIVEN_BY_CHOICES,
+    AgreementRegister,
+    ExistingAgreement,
+    NoticeInput,
+    ProjectInput,
+)
 from engine.errors import FormDataError
 from web.engine_access import actor, engine
 

@@ -12,7 +12,6 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0017'
 down_revision = '0014'
 branch_labels = None
