@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--completions", type=int, default=200)
     parser.add_argument("--skip-listing", action="store_true", help="only (a), (b), (b′), statements and row size")
     options = parser.parse_args()
-    if bool(options.database_url) != bool(options.second_database_url):
+    if bool(options.database_url) != bool(options.second_database_url) and not options.skip_listing:
         parser.error("--database-url and --second-database-url go together (two empty databases)")
     folder = tempfile.mkdtemp(prefix="renkei-bench-")
     engine = prepared(options.database_url or f"sqlite:///{folder}/bench.sqlite3")
