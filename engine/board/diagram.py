@@ -21,13 +21,13 @@ from engine.access import Actor, sees_city_data, visible_data
 from engine.audit import ACTION_LABELS
 from engine.board.labels import readable
 from engine.board.views import DataField, Diagram, ElementState, HistoryItem
+from engine.cases.stored import case_workflow
 from engine.definitions.compiler import CompiledProcess, called_process_ids
 from engine.definitions.identifiers import bpmn_path
 from engine.definitions.lint import NS
 from engine.domain.guideline import CATEGORIES, Lane
 from engine.domain.projects import is_counted
 from engine.persistence.models import AuditEvent, Case, Department, HumanTask, Project, UserAccount
-from engine.workflow.serialization import load_workflow
 
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 ACTIONS = {
@@ -197,7 +197,3 @@ def projects(session: Session, case: Case, actor: Actor) -> list[dict[str, str |
              "implementation": IMPLEMENTATION.get(p.implementation or ""),
              "counted": is_counted(p) if internal else None, "excluded": bool(p.exclusions) and internal}
             for p in session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))]
-
-
-def case_workflow(case: Case) -> BpmnWorkflow:
-    return load_workflow(case.workflow.state)
