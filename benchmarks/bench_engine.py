@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import event, select, text
@@ -104,8 +105,8 @@ def bench_completions(engine: CaseEngine, task_ids: list[str], counter: Statemen
         # (b): the library as it ships, every load rebuilds the specs; (b′): the engine's loading, which shares them
         state, digest, specs = states[task_id]
         whole = self_contained(state, specs)
-        bare.append(spiff_completion(lambda: LIBRARY.deserialize_json(whole), LIBRARY.serialize_json))
-        shared.append(spiff_completion(lambda: load_state(state, digest, lambda: specs), dump_state))
+        bare.append(spiff_completion(partial(LIBRARY.deserialize_json, whole), LIBRARY.serialize_json))
+        shared.append(spiff_completion(partial(load_state, state, digest, partial(str, specs)), dump_state))
         full.append(engine_completion(engine, coordinator, task_id, counter, statements))
     return full, bare, shared
 
@@ -116,9 +117,9 @@ def case_at_step_5(engine: CaseEngine) -> int:
     case = engine.start_case(shonan, "comprehensive_agreement", shonan.organisation_id)
     engine.complete_task(shonan, case.open_tasks[0].id, PROPOSAL)
     engine.complete_task(seisaku, engine.case_status(SYSTEM, case.id).open_tasks[0].id, RECORD)
+    departments = ("kodomo", "shiminkatsudo", "kankyo", "kankyo")
     projects = [{**row, "id": f"P{n}", "department": department}
-                for n, (row, department) in enumerate(zip(PROPOSAL["projects"], ("kodomo", "shiminkatsudo", "kankyo",
-                                                                                  "kankyo"), strict=True), start=1)]
+                for n, (row, department) in enumerate(zip(PROPOSAL["projects"], departments, strict=True), start=1)]
     engine.complete_task(seisaku, engine.case_status(SYSTEM, case.id).open_tasks[0].id,
                          {"needs_survey": "各課にニーズあり", "projects": projects})
     consult = engine.case_status(SYSTEM, case.id).open_tasks[0]
@@ -237,7 +238,7 @@ def main() -> None:
     print(f"database: {engine.database.url.render_as_string(hide_password=True)}")
 
     counter, statements = StatementCounter(engine), []
-    bench_completions(engine, cases_at_step_2(engine, 20), counter, [])  # warm-up: caches, compiled definitions
+    bench_completions(engine, cases_at_step_2(engine, 20), counter, [])  # warm-up: caches, compiled processes
     full, bare, shared = bench_completions(engine, cases_at_step_2(engine, options.completions), counter, statements)
     (a_median, a_p95), (b_median, b_p95), (s_median, s_p95) = map(percentiles, (full, bare, shared))
     print(f"(a)  complete a task through the engine API + database: median {a_median * 1000:.2f} ms, "

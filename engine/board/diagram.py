@@ -21,7 +21,6 @@ from engine.access import Actor, sees_city_data, visible_data
 from engine.audit import ACTION_LABELS
 from engine.board.labels import readable
 from engine.board.views import DataField, Diagram, ElementState, HistoryItem
-from engine.cases.stored import case_workflow
 from engine.definitions.compiler import CompiledProcess, called_process_ids
 from engine.definitions.identifiers import bpmn_path
 from engine.definitions.lint import NS

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -202,15 +201,17 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     complete_task(workflow, ready.id, cleaned)
     _refuse(signing_refusal(ready.data, cleaned, case_data(workflow), organisation_verified=verified))  # ⑦
     finished = subworkflow.data if subworkflow is not workflow and subworkflow.is_completed() else None
-    row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
-    row.claimed_by_id = row.claimed_by_id or actor.user_id
-    save_workflow(case, workflow, now)
-    _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
-    # The case's version is checked before the step writes anything of its own: of two completions that
-    # read the same case, the second stops here with a conflict, before it adds projects or tasks.
-    _touch(case, now)
-    session.flush()
-    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished, row.id))
+    # Everything the step changes is written in the one flush that ends sync_case (issue #15), the case row
+    # first: the rows it adds name the case (a relationship), so the flush orders the case row, and with it the
+    # check of its version, before them. Of two completions that read the same case, the second stops there
+    # with a conflict, before it adds projects or tasks.
+    with session.no_autoflush:
+        row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
+        row.claimed_by_id = row.claimed_by_id or actor.user_id
+        save_workflow(case, workflow, now)
+        _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
+        _touch(case, now)
+        sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished, row.id))
     publish(session, TaskCompleted(now, case.id, row.id, actor.user_id, cleaned))
     return case
 

@@ -41,8 +41,9 @@ def saved_workflow(session: Session, state: bytes, spec_digest: str) -> BpmnWork
 def save_workflow(case: Case, workflow: BpmnWorkflow | SavedState, now: datetime,
                   version: ProcessVersion | None = None) -> bytes:
     """The one way a case's workflow is stored, whatever drove it (a task, a timer, a message, a migration):
-    the state, its specs, the serializer and SpiffWorkflow versions it was written with, and the version it runs
-    on. Specs are written only when a case's specs change (a start, a migration, a new serializer); returns the state."""
+    the state, its specs, the serializer and SpiffWorkflow versions it was written with, and the version it
+    runs on. Specs are written only when a case's specs change (a start, a migration, a new serializer).
+    Returns the state as stored."""
     if isinstance(workflow, SavedState):
         state, digest, serializer = workflow.state, workflow.spec_digest, workflow.serializer_version
     else:

@@ -13,8 +13,8 @@ multi-instance specs that rewrite themselves (notes §3), is not used: Renkei pa
 
 A case's stored state leaves its specs out (``dump_state``): they are stored once, under the digest of their
 serialized form (``SpecForm``), and a state names them by that digest. A load whose digest is known
-(``KNOWN_SPECS``) neither reads nor parses them. A digest names content, so it means the same in every database
-and process, whatever version or draft the specs came from. What remains, ~30 task records repeating the same
+(``KNOWN_SPECS``) neither reads nor parses them. A digest names content, so it means the same in every
+database and process, whatever version or draft the specs came from. What remains, ~30 task records repeating the same
 keys and ids (~16 KB at ⑤), is stored compressed (~3 KB, a tenth of a millisecond each way), so a completion
 rewrites a few KB instead of the ~65 KB it did. A self-contained state (``dump_workflow``) is still what draft
 checks and scenario runs pass around in memory.
@@ -98,8 +98,8 @@ class SharedProcessSpecConverter(BpmnProcessSpecConverter):
 
 
 class OwnStateConverter(BpmnWorkflowConverter):
-    """A top-level workflow without its specs: the library's ``to_dict`` less ``spec`` and ``subprocess_specs``,
-    which are stored apart (module docstring) and never converted on a save."""
+    """A top-level workflow without its specs: the library's ``to_dict`` less ``spec`` and
+    ``subprocess_specs``, which are stored apart (module docstring) and never converted on a save."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         dct = WorkflowConverter.to_dict(self, workflow)
@@ -145,8 +145,8 @@ Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 
 
 class KnownSpecs:
-    """Specs already rebuilt, both ways: by digest (loading) and by the spec objects (saving). The most recently
-    used few are kept; each entry holds its objects, so an ``id`` seen here is never a reused one."""
+    """Specs already rebuilt, both ways: by digest (loading) and by the spec objects (saving). The most
+    recently used few are kept; each entry holds its objects, so an ``id`` seen here is never a reused one."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
@@ -201,7 +201,7 @@ KNOWN_SPECS = KnownSpecs()
 
 
 def dump_workflow(workflow: BpmnWorkflow) -> str:
-    """The workflow with its specs, self-contained: for states that never reach the database (draft checks)."""
+    """The workflow with its specs, self-contained: for states that never reach the database (drafts)."""
     return SERIALIZER.serialize_json(workflow)
 
 

@@ -24,7 +24,8 @@ def states_at_0017(database) -> dict[int, str]:
 
 def test_cases_saved_at_revision_0017_run_on_after_0018_with_their_specs_stored_once(engine):
     at_2 = Flow(engine).start().propose(FOUR)
-    at_5 = Flow(engine).start().propose(FOUR).record_partnership().assign_departments(FOUR).consult_feasibility()
+    at_5 = Flow(engine).start().propose(FOUR).record_partnership()
+    at_5.assign_departments(FOUR).consult_feasibility()
     moved = Flow(engine).start().propose(FOUR)
     deploy_renamed(engine)
     owner, migration = engine.actor("process"), MigrationService(engine)

@@ -60,8 +60,8 @@ class Case(Base):
 
 
 class WorkflowSpec(Base):
-    """The serialized process specs workflow states run on, stored once under the SHA-256 of their text however
-    many states name them (engine.workflow.serialization). Written once, never changed; the serializer version
+    """The serialized process specs workflow states run on, stored once under the SHA-256 of their text,
+    however many states name them (engine.workflow.serialization). Written once, never changed; the serializer version
     is the one the text was written with, and always that of the states that name it."""
 
     __tablename__ = "workflow_spec"

@@ -1,7 +1,8 @@
 """A running case moved to a newer version of its process (issue #6 item 6), kept so it can be undone.
 
-The workflow state from before the move is kept (with the digest of its specs, stored once); the hash of the state right after the move tells
-whether the case has moved on since (a completed task, a fired timer): only then is undoing refused.
+The workflow state from before the move is kept, with the digest of its specs (stored once); the hash of the
+state right after the move tells whether the case has moved on since (a completed task, a fired timer): only
+then is undoing refused.
 """
 
 from __future__ import annotations

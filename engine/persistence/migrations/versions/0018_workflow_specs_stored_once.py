@@ -59,8 +59,8 @@ def upgrade() -> None:
         _replace(table, column, 'packed', sa.LargeBinary(), sa.Text())
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(digest_column, existing_type=sa.String(length=64), nullable=False)
-            batch_op.create_foreign_key(batch_op.f(f'fk_{table}_{digest_column}_workflow_spec'), 'workflow_spec',
-                                        [digest_column], ['digest'])
+            batch_op.create_foreign_key(batch_op.f(f'fk_{table}_{digest_column}_workflow_spec'),
+                                        'workflow_spec', [digest_column], ['digest'])
     _rehash(connection, hashes)
 
 
@@ -78,7 +78,8 @@ def downgrade() -> None:
                 hashes[row_key] = (_hash(bytes(state)), _hash(full.encode('utf-8')))
             connection.execute(update, {'s': full, 'k': row_key})
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(f'fk_{table}_{digest_column}_workflow_spec'), type_='foreignkey')
+            batch_op.drop_constraint(batch_op.f(f'fk_{table}_{digest_column}_workflow_spec'),
+                                     type_='foreignkey')
             batch_op.drop_column(digest_column)
         _replace(table, column, 'unpacked', sa.Text(), sa.LargeBinary())
     _rehash(connection, hashes)
@@ -104,7 +105,7 @@ def _rehash(connection, hashes: dict) -> None:
 
 
 def _rows(connection, table: str, key: str, columns: str):
-    """(key, *columns) of every row, read a batch at a time so no table of states is held in memory at once."""
+    """(key, *columns) of every row, a batch at a time: no table of states is held in memory at once."""
     ids = connection.execute(sa.text(f'SELECT {key} FROM {table} ORDER BY {key}')).scalars().all()
     statement = sa.text(f'SELECT {key}, {columns} FROM {table} WHERE {key} IN :ids').bindparams(
         sa.bindparam('ids', expanding=True))
@@ -119,7 +120,8 @@ def _split(connection, state: str, serializer: str, stored: set[str]) -> tuple[b
     digest = _hash(text.encode('utf-8'))
     if digest not in stored:
         connection.execute(sa.text('INSERT INTO workflow_spec (digest, serializer_version, specs, created_at) '
-                                   'VALUES (:d, :v, :s, CURRENT_TIMESTAMP)'), {'d': digest, 'v': serializer, 's': text})
+                                   'VALUES (:d, :v, :s, CURRENT_TIMESTAMP)'),
+                           {'d': digest, 'v': serializer, 's': text})
         stored.add(digest)
     return zlib.compress(json.dumps(dct).encode('utf-8'), 1), digest
 
@@ -127,8 +129,8 @@ def _split(connection, state: str, serializer: str, stored: set[str]) -> tuple[b
 def _joined(connection, state: bytes, digest: str, specs: dict[str, dict]) -> str:
     """The self-contained state as revision 0017 stored it: the specs back, the serializer version last."""
     if digest not in specs:
-        specs[digest] = json.loads(connection.execute(sa.text('SELECT specs FROM workflow_spec WHERE digest = :d'),
-                                                      {'d': digest}).scalar_one())
+        query = sa.text('SELECT specs FROM workflow_spec WHERE digest = :d')
+        specs[digest] = json.loads(connection.execute(query, {'d': digest}).scalar_one())
     own = json.loads(zlib.decompress(state))
     version = own.pop(_VERSION_KEY, None)
     dct = {**own, **specs[digest]}
