@@ -123,6 +123,10 @@ def library_serializer() -> BpmnWorkflowSerializer:
 SERIALIZER = BpmnWorkflowSerializer(_registry({**SPIFF_CONFIG, BpmnProcessSpec: SharedProcessSpecConverter}))
 SERIALIZER_VERSION = SERIALIZER.VERSION
 STATE_SERIALIZER = BpmnWorkflowSerializer(_registry({**SPIFF_CONFIG, BpmnWorkflow: OwnStateConverter}))
+# Converts specs to dicts and nothing else. A registry of its own: ``serialize_json`` switches its registry to
+# encoder mode for the whole call, in which ``to_dict`` leaves objects for the JSON encoder, so converting with
+# SERIALIZER's registry while another thread serializes a draft's workflow could leave objects in the text.
+_SPEC_CONVERTER = BpmnWorkflowSerializer(_registry(SPIFF_CONFIG))
 
 
 class SpecForm(NamedTuple):
@@ -191,8 +195,8 @@ def _same_objects(specs: Specs, workflow: BpmnWorkflow) -> bool:
 
 
 def _serialized_specs(workflow: BpmnWorkflow) -> SpecForm:
-    text = spec_text({"spec": SERIALIZER.to_dict(workflow.spec),
-                      "subprocess_specs": {name: SERIALIZER.to_dict(spec)
+    text = spec_text({"spec": _SPEC_CONVERTER.to_dict(workflow.spec),
+                      "subprocess_specs": {name: _SPEC_CONVERTER.to_dict(spec)
                                            for name, spec in workflow.subprocess_specs.items()}})
     return SpecForm(spec_digest(text), text)
 
