@@ -33,6 +33,7 @@ from engine.definitions.bundle import Bundle  # noqa: E402
 from engine.demo import seed_people  # noqa: E402
 from engine.persistence.models import Case, WorkflowState  # noqa: E402
 from engine.service import CaseEngine  # noqa: E402
+from engine.workflow.serialization import pack, unpack  # noqa: E402
 from tests.integration.test_comprehensive_flow import concluded_on  # noqa: E402
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -63,6 +64,7 @@ def copy_lifecycle_case(engine: CaseEngine, waiting: int, due: int) -> None:
                     {
                         "case_id": case_id,
                         "state": fresh_ids(state.state),
+                        "spec_digest": state.spec_digest,
                         "serializer_version": state.serializer_version,
                         "spiff_version": state.spiff_version,
                         "updated_at": state.updated_at,
@@ -73,9 +75,9 @@ def copy_lifecycle_case(engine: CaseEngine, waiting: int, due: int) -> None:
         original.next_timer_at = DUE_AT + timedelta(days=400)  # only the copies count
 
 
-def fresh_ids(state: str) -> str:
+def fresh_ids(state: bytes) -> bytes:
     renamed: dict[str, str] = {}
-    return UUID.sub(lambda m: renamed.setdefault(m.group(0), str(uuid.uuid4())), state)
+    return pack(UUID.sub(lambda m: renamed.setdefault(m.group(0), str(uuid.uuid4())), unpack(state)))
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from engine.agreements.lifecycle import OPEN_STATUSES
 from engine.agreements.scope import projects_under
 from engine.agreements.views import INDIVIDUAL_KINDS, PROGRESS_LABELS, IndividualView, StartableProject
 from engine.cases import service as cases
+from engine.cases.stored import case_workflow
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
 from engine.events import AgreementSigned, CaseEnded, Event, publish
 from engine.persistence.models import (
@@ -35,7 +36,6 @@ from engine.persistence.models import (
 from engine.persistence.models.agreement import COMPREHENSIVE, INDIVIDUAL_PROJECT
 from engine.persistence.models.partnership_meeting import REGULAR
 from engine.workflow.runner import case_data
-from engine.workflow.serialization import load_workflow
 
 INDIVIDUAL_PROCESS = "individual_agreement"
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL's integer
@@ -188,7 +188,7 @@ def on_case_ended(session: Session, event: Event) -> None:
     if link is None:
         return
     case = session.get(Case, event.case_id)
-    result = case_data(load_workflow(case.workflow.state)).get("individual_result") or {}
+    result = case_data(case_workflow(case)).get("individual_result") or {}
     if not result.get("signed_on"):
         return
     project = session.get(Project, link.project_id)

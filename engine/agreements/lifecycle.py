@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine.access import SYSTEM
 from engine.agreements.scope import involved_departments, meeting_departments, results_by_year
 from engine.cases import service as cases
+from engine.cases.stored import case_workflow
 from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import ScheduleSettings, ScheduleSettingsError, period_schedule
 from engine.domain.validity import ValidityPeriod, fiscal_year, initial_period
@@ -39,7 +40,6 @@ from engine.persistence.models.agreement import COMPREHENSIVE
 from engine.persistence.models.human_task import COMPLETED
 from engine.persistence.models.process_version import latest
 from engine.workflow.runner import case_data
-from engine.workflow.serialization import load_workflow
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ def on_case_ended(session: Session, event: Event) -> None:
         return
     agreement = session.get(Agreement, period.agreement_id)
     period.outcome, period.ended_at = event.outcome, event.at
-    data = case_data(load_workflow(case.workflow.state))
+    data = case_data(case_workflow(case))
     if event.outcome == "renewed":
         _renew(session, agreement, period, data.get("carried_notice"), event.at)
     elif event.outcome == "ended":

@@ -23,6 +23,7 @@ from engine.access import SYSTEM
 from engine.agreements.lifecycle import LIFECYCLE, period_of_case, validity
 from engine.agreements.notice import record_notice
 from engine.cases import service as cases
+from engine.cases.stored import case_workflow
 from engine.domain.japan_time import japan_date
 from engine.domain.lifecycle_schedule import period_schedule
 from engine.domain.plausible_dates import happened_error
@@ -43,7 +44,6 @@ from engine.persistence.models import (
 )
 from engine.persistence.models.agreement_notice import BY_CITY, BY_ORGANISATION
 from engine.persistence.models.partnership_meeting import GENERAL, REGULAR
-from engine.workflow.serialization import load_workflow
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def on_task_completed(session: Session, event: Event) -> None:
     period = period_of_case(session, case.id)
     if handler is None or period is None:
         return
-    data = load_workflow(case.workflow.state).get_task_from_id(UUID(task.id)).data
+    data = case_workflow(case).get_task_from_id(UUID(task.id)).data
     handler(
         Completion(
             session, session.get(Agreement, period.agreement_id), period, task, data, event.at, event.actor_id

@@ -27,7 +27,6 @@ from engine.definitions.lint import NS
 from engine.domain.guideline import CATEGORIES, Lane
 from engine.domain.projects import is_counted
 from engine.persistence.models import AuditEvent, Case, Department, HumanTask, Project, UserAccount
-from engine.workflow.serialization import load_workflow
 
 _ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 ACTIONS = {
@@ -197,7 +196,3 @@ def projects(session: Session, case: Case, actor: Actor) -> list[dict[str, str |
              "implementation": IMPLEMENTATION.get(p.implementation or ""),
              "counted": is_counted(p) if internal else None, "excluded": bool(p.exclusions) and internal}
             for p in session.scalars(select(Project).where(Project.case_id == case.id).order_by(Project.id))]
-
-
-def case_workflow(case: Case) -> BpmnWorkflow:
-    return load_workflow(case.workflow.state)

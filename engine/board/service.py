@@ -18,6 +18,7 @@ from engine.board.filters import ANY_PROCESS, BoardQuery
 from engine.board.views import BoardPage, BoardRow, CaseDetail, Figures, HeatStep, HeatView, Option
 from engine.cases import participation
 from engine.cases.service import visible_case
+from engine.cases.stored import case_workflow
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
 from engine.library.deployment import compiled_version
 from engine.persistence.models import Case, HumanTask, ProcessVersion
@@ -62,7 +63,7 @@ class Board:
             case = visible_case(session, actor, case_id)
             process = compiled_version(case.process_version)
             history = diagram.history(session, case, process, actor)
-            shown = diagram.diagrams(case.process_version.files, process, diagram.case_workflow(case), history)
+            shown = diagram.diagrams(case.process_version.files, process, case_workflow(case), history)
             found = listing.rows(session, actor, BoardQuery(process=ANY_PROCESS), self._now(), [Case.id == case.id])
             if not found:
                 raise CaseNotFoundError(case_id)

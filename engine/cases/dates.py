@@ -8,6 +8,7 @@ period a lifecycle case runs).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -20,8 +21,31 @@ from engine.persistence.models.agreement import COMPREHENSIVE
 
 
 def date_bounds(session: Session, case: Case, now: datetime) -> DateBounds:
-    return DateBounds(today_in_japan(now), {"case_start": japan_date(case.started_at),
-                                            "signing": signing_day(session, case.id)})
+    return DateBounds(today_in_japan(now), CaseAnchors(session, case))
+
+
+class CaseAnchors(Mapping[str, date | None]):
+    """The case's anchor days, the signing day read only when a field is bound by it: most steps have no such
+    field, and a completion then asks the database nothing for its dates (issue #15)."""
+
+    def __init__(self, session: Session, case: Case) -> None:
+        self._session, self._case = session, case
+        self._signing: list[date | None] = []
+
+    def __getitem__(self, name: str) -> date | None:
+        if name == "case_start":
+            return japan_date(self._case.started_at)
+        if name == "signing":
+            if not self._signing:
+                self._signing.append(signing_day(self._session, self._case.id))
+            return self._signing[0]
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("case_start", "signing"))
+
+    def __len__(self) -> int:
+        return 2
 
 
 def signing_day(session: Session, case_id: int) -> date | None:

@@ -63,8 +63,10 @@ def sync_case(session: Session, case: Case, workflow: BpmnWorkflow, now: datetim
     data = case_data(workflow)
     departments = list(session.scalars(select(Department).order_by(Department.id)))
     projects = _project_rows(session, case) if _touches_projects(data, step) else None
-    was_open = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)
-                                    .order_by(HumanTask.created_at)))
+    was_open = [row for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
+                                                                       HumanTask.state == READY)
+                                               .order_by(HumanTask.created_at))
+                if row.state == READY]  # a completion's own row, completed but not yet flushed, is not open
     directory = Directory(departments)
     if projects is not None:
         _projects_from(session, case, step, projects, directory.by_code)

@@ -24,6 +24,7 @@ from engine.access import (
     visible_data,
 )
 from engine.cases.service import form_options, visible_case, visible_task
+from engine.cases.stored import case_workflow
 from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectView, TaskDetail, TaskSummary
 from engine.domain.projects import is_counted, tally
 from engine.forms.definition import CHOICE_TYPES
@@ -41,7 +42,6 @@ from engine.persistence.models import (
 )
 from engine.persistence.models.human_task import COMPLETED, READY
 from engine.workflow.runner import active_element_ids, find_ready_task
-from engine.workflow.serialization import load_workflow
 
 InboxView = Literal["mine", "group", "completed"]
 _Claimant = aliased(UserAccount)
@@ -152,7 +152,7 @@ def get_task(session: Session, actor: Actor, task_id: str) -> TaskDetail:
     process = compiled_version(case.process_version)
     data: dict[str, Any] = {}
     if row.state == READY:
-        workflow = load_workflow(case.workflow.state)
+        workflow = case_workflow(case)
         data = visible_data(actor, find_ready_task(workflow, UUID(row.id)).data, process.shared)
     form = process.forms[row.form_ref].schema if row.form_ref in process.forms else {"components": []}
     return TaskDetail(
@@ -214,7 +214,7 @@ def case_status(session: Session, actor: Actor, case_id: int) -> CaseStatus:
         openable = _openable_tasks(session, actor, case.id)
         open_tasks = [t if t.id in openable else replace(t, id=None) for t in open_tasks]
         entries = [e if e.task_id in openable else replace(e, task_id=None) for e in entries]
-    active = sorted(active_element_ids(load_workflow(case.workflow.state))) if case.status == "running" else []
+    active = sorted(active_element_ids(case_workflow(case))) if case.status == "running" else []
     return CaseStatus(
         id=case.id, number=case.number or "", title=case.title, process_id=case.process_id,
         process_version=case.process_version.version, organisation_name=case.organisation.name,

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -33,6 +32,7 @@ from engine.access import (
 from engine.accounts.identity import actor_for
 from engine.cases.dates import date_bounds
 from engine.cases.projection import StepInput, sync_case
+from engine.cases.stored import case_workflow, save_workflow
 from engine.domain.conclusion import signing_refusal, step_refusal
 from engine.domain.wareki import era_of
 from engine.errors import (
@@ -52,10 +52,8 @@ from engine.persistence.models import (
     CaseParticipant,
     HumanTask,
     Organisation,
-    ProcessVersion,
     Project,
     UserAccount,
-    WorkflowState,
 )
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.human_task import CANCELLED, COMPLETED, READY
@@ -69,7 +67,6 @@ from engine.workflow.runner import (
     fire_timers,
     start_workflow,
 )
-from engine.workflow.serialization import SERIALIZER_VERSION, SPIFF_VERSION, dump_workflow, load_workflow
 
 
 def form_options(session: Session):
@@ -192,7 +189,7 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     if expected_case_version is not None and case.version_id != expected_case_version:
         raise TaskConflictError("この案件は画面を開いた後に更新されました。内容を確認して再度送信してください")
     process = compiled_version(case.process_version)
-    workflow = load_workflow(case.workflow.state)
+    workflow = case_workflow(case)
     ready = find_ready_task(workflow, UUID(row.id))
     cleaned = validate_submission(process.forms[ready.form_ref], submitted, ready.data, form_options(session),
                                   date_bounds(session, case, now))
@@ -204,15 +201,17 @@ def complete(session: Session, actor: Actor, task_id: str, submitted: Mapping[st
     complete_task(workflow, ready.id, cleaned)
     _refuse(signing_refusal(ready.data, cleaned, case_data(workflow), organisation_verified=verified))  # ⑦
     finished = subworkflow.data if subworkflow is not workflow and subworkflow.is_completed() else None
-    row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
-    row.claimed_by_id = row.claimed_by_id or actor.user_id
-    save_workflow(case, workflow, now)
-    _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
-    # The case's version is checked before the step writes anything of its own: of two completions that
-    # read the same case, the second stops here with a conflict, before it adds projects or tasks.
-    _touch(case, now)
-    session.flush()
-    sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished, row.id))
+    # Everything the step changes is written in the one flush that ends sync_case (issue #15), the case row
+    # first: the rows it adds name the case (a relationship), so the flush orders the case row, and with it the
+    # check of its version, before them. Of two completions that read the same case, the second stops there
+    # with a conflict, before it adds projects or tasks.
+    with session.no_autoflush:
+        row.state, row.completed_at, row.completed_by_id = COMPLETED, now, actor.user_id
+        row.claimed_by_id = row.claimed_by_id or actor.user_id
+        save_workflow(case, workflow, now)
+        _audit(session, actor, "task_completed", case, row, at=now, data=cleaned, project=row.project_key)
+        _touch(case, now)
+        sync_case(session, case, workflow, now, StepInput(cleaned, row.project_key, finished, row.id))
     publish(session, TaskCompleted(now, case.id, row.id, actor.user_id, cleaned))
     return case
 
@@ -233,28 +232,11 @@ def _touch(case: Case, now: datetime) -> None:
     flag_modified(case, "updated_at")
 
 
-def save_workflow(case: Case, workflow: BpmnWorkflow | str, now: datetime, version: ProcessVersion | None = None,
-                  serializer: str = SERIALIZER_VERSION) -> str:
-    """The one way a case's workflow is stored, whatever drove it (a task, a timer, a message, a migration):
-    the state, the serializer and SpiffWorkflow versions it was written with, and the version it runs on.
-    A stored state (a migration's revert) keeps the serializer version it was written with. Returns the state."""
-    state = workflow if isinstance(workflow, str) else dump_workflow(workflow)
-    if case.workflow is None:
-        case.workflow = WorkflowState(state=state, serializer_version=serializer, spiff_version=SPIFF_VERSION,
-                                      updated_at=now)
-    else:
-        case.workflow.state, case.workflow.serializer_version = state, serializer
-        case.workflow.spiff_version, case.workflow.updated_at = SPIFF_VERSION, now
-    if version is not None:
-        case.process_version_id, case.process_version = version.id, version
-    return state
-
-
 def deliver(session: Session, actor: Actor, case: Case, message: str, payload: Mapping[str, Any],
             now: datetime) -> bool:
     """A BPMN message reaches the case (e.g. an agreement's 終了の申出): run, saved, audited and projected like a
     completed task. False, with nothing changed, if the case is not waiting for that message."""
-    workflow = load_workflow(case.workflow.state)
+    workflow = case_workflow(case)
     if not deliver_message(workflow, message, payload):
         return False
     save_workflow(case, workflow, now)
@@ -316,7 +298,7 @@ def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datet
         raise CaseStateError("この案件はシステムが進めるため取り下げできません。協定の終了は申出または協定台帳からの解除で行います")
     if not (reason or "").strip():
         raise CaseStateError("取り下げの理由を入力してください")
-    workflow = load_workflow(case.workflow.state)
+    workflow = case_workflow(case)
     workflow.cancel()
     save_workflow(case, workflow, now)
     for row in session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == READY)):
@@ -328,7 +310,7 @@ def cancel(session: Session, actor: Actor, case_id: int, reason: str, now: datet
 
 
 def fire_case_timers(session: Session, actor: Actor, case: Case, now: datetime) -> None:
-    workflow = load_workflow(case.workflow.state)
+    workflow = case_workflow(case)
     fire_timers(workflow)
     save_workflow(case, workflow, now)
     sync_case(session, case, workflow, now)

@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.cases.stored import case_workflow
 from engine.domain.guideline import CATEGORIES
 from engine.domain.projects import categories_spanned
 from engine.events import AgreementSigned, Event, TaskCompleted
@@ -30,7 +31,6 @@ from engine.persistence.models import (
 )
 from engine.persistence.models.agreement import COMPREHENSIVE, INDIVIDUAL_FIELD, INDIVIDUAL_PROJECT
 from engine.persistence.models.agreement_document import DRAFT, SIGNED
-from engine.workflow.serialization import load_workflow
 
 
 def current_template_id(session: Session, kind: str) -> int | None:
@@ -91,7 +91,7 @@ def on_task_completed(session: Session, event: Event) -> None:
     case = session.get(Case, event.case_id)
     if task is None or case is None or task.form_ref not in NEGOTIATION_FORMS.get(task.process_id, ()):
         return
-    data = load_workflow(case.workflow.state).get_task_from_id(UUID(task.id)).data
+    data = case_workflow(case).get_task_from_id(UUID(task.id)).data
     snapshot = negotiation_snapshot(session, case, data)
     if snapshot is None:
         return

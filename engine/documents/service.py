@@ -27,6 +27,7 @@ from engine.access import (
 )
 from engine.agreements.queries import visible_agreement
 from engine.cases.service import visible_case, visible_task
+from engine.cases.stored import case_workflow
 from engine.config import UPLOADS
 from engine.documents.fields import KIND_LABELS, CitySignatory, document_fields, sample_snapshot
 from engine.documents.rounds import (
@@ -57,7 +58,6 @@ from engine.persistence.models import (
     UserAccount,
 )
 from engine.persistence.models.agreement_document import DRAFT, SIGNED
-from engine.workflow.serialization import load_workflow
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -128,7 +128,7 @@ class AgreementPapers:
         with self.context.unit_of_work() as session:
             task = visible_task(session, actor, task_id)
             case = task.case
-            data = {**load_workflow(case.workflow.state).get_task_from_id(UUID(task.id)).data, **values}
+            data = {**case_workflow(case).get_task_from_id(UUID(task.id)).data, **values}
             snapshot = negotiation_snapshot(session, case, data) if task.form_ref in NEGOTIATION_FORM_IDS else None
             if snapshot is None:
                 raise NotFoundError("この手順では協定書（案）を作成しません")

@@ -23,7 +23,7 @@ from engine import audit
 from engine.access import Actor
 from engine.cases.projection import sync_case
 from engine.cases.routing import Directory, RoutingError, route
-from engine.cases.service import save_workflow
+from engine.cases.stored import SavedState, case_workflow, save_workflow, saved_workflow
 from engine.errors import CaseStateError, NotFoundError
 from engine.library import catalogue as library
 from engine.library.case_diff import assess, migrate_in_memory
@@ -39,7 +39,6 @@ from engine.persistence.models import (
 from engine.persistence.models.human_task import CANCELLED, READY
 from engine.persistence.models.process_version import latest
 from engine.workflow.runner import ready_tasks
-from engine.workflow.serialization import load_workflow
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -105,8 +104,8 @@ class MigrationOverview:
     history: list[MigrationRecord]
 
 
-def _state_hash(state: str) -> str:
-    return hashlib.sha256(state.encode("utf-8")).hexdigest()
+def _state_hash(state: bytes) -> str:
+    return hashlib.sha256(state).hexdigest()
 
 
 class MigrationService:
@@ -172,7 +171,7 @@ class MigrationService:
     def _check(self, session: Session, case: Case, target: ProcessVersion) -> CaseCheck:
         """Whether the case can move and why; for one that can, what it would wait on (nothing is saved)."""
         compiled = compiled_version(target)
-        workflow = load_workflow(case.workflow.state)
+        workflow = case_workflow(case)
         reasons, notes = assess(workflow, compiled)
         waiting: list[WaitingTask] = []
         if not reasons:
@@ -198,8 +197,8 @@ class MigrationService:
     def _move(self, session: Session, actor: Actor, case: Case, target: ProcessVersion) -> None:
         now = self.context.clock()
         previous, from_version = case.workflow.state, case.process_version
-        previous_serializer = case.workflow.serializer_version
-        workflow = load_workflow(previous)
+        previous_serializer, previous_specs = case.workflow.serializer_version, case.workflow.spec_digest
+        workflow = case_workflow(case)
         migrate_in_memory(workflow, compiled_version(target))
         state = save_workflow(case, workflow, now, target)
         case.updated_at = now
@@ -211,6 +210,7 @@ class MigrationService:
                 from_version_id=from_version.id,
                 to_version_id=target.id,
                 previous_state=previous,
+                previous_spec_digest=previous_specs,
                 previous_serializer_version=previous_serializer,
                 migrated_state_hash=_state_hash(state),
                 migrated_at=now,
@@ -223,8 +223,9 @@ class MigrationService:
         now = self.context.clock()
         previous_version = session.get(ProcessVersion, record.from_version_id)
         to_version = case.process_version.version
-        workflow = load_workflow(record.previous_state)
-        save_workflow(case, record.previous_state, now, previous_version, record.previous_serializer_version)
+        workflow = saved_workflow(session, record.previous_state, record.previous_spec_digest)
+        save_workflow(case, SavedState(record.previous_state, record.previous_spec_digest,
+                                       record.previous_serializer_version), now, previous_version)
         case.updated_at = now
         ready = {str(task.id) for task in ready_tasks(workflow)}
         for row in session.scalars(

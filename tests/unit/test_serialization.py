@@ -9,7 +9,17 @@ from pathlib import Path
 from engine.definitions.bundle import Bundle
 from engine.definitions.compiler import compile_process
 from engine.workflow.runner import complete_task, ready_tasks, start_workflow
-from engine.workflow.serialization import SharedSpecs, dump_workflow, library_serializer, load_workflow
+from engine.workflow.serialization import (
+    KNOWN_SPECS,
+    SharedSpecs,
+    dump_state,
+    dump_workflow,
+    library_serializer,
+    load_state,
+    load_workflow,
+    pack,
+    unpack,
+)
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 PROCESS = compile_process(Bundle.from_folder(PROCESSES), "comprehensive_agreement")
@@ -73,3 +83,33 @@ def test_the_specs_running_cases_use_stay_while_draft_checks_bring_new_ones():
     shared.keep(forms[2], "spec 2")  # a draft's check brings a third
 
     assert (shared.find(forms[0]), shared.find(forms[1]), shared.find(forms[2])) == ("spec 0", None, "spec 2")
+
+
+def test_a_case_stored_without_its_specs_reads_them_once_and_then_only_names_them():
+    state, form = dump_state(load_workflow(proposal_case()))
+    assert "spec" not in json.loads(unpack(state)) and len(state) * 10 < len(form.text)
+    KNOWN_SPECS.clear()  # as in another process, or after a restart
+    reads = []
+
+    def specs() -> str:
+        reads.append(form.digest)
+        return form.text
+
+    first = load_state(state, form.digest, specs)
+    complete_task(first, ready_tasks(first)[0].id, PROPOSAL)
+    again = load_state(dump_state(first)[0], form.digest, specs)
+
+    assert reads == [form.digest]  # the second load found the specs it had rebuilt
+    assert again.spec is first.spec and steps(again) == ["record_partnership"]
+    assert dump_state(again)[1] == form  # saving names the same specs, serialized once
+
+
+def test_a_case_stored_by_an_older_serializer_is_migrated_with_its_specs():
+    workflow = load_workflow(proposal_case())
+    state, form = dump_state(workflow)
+    older = json.loads(unpack(state))
+    older["serializer_version"] = "1.4"  # the 1.4 → 1.5 migration rewrites event-gateway specs too
+
+    migrated = load_state(pack(json.dumps(older)), form.digest, lambda: form.text)
+
+    assert steps(migrated) == ["propose"] and migrated.spec.name == PROCESS.spec.name

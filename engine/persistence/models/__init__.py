@@ -10,7 +10,7 @@ from engine.persistence.models.agreement_template import AgreementTemplate
 from engine.persistence.models.agreement_termination import AgreementTermination
 from engine.persistence.models.audit import AuditEvent
 from engine.persistence.models.calendar_feed import CalendarFeed
-from engine.persistence.models.case import Case, WorkflowState
+from engine.persistence.models.case import Case, WorkflowSpec, WorkflowState
 from engine.persistence.models.case_migration import CaseMigration
 from engine.persistence.models.case_participant import CaseParticipant
 from engine.persistence.models.credential import ApiToken, Invitation
@@ -38,5 +38,5 @@ __all__ = [
     "Invitation", "LoginAttempt", "MailOutbox", "Notification",
     "NotificationPreference", "Organisation", "ProcessDraft", "ProcessVersion", "Project",
     "RegistrationAttempt",
-    "UserAccount", "WorkflowState", "user_department",
+    "UserAccount", "WorkflowSpec", "WorkflowState", "user_department",
 ]

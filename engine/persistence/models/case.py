@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
@@ -59,13 +59,28 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version_id}
 
 
+class WorkflowSpec(Base):
+    """The serialized process specs workflow states run on, stored once under the SHA-256 of their text,
+    however many states name them (engine.workflow.serialization). Written once, never changed; the serializer version
+    is the one the text was written with, and always that of the states that name it."""
+
+    __tablename__ = "workflow_spec"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    specs: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class WorkflowState(Base):
-    """The serialized SpiffWorkflow instance, kept apart so case lists never load it."""
+    """The serialized SpiffWorkflow instance, kept apart so case lists never load it. Its specs are a
+    ``WorkflowSpec``, read only when this process has not rebuilt them yet."""
 
     __tablename__ = "workflow_state"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), primary_key=True)
-    state: Mapped[str] = mapped_column(Text)
+    state: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, compressed (engine.workflow.serialization)
+    spec_digest: Mapped[str] = mapped_column(ForeignKey("workflow_spec.digest"))
     serializer_version: Mapped[str] = mapped_column(String(20))
     spiff_version: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,14 +1,15 @@
 """A running case moved to a newer version of its process (issue #6 item 6), kept so it can be undone.
 
-The workflow state from before the move is kept whole; the hash of the state right after the move tells
-whether the case has moved on since (a completed task, a fired timer): only then is undoing refused.
+The workflow state from before the move is kept, with the digest of its specs (stored once); the hash of the
+state right after the move tells whether the case has moved on since (a completed task, a fired timer): only
+then is undoing refused.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.persistence.base import Base, UTCDateTime, utcnow
@@ -21,7 +22,8 @@ class CaseMigration(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), index=True)
     from_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
     to_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
-    previous_state: Mapped[str] = mapped_column(Text)
+    previous_state: Mapped[bytes] = mapped_column(LargeBinary)  # as WorkflowState.state, specs apart
+    previous_spec_digest: Mapped[str] = mapped_column(ForeignKey("workflow_spec.digest"))
     previous_serializer_version: Mapped[str] = mapped_column(String(20))
     migrated_state_hash: Mapped[str] = mapped_column(String(64))
     migrated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,11 +9,15 @@ reads the case like a 担当課 with a project in it (engine.access.may_read_cas
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from engine.persistence.models.case import Case
 
 ATTENDED, CONSULTED = "attended", "consulted"  # ① 同席, ④ 協議
 PARTICIPATION_LABELS = {ATTENDED: "①に同席（R-5.1）", CONSULTED: "④で協議（R-5.4）"}
@@ -29,3 +33,7 @@ class CaseParticipant(Base):
     role: Mapped[str] = mapped_column(String(20))  # attended / consulted
     task_id: Mapped[str | None] = mapped_column(String(36))  # the task whose form named the division
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Never set: it makes a flush write the case row, and so check its version, before this table's rows, so
+    # of two completions that read the same case the second fails on the version, not on the unique key above.
+    case: Mapped[Case] = relationship()

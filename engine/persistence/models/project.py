@@ -6,11 +6,15 @@ A project of an agreement signed before the system belongs to that agreement (``
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from engine.persistence.models.case import Case
 
 
 class Project(Base):
@@ -34,3 +38,7 @@ class Project(Base):
     exclusions: Mapped[list[str]] = mapped_column(JSONText, default=list)  # items that apply
     counted: Mapped[bool] = mapped_column(default=False)  # a partnership project for
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # Never set: it makes a flush write the case row, and so check its version, before this table's rows, so
+    # of two completions that read the same case the second fails on the version, not on the unique key above.
+    case: Mapped[Case | None] = relationship()
