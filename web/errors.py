@@ -23,10 +23,11 @@ from engine.errors import (
     TaskConflictError,
     WorkflowFailure,
 )
+from engine.paging import PageRequestError
 from web import outage
 
 STATUS = {
-    NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
+    PageRequestError: 400, NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
     DefinitionError: 422, AccountError: 422, SignInThrottledError: 429, WorkflowFailure: 422,
 }
 
