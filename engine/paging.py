@@ -137,8 +137,9 @@ def _fits(key: Key, value: Any) -> bool:
     """A value compared with a column of another type would be the database's error (a 500), not ours."""
     if value is None:
         return key.may_be_null()
+    kind = key.expr.type
     try:
-        expected = key.expr.type.python_type
+        expected = getattr(kind, "impl_instance", kind).python_type  # a TypeDecorator's own answer is ``object``
     except (AttributeError, NotImplementedError):
         return isinstance(value, (str, int))
     if expected is datetime:
