@@ -14,11 +14,11 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from engine.errors import FormDataError
@@ -197,6 +197,31 @@ def after(keys: Sequence[Key], values: Sequence[Any], backward: bool = False) ->
     return or_(*terms)
 
 
+def _statement(query: Select, keys: Sequence[Key], position: Cursor | None, limit: int) -> Select:
+    """The page's SELECT. A page that crosses from filled to empty values of a nullable first key (e.g. cases
+    still waiting, then finished ones) is two index ranges joined, since no one index range holds both."""
+    backward = bool(position and position.backward)
+    ordered = query.add_columns(*(k.expr.label(f"_page_key{i}") for i, k in enumerate(keys)))
+    if position is None:
+        return ordered.order_by(*(k.order(backward) for k in keys)).limit(limit)
+    first, value = keys[0], position.values[0]
+    if not first.may_be_null() or (value is None) != backward:
+        return ordered.where(after(keys, position.values, backward)).order_by(
+            *(k.order(backward) for k in keys)).limit(limit)
+    filled_keys = [replace(first, nullable=False), *keys[1:]]
+    if backward:  # from an empty value: the empty ones before it, then every filled value
+        filled = ordered.where(first.expr.is_not(None))
+        empty = ordered.where(first.expr.is_(None), after(keys[1:], position.values[1:], True))
+    else:  # from a filled value: the filled ones after it, then every empty value
+        filled = ordered.where(after(filled_keys, position.values))
+        empty = ordered.where(first.expr.is_(None))
+    parts = [select(part.order_by(*(k.order(backward) for k in filled_keys)).limit(limit).subquery())
+             for part in (filled, empty)]
+    both = union_all(*parts).subquery()
+    outer = [Key(both.c[f"_page_key{i}"], k.descending, k.may_be_null()) for i, k in enumerate(keys)]
+    return select(both).order_by(*(k.order(backward) for k in outer)).limit(limit)
+
+
 def count(session: Session, query: Select) -> int:
     return session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
 
@@ -211,11 +236,8 @@ def fetch(session: Session, query: Select, keys: Sequence[Key], request: PageReq
     request = request or PageRequest()
     position = decode(cursor, signature, keys) if cursor else request.cursor
     backward = bool(position and position.backward)
-    labelled = [k.expr.label(f"_page_key{i}") for i, k in enumerate(keys)]
-    statement = query.add_columns(*labelled).order_by(*(k.order(backward) for k in keys)).limit(request.limit + 1)
-    if position is not None:
-        statement = statement.where(after(keys, position.values, backward))
-    elif request.offset:
+    statement = _statement(query, keys, position, request.limit + 1)
+    if position is None and request.offset:
         statement = statement.offset(request.offset)
     found = list(session.execute(statement))
     more = len(found) > request.limit

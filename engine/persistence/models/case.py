@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
@@ -19,6 +19,10 @@ from engine.persistence.models.process_version import ProcessVersion
 
 class Case(Base):
     __tablename__ = "case_record"
+    __table_args__ = (
+        # The board's default order, with the id that breaks ties, so a page starts inside the index (0019).
+        Index("ix_case_record_waiting_since_id", "waiting_since", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -30,7 +34,7 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, cancelled
     outcome: Mapped[str | None] = mapped_column(String(30), index=True)
     active_steps: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # indexed with the id (__table_args__)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
