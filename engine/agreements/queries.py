@@ -179,6 +179,18 @@ def rows_for(session: Session, agreement_ids: Sequence[int]) -> list[AgreementRo
     return rows
 
 
+def _candidates(session: Session, agreement_ids: Sequence[int]) -> ColumnElement[bool]:
+    """Every project ``under_agreement`` could take for these agreements, as lists of ids that the indexes of
+    ``project`` answer; the rule itself is applied on top. Without it the join's OR is tested against every
+    project (0.9 s a page at 100k cases)."""
+    chosen = Agreement.id.in_(agreement_ids)
+    cases = set(session.scalars(select(Agreement.case_id).where(chosen, Agreement.case_id.is_not(None))))
+    cases |= set(session.scalars(select(AgreementCaseLink.case_id)
+                                 .where(AgreementCaseLink.agreement_id.in_(agreement_ids))))
+    own = list(session.scalars(select(Agreement.project_id).where(chosen, Agreement.project_id.is_not(None))))
+    return or_(Project.case_id.in_(sorted(cases)), Project.agreement_id.in_(agreement_ids), Project.id.in_(own))
+
+
 def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[ProjectRow]]:
     rows = session.execute(
         select(Agreement.id, Project, Department.name, Case.number)
@@ -186,7 +198,7 @@ def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[
         .join(Project, under_agreement())
         .outerjoin(Case, Project.case_id == Case.id)
         .outerjoin(Department, Project.department_id == Department.id)
-        .where(Agreement.id.in_(agreement_ids))
+        .where(Agreement.id.in_(agreement_ids), _candidates(session, agreement_ids))
         .order_by(Agreement.id, Project.case_id, Project.id)
     )
     found: dict[int, list[ProjectRow]] = defaultdict(list)

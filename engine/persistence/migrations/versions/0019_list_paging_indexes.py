@@ -3,8 +3,8 @@
 Lists now page by keyset (engine.paging): a page starts at the last row's sort key and id. With the id in
 the index, PostgreSQL starts the board's page inside ix_case_record_waiting_since_id instead of reading it
 from the beginning; the register reads ix_agreement_signed_on_id backwards instead of sorting every agreement;
-and a 担当課 user's visible cases (engine.access.readable_cases) come from ix_human_task_department_case alone
-instead of a scan of every task.
+and a 担当課 user's visible cases (engine.access.readable_cases) come from ix_human_task_department_case and
+ix_project_department_case alone (index-only) instead of a scan of every task and a heap read of every project.
 
 Revision ID: 0019
 Revises: 0017 (to be rebased onto 0018 when merged)
@@ -27,9 +27,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_agreement_signed_on_id', ['signed_on', 'id'], unique=False)
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index('ix_human_task_department_case', ['department_id', 'case_id'], unique=False)
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_index('ix_project_department_id')
+        batch_op.create_index('ix_project_department_case', ['department_id', 'case_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_index('ix_project_department_case')
+        batch_op.create_index('ix_project_department_id', ['department_id'], unique=False)
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.drop_index('ix_human_task_department_case')
     with op.batch_alter_table('agreement', schema=None) as batch_op:
