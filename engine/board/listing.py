@@ -126,22 +126,25 @@ def kanban(session: Session, actor: Actor, query: BoardQuery, now: datetime) -> 
     for key, label in COLUMNS.items():
         if key in (WAITING, OTHER) and not counts.get(key):
             continue
-        cards = rows_page(session, actor, replace(query, per_page=KANBAN_CARDS, page=1), now, None, [column == key],
+        # the column as the step filter's indexed conditions (board_step, outcome), not the CASE expression
+        cards = rows_page(session, actor, replace(query, step=key, per_page=KANBAN_CARDS, page=1), now,
                           total=counts[key]).items if counts.get(key) else []
         shown.append(KanbanColumn(key, label, counts.get(key, 0), cards))
     return shown
 
 
 def options(session: Session, actor: Actor) -> BoardOptions:
+    """The filter choices from the cases this person reads, in one pass over them (a 担当課's visible cases
+    are a subquery over projects and tasks: read once, not once per choice)."""
+    seen = session.execute(select(Case.organisation_id, Case.fiscal_year, Case.process_id).where(visible(actor))
+                           .distinct()).all()
     organisations = session.execute(
-        select(Organisation.id, Organisation.name).where(
-            Organisation.id.in_(select(Case.organisation_id).where(visible(actor)).distinct()))
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_({row[0] for row in seen}))
         .order_by(Organisation.name)).all()
-    years = session.scalars(select(Case.fiscal_year).where(visible(actor), Case.fiscal_year.is_not(None)).distinct()
-                            .order_by(Case.fiscal_year.desc())).all()
+    years = sorted({row[1] for row in seen if row[1] is not None}, reverse=True)
     processes = session.execute(
-        select(ProcessVersion.process_id, func.max(ProcessVersion.name)).where(
-            ProcessVersion.process_id.in_(select(Case.process_id).where(visible(actor)).distinct()))
+        select(ProcessVersion.process_id, func.max(ProcessVersion.name))
+        .where(ProcessVersion.process_id.in_({row[2] for row in seen}))
         .group_by(ProcessVersion.process_id).order_by(ProcessVersion.process_id)).all()
     departments = [] if not is_city_staff(actor) else session.execute(
         select(Department.code, Department.name).where(Department.active).order_by(Department.id)).all()
