@@ -43,6 +43,8 @@ class Key:
     expr: Any
     descending: bool = False
     nullable: bool | None = None  # None: taken from the column
+    split: bool = False  # a yes/no first key whose two halves are index ranges of their own (mine, then my group's)
+    otherwise: Any = None  # a split key's "no" half as the list narrows it (claimed by me), for its index
 
     def may_be_null(self) -> bool:
         if self.nullable is not None:
@@ -202,6 +204,8 @@ def _statement(query: Select, keys: Sequence[Key], position: Cursor | None, limi
     still waiting, then finished ones) is two index ranges joined, since no one index range holds both."""
     backward = bool(position and position.backward)
     ordered = query.add_columns(*(k.expr.label(f"_page_key{i}") for i, k in enumerate(keys)))
+    if keys[0].split:
+        return _halves(ordered, keys, position, limit)
     if position is None:
         return ordered.order_by(*(k.order(backward) for k in keys)).limit(limit)
     first, value = keys[0], position.values[0]
@@ -217,8 +221,29 @@ def _statement(query: Select, keys: Sequence[Key], position: Cursor | None, limi
         empty = ordered.where(first.expr.is_(None))
     parts = [select(part.order_by(*(k.order(backward) for k in filled_keys)).limit(limit).subquery())
              for part in (filled, empty)]
-    both = union_all(*parts).subquery()
-    outer = [Key(both.c[f"_page_key{i}"], k.descending, k.may_be_null()) for i, k in enumerate(keys)]
+    return _joined(parts, keys, backward, limit)
+
+
+def _halves(ordered: Select, keys: Sequence[Key], position: Cursor | None, limit: int) -> Select:
+    """A ``split`` first key: each half read in the order of the other keys from its own index range, from the
+    cursor's half onwards (a sort of every row of both halves otherwise)."""
+    first, rest = keys[0], keys[1:]
+    backward = bool(position and position.backward)
+    halves = [False, True] if first.descending == backward else [True, False]  # in the order they are read
+    start = 0 if position is None else halves.index(bool(position.values[0]))
+    parts = []
+    for index, half in enumerate(halves[start:]):
+        conditions = [first.expr if half else (~first.expr if first.otherwise is None else first.otherwise)]
+        if position is not None and index == 0:
+            conditions.append(after(rest, position.values[1:], backward))
+        parts.append(select(ordered.where(*conditions).order_by(*(k.order(backward) for k in rest))
+                            .limit(limit).subquery()))
+    return _joined(parts, keys, backward, limit)
+
+
+def _joined(parts: list[Select], keys: Sequence[Key], backward: bool, limit: int) -> Select:
+    both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    outer = [Key(both.c[f"_page_key{i}"], k.descending, k.may_be_null() and not k.split) for i, k in enumerate(keys)]
     return select(both).order_by(*(k.order(backward) for k in outer)).limit(limit)
 
 
@@ -236,9 +261,10 @@ def fetch(session: Session, query: Select, keys: Sequence[Key], request: PageReq
     request = request or PageRequest()
     position = decode(cursor, signature, keys) if cursor else request.cursor
     backward = bool(position and position.backward)
-    statement = _statement(query, keys, position, request.limit + 1)
-    if position is None and request.offset:
-        statement = statement.offset(request.offset)
+    skip = 0 if position else request.offset
+    statement = _statement(query, keys, position, request.limit + 1 + skip)
+    if skip:  # the rows of a jump are skipped at the end, so that each half or range reads them too
+        statement = statement.limit(request.limit + 1).offset(skip)
     found = list(session.execute(statement))
     more = len(found) > request.limit
     found = found[:request.limit]

@@ -130,7 +130,7 @@ def _filtered(query: Select, filters: TaskFilter) -> Select:
     return query
 
 
-def _keys(view: InboxView, filters: TaskFilter) -> list[Key]:
+def _keys(actor: Actor, view: InboxView, filters: TaskFilter) -> list[Key]:
     """The view's order, ending in the task id so that equal values page without loss: longest waiting first
     (mine before my group's in ``open``), the latest completed first, or the clerk's column."""
     column = SORT_COLUMNS.get(filters.sort or "")
@@ -139,7 +139,8 @@ def _keys(view: InboxView, filters: TaskFilter) -> list[Key]:
     if view == "completed":  # a completed task always has its time
         return [Key(HumanTask.completed_at, True, nullable=False), Key(HumanTask.id, True)]
     if view == "open":
-        return [Key(HumanTask.claimed_by_id.is_(None), nullable=False), Key(HumanTask.created_at), Key(HumanTask.id)]
+        return [Key(HumanTask.claimed_by_id.is_(None), nullable=False, split=True,
+                    otherwise=HumanTask.claimed_by_id == actor.user_id), Key(HumanTask.created_at), Key(HumanTask.id)]
     return [Key(HumanTask.created_at), Key(HumanTask.id)]
 
 
@@ -150,7 +151,7 @@ def task_page(session: Session, actor: Actor, view: InboxView, request: PageRequ
     filters = filters or TaskFilter()
     query = _filtered(_task_query().where(view_condition(actor, view)), filters)
     signature = f"inbox:{view}:{filters.sort or ''}:{int(filters.descending)}"
-    return paging.fetch(session, query, _keys(view, filters), request, signature, _summary, cursor, total)
+    return paging.fetch(session, query, _keys(actor, view, filters), request, signature, _summary, cursor, total)
 
 
 def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500,
