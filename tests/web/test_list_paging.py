@@ -117,3 +117,17 @@ def test_a_cursor_of_another_sort_order_is_refused_and_sizes_out_of_range_are_cl
     assert client.get("/board/?cursor=%25%25").status_code == 400
     assert conforms(client.get("/api/cases?per_page=-5"))["per_page"] == 1
     assert conforms(client.get("/api/agreements?limit=99999999"))["limit"] == 500
+
+
+def test_what_waits_for_me_pages_through_my_claimed_task_first_then_my_groups(engine, five_proposals, as_user):
+    seisaku = engine.actor("seisaku")
+    claimed = five_proposals[3].task("record_partnership").id
+    engine.claim(seisaku, claimed)
+    client = as_user("seisaku")
+    pages, total = _walk_api(client, "/api/tasks?limit=2", "tasks")
+    every = [task for ids in pages for task in ids]
+    assert total == 5 and every[0] == claimed and len(set(every)) == 5
+    last = conforms(client.get("/api/tasks?limit=2&cursor=" + conforms(client.get(
+        "/api/tasks?limit=2&cursor=" + conforms(client.get("/api/tasks?limit=2"))["next_cursor"]))["next_cursor"]))
+    back = conforms(client.get(last["previous"]))
+    assert [t["id"] for t in back["tasks"]] == pages[1] and back["offset"] == 2
