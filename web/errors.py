@@ -19,16 +19,17 @@ from engine.errors import (
     FormDataError,
     NotAllowedError,
     NotFoundError,
+    PageRequestError,
     RenkeiError,
     TaskConflictError,
     WorkflowFailure,
 )
-from engine.paging import PageRequestError
 from web import outage
 
 STATUS = {
-    PageRequestError: 400, NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
-    DefinitionError: 422, AccountError: 422, SignInThrottledError: 429, WorkflowFailure: 422,
+    PageRequestError: 400, NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409,
+    CaseStateError: 409, FormDataError: 422, DefinitionError: 422, AccountError: 422,
+    SignInThrottledError: 429, WorkflowFailure: 422,
 }
 
 

@@ -1,6 +1,7 @@
 """Reading paging input from a request and writing the pager's links, the same for every page and API list.
 
-Bad input is a 400 naming the parameter (engine.paging.PageRequestError); an out-of-range ``limit`` is clamped.
+Bad input is a 400 naming the parameter (engine.errors.PageRequestError); a ``limit`` out of range is
+clamped.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
-from engine.paging import Page, PageRequest, PageRequestError, parse
+from engine.errors import PageRequestError
+from engine.paging import Page, PageRequest, parse
 
 
 def requested(limit_name: str = "limit") -> tuple[PageRequest, str | None]:
@@ -26,7 +28,8 @@ def link(cursor: str | None, endpoint: str | None = None, **values) -> str | Non
         return None
     args = {key: value for key, value in request.args.items() if value and key not in ("cursor", "page")}
     args["cursor"] = cursor
-    return url_for(endpoint or request.endpoint, **{**(request.view_args or {}), **values}) + "?" + urlencode(args)
+    target = url_for(endpoint or request.endpoint, **{**(request.view_args or {}), **values})
+    return target + "?" + urlencode(args)
 
 
 def links(page: Page, endpoint: str | None = None, **values) -> dict[str, str | None]:

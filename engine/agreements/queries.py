@@ -27,12 +27,12 @@ from engine.agreements.views import (
     RegisterFilter,
     YearRecord,
 )
-from engine import paging
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.lifecycle_schedule import fiscal_year_label
 from engine.domain.projects import categories_spanned
 from engine.errors import NotFoundError
-from engine.paging import Key, Page, PageRequest
+from engine.paging import keyset as paging
+from engine.paging.keyset import Key, Page, PageRequest
 from engine.persistence.models import (
     Agreement,
     AgreementCaseLink,
@@ -116,14 +116,15 @@ def search(session: Session, actor: Actor, filters: RegisterFilter) -> list[Agre
     """Every matching agreement, unpaged: the CSV and Excel exports of the register."""
     ids = list(session.scalars(_search_query(actor, filters).order_by(*(k.order(False) for k in KEYS))))
     links = CaseLinks(session, actor)
-    return [links.row(row) for chunk in range(0, len(ids), 1000) for row in rows_for(session, ids[chunk:chunk + 1000])]
+    return [links.row(row) for chunk in range(0, len(ids), 1000)
+            for row in rows_for(session, ids[chunk:chunk + 1000])]
 
 
 def search_page(session: Session, actor: Actor, filters: RegisterFilter, request: PageRequest | None = None,
                 cursor: str | None = None) -> Page[AgreementRow]:
-    """A page of the register (engine.paging): the ids by keyset, then the page's rows in a handful of queries."""
-    found = paging.fetch(session, _search_query(actor, filters), KEYS, request, "agreements", lambda row: row.id,
-                         cursor)
+    """A page of the register (engine.paging): the ids by keyset, then the page's rows in a few queries."""
+    found = paging.fetch(session, _search_query(actor, filters), KEYS, request, "agreements",
+                         lambda row: row.id, cursor)
     links = CaseLinks(session, actor)
     return replace(found, items=[links.row(row) for row in rows_for(session, found.items)])
 
@@ -188,7 +189,8 @@ def _candidates(session: Session, agreement_ids: Sequence[int]) -> ColumnElement
     cases |= set(session.scalars(select(AgreementCaseLink.case_id)
                                  .where(AgreementCaseLink.agreement_id.in_(agreement_ids))))
     own = list(session.scalars(select(Agreement.project_id).where(chosen, Agreement.project_id.is_not(None))))
-    return or_(Project.case_id.in_(sorted(cases)), Project.agreement_id.in_(agreement_ids), Project.id.in_(own))
+    return or_(Project.case_id.in_(sorted(cases)), Project.agreement_id.in_(agreement_ids),
+               Project.id.in_(own))
 
 
 def _projects(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[ProjectRow]]:

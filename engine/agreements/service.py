@@ -38,7 +38,7 @@ from engine.domain.japan_time import japan_date
 from engine.domain.plausible_dates import planned_error
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
-from engine.paging import Page, PageRequest
+from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Agreement, Case, Department, Organisation, PartnershipMeeting
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.partnership_meeting import GENERAL

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from engine.cases.views import TimerProblem
 
 if TYPE_CHECKING:
-    from engine.paging import Page
+    from engine.paging.keyset import Page
 
 KIND_LABELS = {
     "comprehensive": "包括連携協定",

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, literal, or_, select
 from engine.access import Actor, readable_cases
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
 from engine.domain.guideline import Lane
-from engine.paging import DEFAULT_LIMIT, Key, parse
+from engine.paging.keyset import DEFAULT_LIMIT, Key, parse
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, Project
 from engine.persistence.models.human_task import READY
 
@@ -69,7 +69,7 @@ def _choice(params: Mapping[str, str], name: str, label: str, allowed, errors: d
 
 
 def _per_page(params: Mapping[str, str], errors: dict[str, str]) -> int:
-    """Clamped to 1–500 like every list's page size (engine.paging); only text that is no number is refused."""
+    """Clamped to 1–500 like every list's page size (engine.paging); text that is no number is an error."""
     limit, _, problems = parse(params, "per_page")
     errors.update({name: message for name, message in problems.items() if name == "per_page"})
     return limit

@@ -11,13 +11,13 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, is_city_staff, sees_city_data
-from engine import paging
 from engine.board.filters import BoardQuery, column_of, conditions, keys, visible
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
 from engine.cases.views import TimerProblem
 from engine.domain.guideline import Lane
-from engine.paging import Page, PageRequest
+from engine.paging import keyset as paging
+from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import READY
 
@@ -46,7 +46,7 @@ def count(session: Session, actor: Actor, query: BoardQuery, now: datetime,
 
 def _builder(session: Session, actor: Actor, now: datetime, found: list) -> list[BoardRow]:
     waiting = _waiting(session, [row.id for row in found])
-    staff, internal = is_city_staff(actor), sees_city_data(actor)  # a timer's failure is the city's to look into
+    staff, internal = is_city_staff(actor), sees_city_data(actor)  # a failed timer is the city's to look into
     return [_row(row, waiting.get(row.id, []), now, staff, internal) for row in found]
 
 
@@ -136,8 +136,8 @@ def kanban(session: Session, actor: Actor, query: BoardQuery, now: datetime) -> 
 def options(session: Session, actor: Actor) -> BoardOptions:
     """The filter choices from the cases this person reads, in one pass over them (a 担当課's visible cases
     are a subquery over projects and tasks: read once, not once per choice)."""
-    seen = session.execute(select(Case.organisation_id, Case.fiscal_year, Case.process_id).where(visible(actor))
-                           .distinct()).all()
+    seen = session.execute(select(Case.organisation_id, Case.fiscal_year, Case.process_id)
+                           .where(visible(actor)).distinct()).all()
     organisations = session.execute(
         select(Organisation.id, Organisation.name).where(Organisation.id.in_({row[0] for row in seen}))
         .order_by(Organisation.name)).all()
@@ -165,7 +165,8 @@ def fiscal_year_label(year: int) -> str:
     return f"令和{'元' if era_year == 1 else era_year}年度" if era_year >= 1 else f"{year}年度"
 
 
-def page(session: Session, actor: Actor, query: BoardQuery, now: datetime, cursor: str | None = None) -> BoardPage:
+def page(session: Session, actor: Actor, query: BoardQuery, now: datetime,
+         cursor: str | None = None) -> BoardPage:
     if query.view == "kanban":
         total = count(session, actor, query, now)
         return BoardPage(paging.empty(PageRequest(query.per_page)), options(session, actor),

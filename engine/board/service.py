@@ -20,7 +20,7 @@ from engine.cases import participation
 from engine.cases.service import visible_case
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
 from engine.library.deployment import compiled_version
-from engine.paging import Page
+from engine.paging.keyset import Page
 from engine.persistence.models import Case, HumanTask, ProcessVersion
 from engine.persistence.models.human_task import READY
 from engine.persistence.models.process_version import latest

@@ -10,7 +10,7 @@ from engine.cases.participation import CaseOrigin, Participation
 from engine.cases.views import TimerProblem
 
 if TYPE_CHECKING:
-    from engine.paging import Page
+    from engine.paging.keyset import Page
 
 
 @dataclass(frozen=True)

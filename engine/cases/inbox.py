@@ -17,7 +17,7 @@ from engine.cases import queries
 from engine.cases.queries import InboxView, TaskFilter
 from engine.cases.revisions import RevisionRequest, returned_tasks
 from engine.cases.views import TaskSummary
-from engine.paging import Page, PageRequest
+from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Case, HumanTask, Organisation
 
 if TYPE_CHECKING:

@@ -28,9 +28,9 @@ from engine.cases.views import AgreementView, CaseStatus, HistoryEntry, ProjectV
 from engine.domain.projects import is_counted, tally
 from engine.forms.definition import CHOICE_TYPES
 from engine.forms.visibility import SharedData
-from engine import paging
 from engine.library.deployment import compiled_version
-from engine.paging import Key, Page, PageRequest
+from engine.paging import keyset as paging
+from engine.paging.keyset import Key, Page, PageRequest
 from engine.persistence.models import (
     Agreement,
     AuditEvent,
@@ -53,11 +53,12 @@ _Completer = aliased(UserAccount)
 def _task_query() -> Select:
     """Columns, not entities: a page of the inbox builds its rows without the ORM's identity map."""
     return (
-        select(HumanTask.id, HumanTask.case_id, Case.number, Case.title, Organisation.name.label("organisation"),
-               HumanTask.name, HumanTask.bpmn_id, HumanTask.lane, Department.name.label("department"),
-               HumanTask.project_key, HumanTask.project_title, HumanTask.state,
-               _Claimant.display_name.label("claimant"), HumanTask.claimed_by_id, HumanTask.created_at,
-               HumanTask.due_at, HumanTask.completed_at, _Completer.display_name.label("completer"))
+        select(HumanTask.id, HumanTask.case_id, Case.number, Case.title,
+               Organisation.name.label("organisation"), HumanTask.name, HumanTask.bpmn_id, HumanTask.lane,
+               Department.name.label("department"), HumanTask.project_key, HumanTask.project_title,
+               HumanTask.state, _Claimant.display_name.label("claimant"), HumanTask.claimed_by_id,
+               HumanTask.created_at, HumanTask.due_at, HumanTask.completed_at,
+               _Completer.display_name.label("completer"))
         .select_from(HumanTask)
         .join(Case, HumanTask.case_id == Case.id)
         .join(Organisation, Case.organisation_id == Organisation.id)
@@ -140,18 +141,21 @@ def _keys(actor: Actor, view: InboxView, filters: TaskFilter) -> list[Key]:
         return [Key(HumanTask.completed_at, True, nullable=False), Key(HumanTask.id, True)]
     if view == "open":
         return [Key(HumanTask.claimed_by_id.is_(None), nullable=False, split=True,
-                    otherwise=HumanTask.claimed_by_id == actor.user_id), Key(HumanTask.created_at), Key(HumanTask.id)]
+                    otherwise=HumanTask.claimed_by_id == actor.user_id),
+                Key(HumanTask.created_at), Key(HumanTask.id)]
     return [Key(HumanTask.created_at), Key(HumanTask.id)]
 
 
 def task_page(session: Session, actor: Actor, view: InboxView, request: PageRequest | None = None,
               filters: TaskFilter | None = None, cursor: str | None = None, total: int | None = None
               ) -> Page[TaskSummary]:
-    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」, a page at a time."""
+    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」:
+    a page at a time."""
     filters = filters or TaskFilter()
     query = _filtered(_task_query().where(view_condition(actor, view)), filters)
     signature = f"inbox:{view}:{filters.sort or ''}:{int(filters.descending)}"
-    return paging.fetch(session, query, _keys(actor, view, filters), request, signature, _summary, cursor, total)
+    return paging.fetch(session, query, _keys(actor, view, filters), request, signature, _summary, cursor,
+                        total)
 
 
 def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500,

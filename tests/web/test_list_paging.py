@@ -1,6 +1,6 @@
-"""Lists come a page at a time (issue #15 item 3): following 次へ (or ``next``) reaches every row exactly once,
-前へ walks back over the same rows, the inbox's tab counts what the pager totals, and paging input the list
-cannot use is a 400 or clamped, never a 500."""
+"""Lists come a page at a time (issue #15 item 3): following 次へ (or ``next``) reaches every row
+exactly once, 前へ walks back over the same rows, the inbox's tab counts what the pager totals, and
+paging input the list cannot use is a 400 or clamped, never a 500."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ CASE_LINK = re.compile(r'<a href="/cases/(\d+)"')
 @pytest.fixture
 def five_proposals(engine):
     """Five cases at ②, each with one task for 総合政策課's group."""
-    return [at_step_2(engine, organisation) for organisation in ("mirai", "shonan", "mirai", "digital", "mirai")]
+    return [at_step_2(engine, name) for name in ("mirai", "shonan", "mirai", "digital", "mirai")]
 
 
 def _link(page: str, rel: str) -> str | None:
@@ -30,7 +30,7 @@ def _link(page: str, rel: str) -> str | None:
 
 
 def _walk_pages(client, url: str, pattern: re.Pattern) -> tuple[list[list[str]], list[str]]:
-    """Follows 次へ from ``url``, then 前へ back from the last page; the ids of each page, and the pages' HTML."""
+    """Follows 次へ from ``url``, then 前へ back from the last page: the ids of each page, the pages."""
     forward, pages = [], []
     while url:
         assert len(pages) < 10, "次へ keeps going: a page repeats"
@@ -110,7 +110,8 @@ def test_paging_input_the_list_cannot_use_is_a_400_naming_the_parameter(as_user,
     assert set(conforms(response)["error"]["fields"]) == {field}
 
 
-def test_a_cursor_of_another_sort_order_is_refused_and_sizes_out_of_range_are_clamped(five_proposals, as_user):
+def test_a_cursor_of_another_sort_order_is_refused_and_sizes_out_of_range_are_clamped(
+        five_proposals, as_user):
     client = as_user("kanri")
     cursor = conforms(client.get("/api/cases?per_page=2&sort=number"))["next_cursor"]
     assert client.get(f"/api/cases?sort=organisation&cursor={cursor}").status_code == 400
@@ -119,7 +120,8 @@ def test_a_cursor_of_another_sort_order_is_refused_and_sizes_out_of_range_are_cl
     assert conforms(client.get("/api/agreements?limit=99999999"))["limit"] == 500
 
 
-def test_what_waits_for_me_pages_through_my_claimed_task_first_then_my_groups(engine, five_proposals, as_user):
+def test_what_waits_for_me_pages_through_my_claimed_task_first_then_my_groups(
+        engine, five_proposals, as_user):
     seisaku = engine.actor("seisaku")
     claimed = five_proposals[3].task("record_partnership").id
     engine.claim(seisaku, claimed)
@@ -127,7 +129,8 @@ def test_what_waits_for_me_pages_through_my_claimed_task_first_then_my_groups(en
     pages, total = _walk_api(client, "/api/tasks?limit=2", "tasks")
     every = [task for ids in pages for task in ids]
     assert total == 5 and every[0] == claimed and len(set(every)) == 5
-    last = conforms(client.get("/api/tasks?limit=2&cursor=" + conforms(client.get(
-        "/api/tasks?limit=2&cursor=" + conforms(client.get("/api/tasks?limit=2"))["next_cursor"]))["next_cursor"]))
+    first = conforms(client.get("/api/tasks?limit=2"))
+    second = conforms(client.get("/api/tasks?limit=2&cursor=" + first["next_cursor"]))
+    last = conforms(client.get("/api/tasks?limit=2&cursor=" + second["next_cursor"]))
     back = conforms(client.get(last["previous"]))
     assert [t["id"] for t in back["tasks"]] == pages[1] and back["offset"] == 2

@@ -22,7 +22,7 @@ class Case(Base):
     __table_args__ = (
         # The board's default order, with the id that breaks ties, so a page starts inside the index (0019).
         Index("ix_case_record_waiting_since_id", "waiting_since", "id"),
-        # A kanban column (or the step filter) in the board's order: its first cards without reading the others.
+        # A kanban column (or the step filter) in the board's order: its first cards, not all the others.
         Index("ix_case_record_board_step_waiting", "board_step", "waiting_since", "id"),
         Index("ix_case_record_outcome_waiting", "outcome", "waiting_since", "id"),
     )
@@ -37,7 +37,7 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, cancelled
     outcome: Mapped[str | None] = mapped_column(String(30))  # indexed with the board's order
     active_steps: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # indexed with the id (__table_args__)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # indexed with the id (above)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

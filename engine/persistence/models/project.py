@@ -17,7 +17,7 @@ class Project(Base):
     __tablename__ = "project"
     __table_args__ = (
         UniqueConstraint("case_id", "key"),
-        # A department's projects and so its cases (engine.access.readable_cases), from the index alone (0019).
+        # A department's projects, so its cases (engine.access.readable_cases), from the index alone (0019).
         Index("ix_project_department_case", "department_id", "case_id"),
     )
 

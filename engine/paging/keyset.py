@@ -1,5 +1,5 @@
-"""Paging (issue #15 item 3): the one home of how every list — inbox, board, agreement register, their JSON —
-is cut into pages.
+"""Keyset paging (issue #15 item 3): the one home of how every list — inbox, board, agreement register,
+their JSON — is cut into pages.
 
 A page after the first is found by the sort key of the row it continues from (keyset), not by OFFSET: the
 database starts reading at that key in the list's index, so a deep page costs what the first page costs.
@@ -21,19 +21,13 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
-from engine.errors import FormDataError
+from engine.errors import PageRequestError
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
+BAD_CURSOR = "ページの位置（cursor）が正しくありません。一覧の最初のページから開き直してください"
 T = TypeVar("T")
-
-
-class PageRequestError(FormDataError):
-    """Paging input this list cannot use (a cursor it did not hand out, a limit that is not a number): a 400
-    with the parameter named, never a 500 from the database."""
-
-    code = "bad_request"
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,7 @@ class Key:
     expr: Any
     descending: bool = False
     nullable: bool | None = None  # None: taken from the column
-    split: bool = False  # a yes/no first key whose two halves are index ranges of their own (mine, then my group's)
+    split: bool = False  # a yes/no first key, each half an index range of its own (mine, then my group's)
     otherwise: Any = None  # a split key's "no" half as the list narrows it (claimed by me), for its index
 
     def may_be_null(self) -> bool:
@@ -121,7 +115,7 @@ def encode(cursor: Cursor, signature: str) -> str:
 
 def decode(text: str, signature: str, keys: Sequence[Key]) -> Cursor:
     """The cursor, checked against the list's keys; a cursor from another sort order or list is refused."""
-    refused = PageRequestError({"cursor": "ページの位置（cursor）が正しくありません。一覧の最初のページから開き直してください"})
+    refused = PageRequestError({"cursor": BAD_CURSOR})
     try:
         body = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
         values = tuple(_typed(v) for v in body["k"])
@@ -141,7 +135,7 @@ def _fits(key: Key, value: Any) -> bool:
         return key.may_be_null()
     kind = key.expr.type
     try:
-        expected = getattr(kind, "impl_instance", kind).python_type  # a TypeDecorator's own answer is ``object``
+        expected = getattr(kind, "impl_instance", kind).python_type  # a TypeDecorator's own is ``object``
     except (AttributeError, NotImplementedError):
         return isinstance(value, (str, int))
     if expected is datetime:
@@ -161,10 +155,11 @@ def parse(params: Mapping[str, str], limit_name: str = "limit") -> tuple[int, st
         if text.lstrip("-").isdecimal() and len(text) < 12:
             limit = min(max(int(text), 1), MAX_LIMIT)
         else:
-            errors[limit_name] = f"1ページの件数は1〜{MAX_LIMIT}の半角数字で指定してください（「{text[:20]}」は使えません）"
+            errors[limit_name] = (f"1ページの件数は1〜{MAX_LIMIT}の半角数字で指定してください"
+                                  f"（「{text[:20]}」は使えません）")
     cursor = (params.get("cursor") or "").strip() or None
     if cursor is not None and len(cursor) > 2000:
-        errors["cursor"] = "ページの位置（cursor）が正しくありません。一覧の最初のページから開き直してください"
+        errors["cursor"] = BAD_CURSOR
         cursor = None
     return limit, cursor, errors
 
@@ -175,7 +170,7 @@ def _equal(key: Key, value: Any) -> ColumnElement[bool]:
 
 
 def _beyond(key: Key, value: Any, backward: bool) -> ColumnElement[bool]:
-    """Rows strictly past ``value`` in the key's order (before it when ``backward``); empty values are last."""
+    """Rows strictly past ``value`` in the key's order (before it when ``backward``); empty values last."""
     descending = key.descending != backward
     if value is None:  # past the empty values (last) there is nothing; before them, every filled value
         return key.expr.is_not(None) if backward else false()
@@ -190,8 +185,8 @@ def after(keys: Sequence[Key], values: Sequence[Any], backward: bool = False) ->
     if same and not any(k.may_be_null() for k in keys):
         row, given = tuple_(*(k.expr for k in keys)), tuple_(*values)
         return row < given if keys[0].descending != backward else row > given
-    terms = [and_(*(_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)), _beyond(keys[i], values[i], backward))
-             for i in range(len(keys))]
+    terms = [and_(*(_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)),
+                  _beyond(keys[i], values[i], backward)) for i in range(len(keys))]
     first, value = keys[0], values[0]
     if value is not None and not (first.may_be_null() and not backward):
         # the redundant range lets the database start in the index instead of reading from its beginning
@@ -243,7 +238,8 @@ def _halves(ordered: Select, keys: Sequence[Key], position: Cursor | None, limit
 
 def _joined(parts: list[Select], keys: Sequence[Key], backward: bool, limit: int) -> Select:
     both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    outer = [Key(both.c[f"_page_key{i}"], k.descending, k.may_be_null() and not k.split) for i, k in enumerate(keys)]
+    outer = [Key(both.c[f"_page_key{i}"], k.descending, k.may_be_null() and not k.split)
+             for i, k in enumerate(keys)]
     return select(both).order_by(*(k.order(backward) for k in outer)).limit(limit)
 
 
