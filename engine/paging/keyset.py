@@ -25,7 +25,7 @@ from engine.errors import PageRequestError
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-MAX_OFFSET = 1_000_000
+MAX_OFFSET = 10**9  # a page= jump may start far in (BoardQuery allows page 100000 of 500)
 BAD_CURSOR = "ページの位置（cursor）が正しくありません。一覧の最初のページから開き直してください"
 T = TypeVar("T")
 
