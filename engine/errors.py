@@ -55,6 +55,13 @@ class FormDataError(RenkeiError):
         super().__init__("入力内容に誤りがあります: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
+class PageRequestError(FormDataError):
+    """Paging input a list cannot use (a cursor it did not hand out, a limit that is not a number): a 400
+    naming the parameter, never a 500 from the database (engine.paging)."""
+
+    code = "bad_request"
+
+
 class NotFoundError(RenkeiError):
     """The thing does not exist, or the caller may not see it (the two are never told apart)."""
 

@@ -71,13 +71,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                                           script_limits=settings.script_limits)
     app.extensions["renkei.engine"] = engine
 
-    from web import assets, errors, extensions, filters, health, navigation, security
+    from web import assets, errors, extensions, filters, health, navigation, paging, security
     from web.auth import bp as auth_bp
     from web.home import bp as home_bp
 
     extensions.init_app(app)
     security.init_app(app)  # CSP, frame, sniffing and referrer headers on every response
     filters.init_app(app)
+    paging.init_app(app)  # the pager's links, for every paged list
     errors.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(assets.bp)

@@ -19,6 +19,7 @@ from engine.errors import (
     FormDataError,
     NotAllowedError,
     NotFoundError,
+    PageRequestError,
     RenkeiError,
     TaskConflictError,
     WorkflowFailure,
@@ -26,8 +27,9 @@ from engine.errors import (
 from web import outage
 
 STATUS = {
-    NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409, CaseStateError: 409, FormDataError: 422,
-    DefinitionError: 422, AccountError: 422, SignInThrottledError: 429, WorkflowFailure: 422,
+    PageRequestError: 400, NotFoundError: 404, NotAllowedError: 403, TaskConflictError: 409,
+    CaseStateError: 409, FormDataError: 422, DefinitionError: 422, AccountError: 422,
+    SignInThrottledError: 429, WorkflowFailure: 422,
 }
 
 

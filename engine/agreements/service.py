@@ -19,7 +19,7 @@ from engine.agreements.individual import start_individual
 from engine.agreements.lifecycle import OPEN_STATUSES, running_period
 from engine.agreements.meeting_proposals import start_from_proposal
 from engine.agreements.notice import give_notice
-from engine.agreements.queries import search, visible_agreement
+from engine.agreements.queries import search, search_page, visible_agreement
 from engine.agreements.register_csv import AgreementImportError, read_register_csv
 from engine.agreements.registration import ExistingAgreement, register_existing
 from engine.agreements.scope import meeting_departments
@@ -38,6 +38,7 @@ from engine.domain.japan_time import japan_date
 from engine.domain.plausible_dates import planned_error
 from engine.domain.wareki import DateInputError, format_wareki, parse_date_input
 from engine.errors import CaseStateError, FormDataError, NotAllowedError
+from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Agreement, Case, Department, Organisation, PartnershipMeeting
 from engine.persistence.models.department import active_departments
 from engine.persistence.models.partnership_meeting import GENERAL
@@ -53,17 +54,25 @@ class AgreementRegister:
         self.context = context
 
     def search(self, actor: Actor, filters: RegisterFilter | None = None) -> list[AgreementRow]:
+        """Every matching agreement (the exports)."""
         with self.context.unit_of_work() as session:
             return search(session, actor, filters or RegisterFilter())
 
-    def page(self, actor: Actor, filters: RegisterFilter | None = None) -> RegisterPage:
-        """The register page: the matching agreements and the choices of its 担当課 filter."""
+    def listing(self, actor: Actor, filters: RegisterFilter | None = None, request: PageRequest | None = None,
+                cursor: str | None = None) -> Page[AgreementRow]:
+        """A page of the matching agreements (GET /api/agreements)."""
+        with self.context.unit_of_work() as session:
+            return search_page(session, actor, filters or RegisterFilter(), request, cursor)
+
+    def page(self, actor: Actor, filters: RegisterFilter | None = None, request: PageRequest | None = None,
+             cursor: str | None = None) -> RegisterPage:
+        """The register page: a page of the matching agreements and the choices of its 担当課 filter."""
         with self.context.unit_of_work() as session:
             departments = [
                 Choice(d.code, d.name) for d in active_departments(session) if not d.is_coordinator
             ]
-            return RegisterPage(search(session, actor, filters or RegisterFilter()), departments,
-                                may_register_agreements(actor))
+            return RegisterPage(search_page(session, actor, filters or RegisterFilter(), request, cursor),
+                                departments, may_register_agreements(actor))
 
     # --- 既存協定の登録 (issue #12 item 5) ------------------------------------------------------------
     def registration_choices(self, actor: Actor) -> RegistrationChoices:

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from engine.cases.views import TimerProblem
+
+if TYPE_CHECKING:
+    from engine.paging.keyset import Page
 
 KIND_LABELS = {
     "comprehensive": "包括連携協定",
@@ -291,9 +295,13 @@ class AgreementDetail:
 
 @dataclass(frozen=True)
 class RegisterPage:
-    rows: list[AgreementRow]
+    listing: Page[AgreementRow]  # this page's agreements, the total and the cursors
     departments: list[Choice]  # the 担当課 filter's choices
     may_register: bool = False  # 既存協定の登録 is offered (engine.access.may_register_agreements)
+
+    @property
+    def rows(self) -> list[AgreementRow]:
+        return self.listing.items
 
 
 @dataclass(frozen=True)

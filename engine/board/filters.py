@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, literal, or_, select
 from engine.access import Actor, readable_cases
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, RUNNING_COLUMNS, STATUSES
 from engine.domain.guideline import Lane
+from engine.paging.keyset import DEFAULT_LIMIT, Key, parse
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, Project
 from engine.persistence.models.human_task import READY
 
@@ -42,7 +43,7 @@ class BoardQuery:
     sort: str = "waiting_since"
     descending: bool = False
     page: int = 1
-    per_page: int = 50
+    per_page: int = DEFAULT_LIMIT
     view: str = "table"
 
     def with_page(self, page: int) -> BoardQuery:
@@ -65,6 +66,13 @@ def _choice(params: Mapping[str, str], name: str, label: str, allowed, errors: d
         errors[name] = f"{label}「{text}」はありません。一覧から選んでください"
         return None
     return text or None
+
+
+def _per_page(params: Mapping[str, str], errors: dict[str, str]) -> int:
+    """Clamped to 1–500 like every list's page size (engine.paging); text that is no number is an error."""
+    limit, _, problems = parse(params, "per_page")
+    errors.update({name: message for name, message in problems.items() if name == "per_page"})
+    return limit
 
 
 def parse_query(params: Mapping[str, str]) -> tuple[BoardQuery, dict[str, str]]:
@@ -95,7 +103,7 @@ def parse_query(params: Mapping[str, str]) -> tuple[BoardQuery, dict[str, str]]:
         sort=sort.lstrip("-"),
         descending=sort.startswith("-") or (params.get("order") or "").strip() == "desc",
         page=_integer(params, "page", "ページ", 1, 100000, errors) or 1,
-        per_page=_integer(params, "per_page", "1ページの件数", 1, 500, errors) or 50,
+        per_page=_per_page(params, errors),
         view=_choice(params, "view", "表示", VIEWS, errors) or "table",
     )
     return query, errors
@@ -157,14 +165,18 @@ def conditions(query: BoardQuery, now: datetime) -> list[ColumnElement[bool]]:
     return found
 
 
-def ordering(query: BoardQuery) -> list:
+def keys(query: BoardQuery) -> list[Key]:
+    """The board's order as paging keys (engine.paging), the case id last so that equal values page cleanly.
+    Cases that wait on nobody (finished) have no 待ち始め and go last either way."""
     step_order = case({key: index for index, key in enumerate(COLUMNS)}, value=column_of(), else_=len(COLUMNS))
     key = {
         "number": Case.id, "organisation": Organisation.name, "step": step_order,
         "waiting_since": Case.waiting_since, "started_at": Case.started_at, "projects": Case.project_count,
         "fiscal_year": Case.fiscal_year,
     }[query.sort]
-    primary = key.desc() if query.descending else key.asc()
-    if query.sort == "waiting_since":  # cases that wait on nobody (finished) go last either way
-        return [Case.waiting_since.is_(None), primary, Case.id]
-    return [primary, Case.id.desc() if query.descending else Case.id]
+    if query.sort == "number":
+        return [Key(Case.id, query.descending)]
+    if query.sort == "waiting_since":  # the id keeps its own order, as the list always had
+        return [Key(key, query.descending), Key(Case.id)]
+    return [Key(key, query.descending, nullable=False if query.sort == "step" else None),
+            Key(Case.id, query.descending)]

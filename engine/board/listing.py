@@ -4,17 +4,20 @@ they wait for. Never a workflow: 10,000 cases answer from indexes."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, is_city_staff, sees_city_data
-from engine.board.filters import BoardQuery, column_of, conditions, ordering, visible
+from engine.board.filters import BoardQuery, column_of, conditions, keys, visible
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
 from engine.cases.views import TimerProblem
 from engine.domain.guideline import Lane
+from engine.paging import keyset as paging
+from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Case, Department, HumanTask, Organisation, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import READY
 
@@ -22,8 +25,16 @@ KANBAN_CARDS = 20  # cards drawn per column; the column's count and a link to it
 _Claimant = aliased(UserAccount)
 
 
+_COLUMNS = (Case.id, Case.number, Case.title, Case.process_id, Case.status, Case.outcome, Case.board_step,
+            Case.active_steps, Case.parallel_done, Case.parallel_total, Case.waiting_since, Case.started_at,
+            Case.ended_at, Case.fiscal_year, Case.project_count, Case.category_count, Case.timer_attempts,
+            Case.timer_error, Case.timer_retry_at, Organisation.name.label("organisation_name"))
+EXPORT_CHUNK = 1000  # rows read (and their open tasks looked up) at a time by an export
+
+
 def _case_query(actor: Actor, query: BoardQuery, now: datetime, extra: list[ColumnElement[bool]] | None = None):
-    return (select(Case, Organisation.name).join(Organisation, Case.organisation_id == Organisation.id)
+    """Columns, not ``Case`` entities: a row of the board never needs the case's workflow or relations."""
+    return (select(*_COLUMNS).select_from(Case).join(Organisation, Case.organisation_id == Organisation.id)
             .where(visible(actor), *conditions(query, now), *(extra or [])))
 
 
@@ -33,16 +44,33 @@ def count(session: Session, actor: Actor, query: BoardQuery, now: datetime,
     return session.scalar(select(func.count()).select_from(inner)) or 0
 
 
+def _builder(session: Session, actor: Actor, now: datetime, found: list) -> list[BoardRow]:
+    waiting = _waiting(session, [row.id for row in found])
+    staff, internal = is_city_staff(actor), sees_city_data(actor)  # a failed timer is the city's to look into
+    return [_row(row, waiting.get(row.id, []), now, staff, internal) for row in found]
+
+
 def rows(session: Session, actor: Actor, query: BoardQuery, now: datetime,
-         extra: list[ColumnElement[bool]] | None = None, limit: int | None = None, offset: int = 0) -> list[BoardRow]:
-    statement = _case_query(actor, query, now, extra).order_by(*ordering(query)).offset(offset)
+         extra: list[ColumnElement[bool]] | None = None, limit: int | None = None) -> list[BoardRow]:
+    """Every row the filters select (or the first ``limit``), unpaged: exports, a case's own row, the heat
+    view's list. Read in chunks, each with one lookup of its open tasks."""
+    statement = _case_query(actor, query, now, extra).order_by(*(k.order(False) for k in keys(query)))
     if limit is not None:
         statement = statement.limit(limit)
-    found = session.execute(statement).all()
-    waiting = _waiting(session, [case.id for case, _ in found])
-    staff = is_city_staff(actor)  # a timer's failure is the city's to look into
-    return [_row(case, organisation, waiting.get(case.id, []), now, staff, sees_city_data(actor))
-            for case, organisation in found]
+    found: list[BoardRow] = []
+    for chunk in session.execute(statement.execution_options(yield_per=EXPORT_CHUNK)).partitions():
+        found += _builder(session, actor, now, list(chunk))
+    return found
+
+
+def rows_page(session: Session, actor: Actor, query: BoardQuery, now: datetime, cursor: str | None = None,
+              extra: list[ColumnElement[bool]] | None = None, total: int | None = None) -> Page[BoardRow]:
+    """A page of the board in its sort order (engine.paging); ``page=`` without a cursor jumps by offset."""
+    request = PageRequest(limit=query.per_page, offset=(query.page - 1) * query.per_page)
+    found = paging.fetch(session, _case_query(actor, query, now, extra), keys(query), request,
+                         f"board:{query.sort}:{int(query.descending)}", lambda row: row, cursor,
+                         count(session, actor, query, now, extra) if total is None else total)
+    return replace(found, items=_builder(session, actor, now, found.items))
 
 
 def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
@@ -68,12 +96,12 @@ def _waiting(session: Session, case_ids: list[int]) -> dict[int, list[Waiting]]:
             for case_id, by_party in groups.items()}
 
 
-def _row(case: Case, organisation: str, waiting: list[Waiting], now: datetime, staff: bool,
+def _row(case, waiting: list[Waiting], now: datetime, staff: bool,
          internal: bool) -> BoardRow:
     running = case.status == "running"
     column = (case.board_step if running else case.outcome if case.outcome in END_COLUMNS else OTHER) or ""
     return BoardRow(
-        id=case.id, number=case.number or "", title=case.title, organisation_name=organisation,
+        id=case.id, number=case.number or "", title=case.title, organisation_name=case.organisation_name,
         process_id=case.process_id, status=case.status, outcome=case.outcome, column=column,
         column_label=column_label(column), active_steps=list(case.active_steps or []) if running else [],
         parallel_done=case.parallel_done if running else None, parallel_total=case.parallel_total if running else None,
@@ -98,21 +126,25 @@ def kanban(session: Session, actor: Actor, query: BoardQuery, now: datetime) -> 
     for key, label in COLUMNS.items():
         if key in (WAITING, OTHER) and not counts.get(key):
             continue
-        cards = rows(session, actor, query, now, [column == key], limit=KANBAN_CARDS) if counts.get(key) else []
+        # the column as the step filter's indexed conditions (board_step, outcome), not the CASE expression
+        cards = rows_page(session, actor, replace(query, step=key, per_page=KANBAN_CARDS, page=1), now,
+                          total=counts[key]).items if counts.get(key) else []
         shown.append(KanbanColumn(key, label, counts.get(key, 0), cards))
     return shown
 
 
 def options(session: Session, actor: Actor) -> BoardOptions:
+    """The filter choices from the cases this person reads, in one pass over them (a 担当課's visible cases
+    are a subquery over projects and tasks: read once, not once per choice)."""
+    seen = session.execute(select(Case.organisation_id, Case.fiscal_year, Case.process_id)
+                           .where(visible(actor)).distinct()).all()
     organisations = session.execute(
-        select(Organisation.id, Organisation.name).where(
-            Organisation.id.in_(select(Case.organisation_id).where(visible(actor)).distinct()))
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_({row[0] for row in seen}))
         .order_by(Organisation.name)).all()
-    years = session.scalars(select(Case.fiscal_year).where(visible(actor), Case.fiscal_year.is_not(None)).distinct()
-                            .order_by(Case.fiscal_year.desc())).all()
+    years = sorted({row[1] for row in seen if row[1] is not None}, reverse=True)
     processes = session.execute(
-        select(ProcessVersion.process_id, func.max(ProcessVersion.name)).where(
-            ProcessVersion.process_id.in_(select(Case.process_id).where(visible(actor)).distinct()))
+        select(ProcessVersion.process_id, func.max(ProcessVersion.name))
+        .where(ProcessVersion.process_id.in_({row[2] for row in seen}))
         .group_by(ProcessVersion.process_id).order_by(ProcessVersion.process_id)).all()
     departments = [] if not is_city_staff(actor) else session.execute(
         select(Department.code, Department.name).where(Department.active).order_by(Department.id)).all()
@@ -133,9 +165,10 @@ def fiscal_year_label(year: int) -> str:
     return f"令和{'元' if era_year == 1 else era_year}年度" if era_year >= 1 else f"{year}年度"
 
 
-def page(session: Session, actor: Actor, query: BoardQuery, now: datetime) -> BoardPage:
-    total = count(session, actor, query, now)
+def page(session: Session, actor: Actor, query: BoardQuery, now: datetime,
+         cursor: str | None = None) -> BoardPage:
     if query.view == "kanban":
-        return BoardPage([], total, 1, query.per_page, options(session, actor), kanban(session, actor, query, now))
-    found = rows(session, actor, query, now, limit=query.per_page, offset=(query.page - 1) * query.per_page)
-    return BoardPage(found, total, query.page, query.per_page, options(session, actor))
+        total = count(session, actor, query, now)
+        return BoardPage(paging.empty(PageRequest(query.per_page)), options(session, actor),
+                         kanban(session, actor, query, now), total)
+    return BoardPage(rows_page(session, actor, query, now, cursor), options(session, actor))

@@ -21,6 +21,7 @@ from engine.cases.service import visible_case
 from engine.cases.stored import case_workflow
 from engine.errors import CaseNotFoundError, FormDataError, NotAllowedError, NotFoundError
 from engine.library.deployment import compiled_version
+from engine.paging.keyset import Page
 from engine.persistence.models import Case, HumanTask, ProcessVersion
 from engine.persistence.models.human_task import READY
 from engine.persistence.models.process_version import latest
@@ -35,23 +36,20 @@ class Board:
     def _now(self) -> datetime:
         return self.engine.clock()
 
-    def board(self, actor: Actor, query: BoardQuery) -> BoardPage:
+    def board(self, actor: Actor, query: BoardQuery, cursor: str | None = None) -> BoardPage:
         """One page of the table, or the kanban columns, with the filter choices this person may use."""
         with self.engine.unit_of_work() as session:
-            return listing.page(session, actor, query, self._now())
+            return listing.page(session, actor, query, self._now(), cursor)
 
     def rows(self, actor: Actor, query: BoardQuery) -> list[BoardRow]:
-        """Every case the filters select (for exports and GET /api/cases with paging)."""
+        """Every case the filters select, unpaged (the CSV and Excel exports)."""
         with self.engine.unit_of_work() as session:
             return listing.rows(session, actor, query, self._now())
 
-    def listing(self, actor: Actor, query: BoardQuery) -> tuple[list[BoardRow], int]:
-        """A page of rows and the total (GET /api/cases)."""
+    def listing(self, actor: Actor, query: BoardQuery, cursor: str | None = None) -> Page[BoardRow]:
+        """A page of rows with the total and the cursors (GET /api/cases)."""
         with self.engine.unit_of_work() as session:
-            now = self._now()
-            return (listing.rows(session, actor, query, now, limit=query.per_page,
-                                 offset=(query.page - 1) * query.per_page),
-                    listing.count(session, actor, query, now))
+            return listing.rows_page(session, actor, query, self._now(), cursor)
 
     def figures(self, actor: Actor, fiscal_year: int | None = None) -> Figures:
         _overview_only(actor)

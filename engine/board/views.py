@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cases.participation import CaseOrigin, Participation
 from engine.cases.views import TimerProblem
+
+if TYPE_CHECKING:
+    from engine.paging.keyset import Page
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,22 @@ class KanbanColumn:
 
 @dataclass(frozen=True)
 class BoardPage:
-    rows: list[BoardRow]
-    total: int
-    page: int
-    per_page: int
+    listing: Page[BoardRow]  # the table's page with its total and cursors (empty for the kanban)
     options: BoardOptions
     columns: list[KanbanColumn] = field(default_factory=list)  # filled for the kanban view only
+    kanban_total: int | None = None  # every case of the kanban's columns
+
+    @property
+    def rows(self) -> list[BoardRow]:
+        return self.listing.items
+
+    @property
+    def total(self) -> int:
+        return self.listing.total if self.kanban_total is None else self.kanban_total
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-self.total // self.listing.limit))
 
 
 @dataclass(frozen=True)

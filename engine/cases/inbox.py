@@ -17,6 +17,7 @@ from engine.cases import queries
 from engine.cases.queries import InboxView, TaskFilter
 from engine.cases.revisions import RevisionRequest, returned_tasks
 from engine.cases.views import TaskSummary
+from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Case, HumanTask, Organisation
 
 if TYPE_CHECKING:
@@ -40,12 +41,16 @@ class InboxCounts:
 @dataclass(frozen=True)
 class InboxPage:
     view: InboxView
-    tasks: list[TaskSummary]
+    listing: Page[TaskSummary]  # this page's tasks, the total the pager shows and the cursors
     counts: InboxCounts
     organisations: list[str] = field(default_factory=list)  # choices for the organisation filter
     steps: list[str] = field(default_factory=list)  # choices for the step filter
     # task id → the 企業等's request that sent the step back to the city (engine.cases.revisions)
     revisions: dict[str, RevisionRequest] = field(default_factory=dict)
+
+    @property
+    def tasks(self) -> list[TaskSummary]:
+        return self.listing.items
 
 
 def counts(session: Session, actor: Actor) -> InboxCounts:
@@ -73,23 +78,30 @@ class Inbox:
     def __init__(self, context: Context) -> None:
         self.context = context
 
-    def page(self, actor: Actor, view: InboxView | None = None, filters: TaskFilter | None = None) -> InboxPage:
-        """Without a view: 「自分のタスク」 when I have claimed something, else 「グループのタスク」."""
+    def page(self, actor: Actor, view: InboxView | None = None, filters: TaskFilter | None = None,
+             request: PageRequest | None = None, cursor: str | None = None) -> InboxPage:
+        """Without a view: 「自分のタスク」 when I have claimed something, else 「グループのタスク」.
+
+        Unfiltered, the pager's total is the tab's count itself, so the two can never disagree."""
+        filters = filters or TaskFilter()
         with self.context.unit_of_work() as session:
             found = counts(session, actor)
             if view not in VIEWS:
                 view = "mine" if found.mine else "group"
             organisations, steps = _choices(session, actor, view)
-            tasks = queries.list_tasks(session, actor, view, filters=filters)
-            return InboxPage(view, tasks, found, organisations, steps,
-                             returned_tasks(session, [t.id for t in tasks if t.id]) if view != "completed" else {})
+            unfiltered = not (filters.case_number.strip() or filters.organisation or filters.step
+                              or filters.project.strip())
+            listing = queries.task_page(session, actor, view, request, filters, cursor,
+                                        total=getattr(found, view) if unfiltered else None)
+            ids = [t.id for t in listing.items if t.id]
+            return InboxPage(view, listing, found, organisations, steps,
+                             returned_tasks(session, ids) if view != "completed" else {})
 
-    def tasks(self, actor: Actor, views: tuple[InboxView, ...] = ("mine", "group"),
-              filters: TaskFilter | None = None) -> list[TaskSummary]:
-        """Several views at once, e.g. what waits for me: mine, then my group's (the API's default)."""
+    def tasks(self, actor: Actor, view: InboxView = "open", request: PageRequest | None = None,
+              filters: TaskFilter | None = None, cursor: str | None = None) -> Page[TaskSummary]:
+        """A page of one view, or of ``open``: what waits for me, mine first, then my group's (the API)."""
         with self.context.unit_of_work() as session:
-            return [task for view in views if view in VIEWS
-                    for task in queries.list_tasks(session, actor, view, filters=filters)]
+            return queries.task_page(session, actor, view, request, filters, cursor)
 
     def counts(self, actor: Actor) -> InboxCounts:
         with self.context.unit_of_work() as session:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import (
@@ -30,6 +30,8 @@ from engine.domain.projects import is_counted, tally
 from engine.forms.definition import CHOICE_TYPES
 from engine.forms.visibility import SharedData
 from engine.library.deployment import compiled_version
+from engine.paging import keyset as paging
+from engine.paging.keyset import Key, Page, PageRequest
 from engine.persistence.models import (
     Agreement,
     AuditEvent,
@@ -43,15 +45,21 @@ from engine.persistence.models import (
 from engine.persistence.models.human_task import COMPLETED, READY
 from engine.workflow.runner import active_element_ids, find_ready_task
 
-InboxView = Literal["mine", "group", "completed"]
+InboxView = Literal["mine", "group", "completed", "open"]
 _Claimant = aliased(UserAccount)
 _Completer = aliased(UserAccount)
 
 
 def _task_query() -> Select:
+    """Columns, not entities: a page of the inbox builds its rows without the ORM's identity map."""
     return (
-        select(HumanTask, Case.number, Case.title, Organisation.name, Department.name, _Claimant.display_name,
-               _Completer.display_name)
+        select(HumanTask.id, HumanTask.case_id, Case.number, Case.title,
+               Organisation.name.label("organisation"), HumanTask.name, HumanTask.bpmn_id, HumanTask.lane,
+               Department.name.label("department"), HumanTask.project_key, HumanTask.project_title,
+               HumanTask.state, _Claimant.display_name.label("claimant"), HumanTask.claimed_by_id,
+               HumanTask.created_at, HumanTask.due_at, HumanTask.completed_at,
+               _Completer.display_name.label("completer"))
+        .select_from(HumanTask)
         .join(Case, HumanTask.case_id == Case.id)
         .join(Organisation, Case.organisation_id == Organisation.id)
         .outerjoin(Department, HumanTask.department_id == Department.id)
@@ -60,17 +68,18 @@ def _task_query() -> Select:
     )
 
 
+def _summary(row) -> TaskSummary:
+    return TaskSummary(
+        id=row.id, case_id=row.case_id, case_number=row.number or "", case_title=row.title,
+        organisation_name=row.organisation, step=row.name, bpmn_id=row.bpmn_id, lane=row.lane,
+        department_name=row.department, project_key=row.project_key, project_title=row.project_title,
+        state=row.state, claimed_by=row.claimant, claimed_by_id=row.claimed_by_id, created_at=row.created_at,
+        due_at=row.due_at, completed_at=row.completed_at, completed_by=row.completer,
+    )
+
+
 def _summaries(rows: Iterable) -> list[TaskSummary]:
-    return [
-        TaskSummary(
-            id=task.id, case_id=task.case_id, case_number=number or "", case_title=title, organisation_name=org,
-            step=task.name, bpmn_id=task.bpmn_id, lane=task.lane, department_name=department,
-            project_key=task.project_key, project_title=task.project_title, state=task.state,
-            claimed_by=claimant, claimed_by_id=task.claimed_by_id, created_at=task.created_at, due_at=task.due_at,
-            completed_at=task.completed_at, completed_by=completer,
-        )
-        for task, number, title, org, department, claimant, completer in rows
-    ]
+    return [_summary(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -96,15 +105,19 @@ SORT_COLUMNS = {
 
 
 def view_condition(actor: Actor, view: InboxView) -> ColumnElement[bool]:
-    """Which task rows make up a view: routed to me and claimed by me / unclaimed, or completed by me."""
+    """Which task rows make up a view: routed to me and claimed by me / unclaimed, or completed by me;
+    ``open`` is mine and my group's together (the API's default)."""
     if view == "mine":
         return and_(HumanTask.state == READY, HumanTask.claimed_by_id == actor.user_id, routed_to(actor))
     if view == "group":
         return and_(HumanTask.state == READY, HumanTask.claimed_by_id.is_(None), routed_to(actor))
+    if view == "open":
+        return and_(HumanTask.state == READY, or_(HumanTask.claimed_by_id == actor.user_id,
+                                                  HumanTask.claimed_by_id.is_(None)), routed_to(actor))
     return and_(HumanTask.state == COMPLETED, HumanTask.completed_by_id == actor.user_id)
 
 
-def _filtered(query: Select, view: InboxView, filters: TaskFilter) -> Select:
+def _filtered(query: Select, filters: TaskFilter) -> Select:
     if filters.case_number.strip():
         query = query.where(Case.number.contains(filters.case_number.strip(), autoescape=True))
     if filters.organisation:
@@ -115,18 +128,40 @@ def _filtered(query: Select, view: InboxView, filters: TaskFilter) -> Select:
         text = filters.project.strip()
         query = query.where(HumanTask.project_title.contains(text, autoescape=True)
                             | (HumanTask.project_key == text))
+    return query
+
+
+def _keys(actor: Actor, view: InboxView, filters: TaskFilter) -> list[Key]:
+    """The view's order, ending in the task id so that equal values page without loss: longest waiting first
+    (mine before my group's in ``open``), the latest completed first, or the clerk's column."""
     column = SORT_COLUMNS.get(filters.sort or "")
-    if column is None:
-        return query.order_by(HumanTask.completed_at.desc() if view == "completed" else HumanTask.created_at)
-    ordered = column.desc() if filters.descending else column.asc()
-    return query.order_by(ordered.nulls_last(), HumanTask.created_at)
+    if column is not None:
+        return [Key(column, filters.descending), Key(HumanTask.created_at), Key(HumanTask.id)]
+    if view == "completed":  # a completed task always has its time
+        return [Key(HumanTask.completed_at, True, nullable=False), Key(HumanTask.id, True)]
+    if view == "open":
+        return [Key(HumanTask.claimed_by_id.is_(None), nullable=False, split=True,
+                    otherwise=HumanTask.claimed_by_id == actor.user_id),
+                Key(HumanTask.created_at), Key(HumanTask.id)]
+    return [Key(HumanTask.created_at), Key(HumanTask.id)]
+
+
+def task_page(session: Session, actor: Actor, view: InboxView, request: PageRequest | None = None,
+              filters: TaskFilter | None = None, cursor: str | None = None, total: int | None = None
+              ) -> Page[TaskSummary]:
+    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」:
+    a page at a time."""
+    filters = filters or TaskFilter()
+    query = _filtered(_task_query().where(view_condition(actor, view)), filters)
+    signature = f"inbox:{view}:{filters.sort or ''}:{int(filters.descending)}"
+    return paging.fetch(session, query, _keys(actor, view, filters), request, signature, _summary, cursor,
+                        total)
 
 
 def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500,
                filters: TaskFilter | None = None) -> list[TaskSummary]:
-    """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」."""
-    query = _filtered(_task_query().where(view_condition(actor, view)), view, filters or TaskFilter())
-    return _summaries(session.execute(query.limit(limit)))
+    """The first ``limit`` tasks of a view, for callers that want no pager (the engine façade, scripts)."""
+    return task_page(session, actor, view, PageRequest(limit=limit), filters, total=0).items
 
 
 def _summary_of(session: Session, task_id: str) -> TaskSummary:

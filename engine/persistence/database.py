@@ -12,6 +12,13 @@ def connect(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if url.startswith("postgresql+psycopg:"):
+        # No server-side prepared statements: psycopg prepares a query after its fifth run, and PostgreSQL
+        # may then keep one generic plan for every value. The lists' queries differ in what their values
+        # select (a 担当課's few cases, the coordinator's thousands of tasks), so each run is planned for
+        # its own values; planning a list's query costs well under a millisecond. It also works behind a
+        # pooler.
+        return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -32,7 +32,7 @@ def earlier(database_url):
 
 
 def partner_inbox(lc: Lifecycle) -> list[str]:
-    return [t.step for t in Inbox(lc.engine).tasks(lc.engine.actor("shonan"))]
+    return [t.step for t in Inbox(lc.engine).tasks(lc.engine.actor("shonan")).items]
 
 
 def test_the_page_action_completes_the_earlier_versions_notice_task(earlier):

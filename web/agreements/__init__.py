@@ -26,7 +26,7 @@ from engine.agreements import (
     project_cell,
 )
 from engine.errors import FormDataError
-from web import navigation
+from web import navigation, paging
 from web.agreements import registration
 from web.board.exports import Table, csv_response, xlsx_response
 from web.engine_access import actor, engine
@@ -50,7 +50,8 @@ def _query(filters: RegisterFilter) -> dict[str, str]:
 @login_required
 def index():
     filters = _filters()
-    page = AgreementRegister(engine()).page(actor(), filters)
+    wanted, cursor = paging.requested()
+    page = AgreementRegister(engine()).page(actor(), filters, wanted, cursor)
     return render_template(
         "agreements/index.html",
         page=page,

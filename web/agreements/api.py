@@ -21,6 +21,7 @@ from engine.agreements import (
     RegisterFilter,
 )
 from engine.errors import FormDataError
+from web import paging
 from web.engine_access import engine
 from web.extensions import csrf
 from web.json_body import json_body
@@ -184,8 +185,9 @@ def agreement_detail_json(detail: AgreementDetail) -> dict:
 @bp.get("/agreements")
 def list_agreements():
     filters = RegisterFilter(**{name: request.args.get(name, "").strip()[:100] for name in FILTER_FIELDS})
-    rows = AgreementRegister(engine()).search(g.api_person.actor, filters)
-    return jsonify({"agreements": [agreement_json(row) for row in rows], "total": len(rows)})
+    wanted, cursor = paging.requested()
+    found = AgreementRegister(engine()).listing(g.api_person.actor, filters, wanted, cursor)
+    return jsonify({"agreements": [agreement_json(row) for row in found.items], **paging.json_fields(found)})
 
 
 @bp.get("/agreements/<int:agreement_id>")

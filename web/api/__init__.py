@@ -27,6 +27,7 @@ from engine.access import CITY, ORGANISATION, proposes_as
 from engine.accounts import ApiTokens
 from engine.cases import VIEWS, Inbox, TaskPages
 from engine.errors import FormDataError
+from web import paging
 from web.api.serialize import case_json, person_json, task_detail_json, task_json
 from web.engine_access import engine
 from web.errors import error_body
@@ -100,8 +101,9 @@ def tasks():
     view = request.args.get("view", "open")
     if view != "open" and view not in VIEWS:
         raise FormDataError({"view": "open・mine・group・completed のいずれかを指定してください"})
-    views = ("mine", "group") if view == "open" else (view,)
-    return jsonify({"tasks": [task_json(task) for task in Inbox(engine()).tasks(_me(), views)]})
+    wanted, cursor = paging.requested()
+    found = Inbox(engine()).tasks(_me(), view, wanted, cursor=cursor)
+    return jsonify({"tasks": [task_json(task) for task in found.items], **paging.json_fields(found)})
 
 
 @bp.get("/tasks/<task_id>")

@@ -14,7 +14,7 @@ from flask_login import login_required
 from engine.access import may_read_overview
 from engine.board import COLUMNS, OVERDUE_AFTER, SORTS, Board, BoardQuery, fiscal_year_label, parse_query
 from engine.errors import FormDataError
-from web import navigation
+from web import navigation, paging
 from web.board import charts, exports
 from web.engine_access import actor, engine
 
@@ -45,14 +45,14 @@ def board_url(endpoint: str = "board.index", **changes) -> str:
 
 def sort_url(query: BoardQuery, column: str) -> str:
     descending = query.sort == column and not query.descending
-    return board_url(sort=("-" if descending else "") + column, order=None, page=None)
+    return board_url(sort=("-" if descending else "") + column, order=None, page=None, cursor=None)
 
 
 @bp.get("/")
 @login_required
 def index():
     query, errors = parse_query(request.args)
-    page = board().board(actor(), query)
+    page = board().board(actor(), query, paging.requested("per_page")[1] if not errors else None)
     return render_template("board/index.html", page=page, query=query, errors=errors, columns=COLUMNS,
                            sorts=SORTS, board_url=board_url, sort_url=sort_url, overdue_days=OVERDUE_AFTER.days,
                            filtered=any(request.args.get(name) for name in FILTERS)), 422 if errors else 200

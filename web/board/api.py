@@ -13,6 +13,7 @@ from flask import Blueprint, g, jsonify, request
 
 from engine.board import Board, BoardRow, parse_query
 from engine.errors import FormDataError
+from web import paging
 from web.engine_access import engine
 
 bp = Blueprint("board", __name__)
@@ -42,9 +43,9 @@ def list_cases():
     query, errors = parse_query(request.args)
     if errors:
         raise FormDataError(errors)
-    rows, total = Board(engine()).listing(g.api_person.actor, query)
-    return jsonify({"cases": [case_row_json(row) for row in rows], "total": total, "page": query.page,
-                    "per_page": query.per_page})
+    found = Board(engine()).listing(g.api_person.actor, query, paging.requested("per_page")[1])
+    return jsonify({"cases": [case_row_json(row) for row in found.items], "page": found.number,
+                    "per_page": found.limit, **paging.json_fields(found)})
 
 
 _nested = False

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, abort, render_template, request, url_for
 from flask_login import login_required
 
 from engine.cases import SORT_COLUMNS, VIEWS, Inbox, TaskFilter
-from web import navigation
+from web import navigation, paging
 from web.engine_access import actor, engine
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -40,7 +40,8 @@ def index(view: str | None):
     if view is not None and view not in VIEWS:
         abort(404)
     filters = _filters()
-    page = Inbox(engine()).page(actor(), view, filters)
+    wanted, cursor = paging.requested()
+    page = Inbox(engine()).page(actor(), view, filters, wanted, cursor)
     return render_template("inbox/index.html", page=page, filters=filters, view_labels=VIEW_LABELS,
                            sort_url=sort_url, filtered=any(getattr(filters, n) for n in FILTER_FIELDS))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.persistence.base import Base, UTCDateTime, utcnow
@@ -20,6 +20,10 @@ INDIVIDUAL_FIELD = "specific_field"  # 個別協定（特定分野）
 
 class Agreement(Base):
     __tablename__ = "agreement"
+    __table_args__ = (
+        # The register's order, newest signing first, read backwards (revision 0019).
+        Index("ix_agreement_signed_on_id", "signed_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
@@ -19,6 +19,13 @@ from engine.persistence.models.process_version import ProcessVersion
 
 class Case(Base):
     __tablename__ = "case_record"
+    __table_args__ = (
+        # The board's default order, with the id that breaks ties, so a page starts inside the index (0019).
+        Index("ix_case_record_waiting_since_id", "waiting_since", "id"),
+        # A kanban column (or the step filter) in the board's order: its first cards, not all the others.
+        Index("ix_case_record_board_step_waiting", "board_step", "waiting_since", "id"),
+        Index("ix_case_record_outcome_waiting", "outcome", "waiting_since", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -28,9 +35,9 @@ class Case(Base):
     title: Mapped[str] = mapped_column(String(300))
     initiated_by: Mapped[str] = mapped_column(String(20))  # "organisation" or "city"
     status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, cancelled
-    outcome: Mapped[str | None] = mapped_column(String(30), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(30))  # indexed with the board's order
     active_steps: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # indexed with the id (above)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -43,7 +50,7 @@ class Case(Base):
     timer_error: Mapped[str | None] = mapped_column(Text)
     timer_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The board and the figures (issue #4), kept by engine.board.columns on every step.
-    board_step: Mapped[str | None] = mapped_column(String(20), index=True)  # "1".."7", "individual", "waiting"
+    board_step: Mapped[str | None] = mapped_column(String(20))  # "1".."7", "individual", "waiting"
     waiting_lane: Mapped[str | None] = mapped_column(String(20), index=True)  # lane of the longest-waiting task
     fiscal_year: Mapped[int | None] = mapped_column(Integer, index=True)  # fiscal year of the proposal
     project_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -25,6 +25,8 @@ class HumanTask(Base):
         Index("ix_human_task_state_organisation_created", "state", "organisation_id", "created_at"),
         Index("ix_human_task_claimed_state", "claimed_by_id", "state"),
         Index("ix_human_task_completed_by", "completed_by_id", "completed_at"),
+        # Which cases a 担当課 reads (engine.access.readable_cases), from the index alone (0019).
+        Index("ix_human_task_department_case", "department_id", "case_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.persistence.base import Base, JSONText, UTCDateTime, utcnow
@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 
 class Project(Base):
     __tablename__ = "project"
-    __table_args__ = (UniqueConstraint("case_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "key"),
+        # A department's projects, so its cases (engine.access.readable_cases), from the index alone (0019).
+        Index("ix_project_department_case", "department_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
@@ -30,7 +34,7 @@ class Project(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(2), index=True)  # "1".."7"
     fiscal_year: Mapped[int | None]
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))  # indexed with case_id
     removed: Mapped[bool] = mapped_column(default=False)  # dropped from the list at ③
     feasible: Mapped[bool | None]  # ④
     implementation: Mapped[str | None] = mapped_column(String(20))  # ⑤ implement / not_implement

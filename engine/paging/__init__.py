@@ -1,0 +1,15 @@
+"""Lists a page at a time (issue #15 item 3): keyset paging shared by the inbox, the board, the agreement
+register and their JSON; the queries are engine.paging.keyset."""
+
+from __future__ import annotations
+
+from engine.front import front
+
+PUBLIC = {
+    "DEFAULT_LIMIT": "engine.paging.keyset",
+    "Page": "engine.paging.keyset",
+    "PageRequest": "engine.paging.keyset",
+    "parse": "engine.paging.keyset",
+}
+__all__ = sorted(PUBLIC)
+__getattr__ = front(__name__, PUBLIC)
