@@ -5,7 +5,8 @@ period) for every case that ended ``concluded``, all with batched core INSERTs: 
 dominate the run. No workflow state is written: the listings never read one. Cases are added up to a total, so a
 benchmark can grow one database from 1,000 to 10,000 to 100,000 cases and measure at each size.
 
-    prepare(url) → a deployed engine with the demo people;  seed(engine, total, rng) → up to ``total`` cases.
+    prepare(url) → a deployed engine with the demo people;  seed(engine, total, rng) → up to ``total`` cases;
+    attach_workflows(engine, count) → that many running cases get a real workflow state, for their case page.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from engine.persistence.models import (
     Organisation,
     ProcessVersion,
     Project,
+    WorkflowState,
 )
 from engine.persistence.models.agreement import COMPREHENSIVE
 from engine.service import CaseEngine
@@ -71,7 +73,17 @@ def seed(engine: CaseEngine, total: int, rng: random.Random) -> None:
             for model, batch in rows.items():  # cases before what refers to them
                 if batch:
                     session.execute(insert(model), batch)
+        _advance_sequences(session)
     refresh_statistics(engine)
+
+
+def _advance_sequences(session) -> None:
+    """Case and agreement ids were given explicitly, which PostgreSQL's sequences do not see: set them past the
+    rows, or the next case the engine starts would take id 1 again."""
+    if session.bind.dialect.name == "postgresql":
+        for table in (Case.__tablename__, Agreement.__tablename__):
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                 f"(SELECT coalesce(max(id), 1) FROM {table}))"))
 
 
 def _case(case_id: int, rng: random.Random, context: dict, rows: dict, next_agreement: int) -> int:
@@ -129,6 +141,31 @@ def _task(case_id, bpmn_id, name, lane, state, created, completed, organisation,
             "name": name, "lane": lane.value, "state": state, "created_at": created, "completed_at": completed,
             "department_id": department.get(lane),
             "organisation_id": organisation if lane is Lane.ORGANISATION else None}
+
+
+PROPOSAL = {"proposal_title": "ベンチマーク用の提案", "proposal_summary": "概要", "projects": [
+    {"id": "", "title": f"事業{n}", "summary": "概要", "category": str(n), "fiscal_year": 2025} for n in (1, 2, 5, 6)]}
+
+
+def attach_workflows(engine: CaseEngine, count: int) -> list[int]:
+    """Gives the first ``count`` running seeded cases a copy of a real workflow state, and returns their ids.
+
+    The case page draws the live diagram from the workflow, which ``seed`` never writes (a state per case would
+    make 100,000 cases gigabytes). One case is run through ① by the engine, and its state row is copied, whatever
+    columns the table has. The seeded tasks and the copied state disagree on task ids; the page only draws it.
+    """
+    shonan = engine.actor("shonan")
+    case = engine.start_case(shonan, "comprehensive_agreement", shonan.organisation_id)
+    engine.complete_task(shonan, case.open_tasks[0].id, PROPOSAL)
+    table = WorkflowState.__table__
+    with engine.unit_of_work() as session:
+        template = dict(session.execute(select(table).where(table.c.case_id == case.id)).mappings().one())
+        missing = select(Case.id).where(Case.status == "running", Case.id != case.id,
+                                        ~select(table.c.case_id).where(table.c.case_id == Case.id).exists())
+        ids = list(session.scalars(missing.order_by(Case.id).limit(count)))
+        for batch in range(0, len(ids), BATCH):
+            session.execute(insert(table), [{**template, "case_id": case_id} for case_id in ids[batch:batch + BATCH]])
+    return ids
 
 
 def refresh_statistics(engine: CaseEngine) -> None:
