@@ -14,9 +14,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from benchmarks.seeding import prepare, seed
 from engine.board.filters import BoardQuery
