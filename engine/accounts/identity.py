@@ -7,7 +7,7 @@ from functools import cache
 from math import ceil
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.access import Actor, Role
@@ -26,12 +26,16 @@ class AccountError(RenkeiError):
 
 def actor_for(session: Session, user: UserAccount) -> Actor:
     coordinating = coordinator(session)
+    return _actor(user, coordinating.id if coordinating else None)
+
+
+def _actor(user: UserAccount, coordinator_department_id: int | None) -> Actor:
     return Actor(
         user_id=user.id,
         role=Role(user.role),
         organisation_id=user.organisation_id,
         department_ids=frozenset(d.id for d in user.departments if d.active),
-        coordinator_department_id=coordinating.id if coordinating else None,
+        coordinator_department_id=coordinator_department_id,
         display_name=user.display_name,
     )
 
@@ -209,20 +213,37 @@ def end_sessions(session: Session, user: UserAccount) -> None:
 
 
 def person_of(session: Session, user: UserAccount) -> Person:
+    return _person(user, actor_for(session, user))
+
+
+def _person(user: UserAccount, actor: Actor) -> Person:
     return Person(
         id=user.id, username=user.username, display_name=user.display_name, role=user.role,
         organisation_name=user.organisation.name if user.organisation else None,
-        department_names=[d.name for d in user.departments], actor=actor_for(session, user),
+        department_names=[d.name for d in user.departments], actor=actor,
         session_generation=user.session_generation or 0,
     )
 
 
 def active_person(session: Session, user_id: int, session_generation: int | None = None) -> Person | None:
     """The active user with this id, or None if unknown or deactivated; with ``session_generation`` (a web
-    session's), also None once that session was ended by logout or deactivation."""
-    user = session.get(UserAccount, user_id)
-    if user is None or not user.active:
+    session's), also None once that session was ended by logout or deactivation.
+
+    Every request of a signed-in person starts here, so it is one statement: the user row with its
+    organisation, its departments and the coordinating department's id (three more round trips otherwise).
+    """
+    coordinating = (select(Department.id).where(Department.is_coordinator, Department.active)
+                    .order_by(Department.id).limit(1).scalar_subquery())  # the rule of ``coordinator``
+    found = session.execute(
+        select(UserAccount, coordinating)
+        .options(joinedload(UserAccount.organisation), joinedload(UserAccount.departments))
+        .where(UserAccount.id == user_id)
+    ).unique().first()
+    if found is None:
+        return None
+    user, coordinator_department_id = found
+    if not user.active:
         return None
     if session_generation is not None and session_generation != (user.session_generation or 0):
         return None
-    return person_of(session, user)
+    return _person(user, _actor(user, coordinator_department_id))
