@@ -1,4 +1,4 @@
-"""Jinja filters for how dates and waiting times read to a clerk (令和 dates, Japan time)."""
+"""Jinja filters for how dates, waiting times and counts read to a clerk (令和 dates, Japan time, 「件以上」)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from engine.domain.guideline import CATEGORIES, OUTCOMES
 from engine.domain.japan_time import JAPAN
 from engine.domain.wareki import format_wareki
+from engine.paging import exact, shown_total
 
 
 def wareki(value: date | datetime | str | None) -> str:
@@ -64,7 +65,19 @@ def ids_as_code(text: str | None) -> Markup:
     return Markup(_IDENTIFIER.sub(lambda m: f"<code>{m.group(0)}</code>", escaped))
 
 
+def kensu(total: int | None, unit: str = "件") -> str:
+    """A count from engine.paging (a list's total, a tab, a kanban column): 「1,234件」, or 「10,000件以上」
+    past the cap, where counting stops."""
+    total = total or 0
+    return f"{shown_total(total):,}{unit}" + ("" if exact(total) else "以上")
+
+
+def badge(total: int) -> str:
+    """The menu's number: 「1,234」, or 「10,000+」 past the count cap."""
+    return f"{shown_total(total):,}" + ("" if exact(total) else "+")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(wareki=wareki, wareki_time=wareki_time, iso_date=iso_date, waiting=waiting,
-                                 overdue=overdue, ids_as_code=ids_as_code)
+                                 overdue=overdue, ids_as_code=ids_as_code, kensu=kensu, badge=badge)
     app.jinja_env.globals.update(CATEGORIES=CATEGORIES, OUTCOMES=OUTCOMES)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Flask, request, url_for
 
 from engine.errors import PageRequestError
-from engine.paging import Page, PageRequest, parse
+from engine.paging import Page, PageRequest, parse, shown_total
 
 
 def requested(limit_name: str = "limit") -> tuple[PageRequest, str | None]:
@@ -38,10 +38,10 @@ def links(page: Page, endpoint: str | None = None, **values) -> dict[str, str | 
 
 def json_fields(page: Page) -> dict:
     """What every JSON list adds to its rows: the total, the page size, where the page starts, and the URLs
-    (with their cursors) of the pages next to it."""
-    return {"total": page.total, "limit": page.limit, "offset": page.offset, **links(page),
+    (with their cursors) of the pages next to it. Past engine.paging's count cap, ``total`` is the cap and
+    ``total_exact`` is false."""
+    return {"total": shown_total(page.total), "total_exact": page.total_exact, "limit": page.limit, "offset": page.offset, **links(page),
             "next_cursor": page.next, "previous_cursor": page.previous}
-
 
 
 def init_app(app: Flask) -> None:

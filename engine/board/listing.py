@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.access import Actor, is_city_staff, sees_city_data
-from engine.board.filters import BoardQuery, column_of, conditions, keys, visible
+from engine.board.filters import BoardQuery, conditions, keys, visible
 from engine.board.steps import COLUMNS, END_COLUMNS, OTHER, OVERDUE_AFTER, STATUSES, WAITING, column_label
 from engine.board.views import BoardOptions, BoardPage, BoardRow, KanbanColumn, Option, Waiting
 from engine.cases.views import TimerProblem
@@ -40,8 +40,7 @@ def _case_query(actor: Actor, query: BoardQuery, now: datetime, extra: list[Colu
 
 def count(session: Session, actor: Actor, query: BoardQuery, now: datetime,
           extra: list[ColumnElement[bool]] | None = None) -> int:
-    inner = _case_query(actor, query, now, extra).with_only_columns(Case.id).subquery()
-    return session.scalar(select(func.count()).select_from(inner)) or 0
+    return paging.count(session, _case_query(actor, query, now, extra))
 
 
 def _builder(session: Session, actor: Actor, now: datetime, found: list) -> list[BoardRow]:
@@ -117,19 +116,17 @@ def _row(case, waiting: list[Waiting], now: datetime, staff: bool,
 
 
 def kanban(session: Session, actor: Actor, query: BoardQuery, now: datetime) -> list[KanbanColumn]:
-    """Every column with its count and its first cards; 待機中 and その他 are left out when empty."""
-    column = column_of()
-    counts = dict(session.execute(
-        select(column, func.count()).select_from(Case).join(Organisation, Case.organisation_id == Organisation.id)
-        .where(visible(actor), *conditions(query, now)).group_by(column)).all())
+    """Every column with its count (capped: engine.paging.count) and its first cards; 待機中 and その他 are
+    left out when empty. Each column is read as the step filter's indexed conditions (board_step, outcome), not as
+    a CASE expression over every visible case."""
     shown = []
     for key, label in COLUMNS.items():
-        if key in (WAITING, OTHER) and not counts.get(key):
+        column = replace(query, step=key, per_page=KANBAN_CARDS, page=1)
+        counted = count(session, actor, column, now) if query.step in ("", None, key) else 0
+        if key in (WAITING, OTHER) and not counted:
             continue
-        # the column as the step filter's indexed conditions (board_step, outcome), not the CASE expression
-        cards = rows_page(session, actor, replace(query, step=key, per_page=KANBAN_CARDS, page=1), now,
-                          total=counts[key]).items if counts.get(key) else []
-        shown.append(KanbanColumn(key, label, counts.get(key, 0), cards))
+        cards = rows_page(session, actor, column, now, total=counted).items if counted else []
+        shown.append(KanbanColumn(key, label, counted, cards))
     return shown
 
 

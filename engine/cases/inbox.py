@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
@@ -17,6 +17,7 @@ from engine.cases import queries
 from engine.cases.queries import InboxView, TaskFilter
 from engine.cases.revisions import RevisionRequest, returned_tasks
 from engine.cases.views import TaskSummary
+from engine.paging import keyset as paging
 from engine.paging.keyset import Page, PageRequest
 from engine.persistence.models import Case, HumanTask, Organisation
 
@@ -53,15 +54,13 @@ class InboxPage:
         return self.listing.items
 
 
-def counts(session: Session, actor: Actor) -> InboxCounts:
+def counts(session: Session, actor: Actor, views: tuple[InboxView, ...] = VIEWS) -> InboxCounts:
+    """Each view's tasks, counted up to engine.paging's cap (a tab then says 「10,000件以上」)."""
     if actor.user_id is None:
         return InboxCounts()
-    found = {}
-    for view in VIEWS:
-        query = (select(func.count()).select_from(HumanTask).join(Case, HumanTask.case_id == Case.id)
-                 .where(queries.view_condition(actor, view)))
-        found[view] = session.scalar(query) or 0
-    return InboxCounts(**found)
+    tasks = select(HumanTask.id).join(Case, HumanTask.case_id == Case.id)
+    return InboxCounts(**{view: paging.count(session, tasks.where(queries.view_condition(actor, view)))
+                          for view in views})
 
 
 def _choices(session: Session, actor: Actor, view: InboxView) -> tuple[list[str], list[str]]:
@@ -106,3 +105,9 @@ class Inbox:
     def counts(self, actor: Actor) -> InboxCounts:
         with self.context.unit_of_work() as session:
             return counts(session, actor)
+
+    def waiting_count(self, actor: Actor) -> int:
+        """What waits for this person (the menu badge on every page): mine and my group's, never the
+        completed, which only the inbox's own tab shows."""
+        with self.context.unit_of_work() as session:
+            return counts(session, actor, ("mine", "group")).open

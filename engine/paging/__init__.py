@@ -6,6 +6,10 @@ from __future__ import annotations
 from engine.front import front
 
 PUBLIC = {
+    "COUNT_CAP": "engine.paging.keyset",
+    "count": "engine.paging.keyset",
+    "exact": "engine.paging.keyset",
+    "shown_total": "engine.paging.keyset",
     "DEFAULT_LIMIT": "engine.paging.keyset",
     "Page": "engine.paging.keyset",
     "PageRequest": "engine.paging.keyset",

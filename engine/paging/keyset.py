@@ -18,13 +18,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from engine.errors import PageRequestError
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# Counts stop here: a list says 「10,000件以上」 instead of counting every row, so that a page's cost does not
+# grow with the database (issue #15: a listing at 100k cases costs what it costs at 1k). No city has that many
+# open items of one kind; past it, the exact number tells a person nothing the pager does not.
+COUNT_CAP = 10_000
 MAX_OFFSET = 10**9  # a page= jump may start far in (BoardQuery allows page 100000 of 500)
 BAD_CURSOR = "ページの位置（cursor）が正しくありません。一覧の最初のページから開き直してください"
 T = TypeVar("T")
@@ -87,6 +91,10 @@ class Page(Generic[T]):
     @property
     def number(self) -> int:
         return self.offset // self.limit + 1
+
+    @property
+    def total_exact(self) -> bool:
+        return exact(self.total)
 
 
 # --- cursors: plain JSON, tagged where JSON has no type of its own -----------------------------------------
@@ -244,7 +252,20 @@ def _joined(parts: list[Select], keys: Sequence[Key], backward: bool, limit: int
 
 
 def count(session: Session, query: Select) -> int:
-    return session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+    """The rows of ``query``, counted up to ``COUNT_CAP`` + 1: a result past the cap means "more than the cap"
+    (``exact``), and reading stops there instead of at the end of the table."""
+    capped = query.with_only_columns(literal(1)).order_by(None).limit(COUNT_CAP + 1).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+def exact(total: int) -> bool:
+    """Whether a count from ``count`` is the number of rows, not only a lower bound."""
+    return total <= COUNT_CAP
+
+
+def shown_total(total: int) -> int:
+    """What a count says to a reader: the number, or the cap when there are more."""
+    return min(total, COUNT_CAP)
 
 
 def fetch(session: Session, query: Select, keys: Sequence[Key], request: PageRequest | None, signature: str,

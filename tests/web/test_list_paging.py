@@ -134,3 +134,28 @@ def test_what_waits_for_me_pages_through_my_claimed_task_first_then_my_groups(
     last = conforms(client.get("/api/tasks?limit=2&cursor=" + second["next_cursor"]))
     back = conforms(client.get(last["previous"]))
     assert [t["id"] for t in back["tasks"]] == pages[1] and back["offset"] == 2
+
+
+def test_past_the_count_cap_every_count_says_at_least_and_the_pages_still_reach_every_row(
+        five_proposals, as_user, monkeypatch):
+    """Counting stops at the cap (10,000 in production, 3 here) so a page costs the same however large the
+    database grows: the tab, the pager, the menu badge, the kanban and the API say 「3件以上」, and 次へ
+    still reaches all five tasks."""
+    from engine.paging import keyset
+
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
+    client = as_user("seisaku")
+    pages, html_pages = _walk_pages(client, "/inbox/group?limit=2", TASK_LINK)
+    assert len({task for ids in pages for task in ids}) == 5
+    first = html_pages[0]
+    assert re.search(r'グループのタスク\s*<span class="tabs__count">3件以上</span>', first)
+    assert "1–2件 / 全3件以上" in first
+    assert '<span class="badge" aria-label="3件以上">3+</span>' in first
+    body = conforms(client.get("/api/tasks?view=group&limit=2"))
+    assert (body["total"], body["total_exact"]) == (3, False)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 5)  # exactly at the cap the count is still exact
+    body = conforms(client.get("/api/tasks?view=group&limit=2"))
+    assert (body["total"], body["total_exact"]) == (5, True)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
+    kanban = as_user("kanri").get("/board/?view=kanban").get_data(as_text=True)
+    assert '<span class="kanban__count">3件以上</span>' in kanban

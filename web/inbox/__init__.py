@@ -47,7 +47,7 @@ def index(view: str | None):
 
 
 def _badge(person) -> int | None:
-    count = Inbox(engine()).counts(person.actor).open
+    count = Inbox(engine()).waiting_count(person.actor)
     return count or None
 
 
