@@ -66,14 +66,14 @@ def ids_as_code(text: str | None) -> Markup:
 
 
 def kensu(total: int | None, unit: str = "件") -> str:
-    """A count from engine.paging (a list's total, a tab, a kanban column): 「1,234件」, or 「10,000件以上」
+    """A count from engine.paging (a list's total, a tab, a kanban column): 「234件」, or 「1,000件以上」
     past the cap, where counting stops."""
     total = total or 0
     return f"{shown_total(total):,}{unit}" + ("" if exact(total) else "以上")
 
 
 def badge(total: int) -> str:
-    """The menu's number: 「1,234」, or 「10,000+」 past the count cap."""
+    """The menu's number: 「234」, or 「1,000+」 past the count cap."""
     return f"{shown_total(total):,}" + ("" if exact(total) else "+")
 
 

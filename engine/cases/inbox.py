@@ -55,7 +55,7 @@ class InboxPage:
 
 
 def counts(session: Session, actor: Actor, views: tuple[InboxView, ...] = VIEWS) -> InboxCounts:
-    """Each view's tasks, counted up to engine.paging's cap (a tab then says 「10,000件以上」)."""
+    """Each view's tasks, counted up to engine.paging's cap (a tab then says 「1,000件以上」)."""
     if actor.user_id is None:
         return InboxCounts()
     tasks = select(HumanTask.id).join(Case, HumanTask.case_id == Case.id)

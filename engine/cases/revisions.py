@@ -11,6 +11,7 @@ The trail's order (its ids) decides, never timestamps, which a fast clerk or a t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +24,7 @@ from engine.board.labels import readable
 from engine.board.views import DataField
 from engine.domain.guideline import Lane
 from engine.library.deployment import compiled_version
-from engine.persistence.models import AuditEvent, HumanTask, UserAccount
+from engine.persistence.models import AuditEvent, Case, HumanTask, ProcessVersion, UserAccount
 from engine.persistence.models.human_task import COMPLETED, READY
 
 _TEXT_TYPES = {"textarea", "textfield"}
@@ -42,29 +43,32 @@ class RevisionRequest:
     answers: list[DataField] = field(default_factory=list)  # its whole answer, under the form's labels
 
 
-def _same_project(task: HumanTask):
-    return HumanTask.project_key.is_(None) if task.project_key is None else HumanTask.project_key == task.project_key
-
-
 def _comment(components: Iterable[Mapping[str, Any]], data: Mapping[str, Any]) -> str:
     return "\n".join(str(data[c["key"]]).strip() for c in components
                      if c.get("type") in _TEXT_TYPES and c.get("key") and str(data.get(c["key"]) or "").strip())
 
 
-def requests_for(session: Session, task: HumanTask) -> list[RevisionRequest]:
-    """Every request that opened a round of this city task up to its own, oldest first."""
-    if task.lane == Lane.ORGANISATION.value:
-        return []
-    events = session.execute(
-        select(AuditEvent, HumanTask, UserAccount.display_name)
-        .join(HumanTask, AuditEvent.task_id == HumanTask.id)
-        .outerjoin(UserAccount, AuditEvent.actor_id == UserAccount.id)
-        .where(AuditEvent.case_id == task.case_id, AuditEvent.action == "task_completed", _same_project(task))
-        .order_by(AuditEvent.id)).all()
-    forms = compiled_version(task.case.process_version).forms
+def _completions(session: Session, case_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """Every completion in these cases' trails, in the trail's order, with its task and who completed it: one
+    query for a whole inbox page, not one per row."""
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for event, row, person in session.execute(
+            select(AuditEvent, HumanTask, UserAccount.display_name)
+            .join(HumanTask, AuditEvent.task_id == HumanTask.id)
+            .outerjoin(UserAccount, AuditEvent.actor_id == UserAccount.id)
+            .where(AuditEvent.case_id.in_(set(case_ids)), AuditEvent.action == "task_completed")
+            .order_by(AuditEvent.id)):
+        found[event.case_id].append((event, row, person))
+    return found
+
+
+def _rounds(task: HumanTask, events: list[tuple], forms: Mapping[str, Any]) -> list[RevisionRequest]:
+    """The requests that opened each round of ``task`` up to its own, from its case's completions."""
     requests: list[RevisionRequest] = []
     rounds, answered = 0, True
     for event, row, person in events:
+        if row.project_key != task.project_key:
+            continue
         if (row.process_id, row.bpmn_id) == (task.process_id, task.bpmn_id):
             if row.id == task.id:
                 break  # what came after this round's own completion opened later rounds
@@ -76,6 +80,14 @@ def requests_for(session: Session, task: HumanTask) -> list[RevisionRequest]:
             requests.append(RevisionRequest(rounds + 1, row.name, event.at, person, _comment(components, data),
                                             readable(components, data, {})))
     return requests
+
+
+def requests_for(session: Session, task: HumanTask) -> list[RevisionRequest]:
+    """Every request that opened a round of this city task up to its own, oldest first."""
+    if task.lane == Lane.ORGANISATION.value:
+        return []
+    events = _completions(session, [task.case_id])[task.case_id]
+    return _rounds(task, events, compiled_version(task.case.process_version).forms)
 
 
 def returned_tasks(session: Session, task_ids: list[str]) -> dict[str, RevisionRequest]:
@@ -91,10 +103,16 @@ def returned_tasks(session: Session, task_ids: list[str]) -> dict[str, RevisionR
         select(HumanTask.case_id, HumanTask.process_id, HumanTask.bpmn_id, HumanTask.project_key)
         .where(HumanTask.case_id.in_({k[0] for k in keys}), HumanTask.state == COMPLETED,
                HumanTask.bpmn_id.in_({k[2] for k in keys}))).all())
+    returned = [t for t in listed if (t.case_id, t.process_id, t.bpmn_id, t.project_key) in done]
+    if not returned:
+        return {}
+    cases = {t.case_id for t in returned}
+    events = _completions(session, cases)
+    versions = dict(session.execute(select(Case.id, ProcessVersion).join(
+        ProcessVersion, Case.process_version_id == ProcessVersion.id).where(Case.id.in_(cases))).all())
     found = {}
-    for task in listed:
-        if (task.case_id, task.process_id, task.bpmn_id, task.project_key) in done:
-            requests = requests_for(session, task)
-            if requests:
-                found[task.id] = requests[-1]
+    for task in returned:
+        requests = _rounds(task, events[task.case_id], compiled_version(versions[task.case_id]).forms)
+        if requests:
+            found[task.id] = requests[-1]
     return found

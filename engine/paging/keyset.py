@@ -25,10 +25,10 @@ from engine.errors import PageRequestError
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-# Counts stop here: a list says 「10,000件以上」 instead of counting every row, so that a page's cost does not
+# Counts stop here: a list says 「1,000件以上」 instead of counting every row, so that a page's cost does not
 # grow with the database (issue #15: a listing at 100k cases costs what it costs at 1k). No city has that many
 # open items of one kind; past it, the exact number tells a person nothing the pager does not.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 MAX_OFFSET = 10**9  # a page= jump may start far in (BoardQuery allows page 100000 of 500)
 BAD_CURSOR = "ページの位置（cursor）が正しくありません。一覧の最初のページから開き直してください"
 T = TypeVar("T")
