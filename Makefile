@@ -34,4 +34,4 @@ run: setup
 # The whole suite: unit, scenario, integration (SQLite and PostgreSQL), web and browser tests.
 test: setup browser postgres
 	$(VENV)/bin/renkei test-processes
-	RENKEI_TEST_POSTGRES_URL=$${RENKEI_TEST_POSTGRES_URL:-$$(scripts/ensure-postgres --url)} $(VENV)/bin/pytest
+	RENKEI_TEST_POSTGRES_URL=$${RENKEI_TEST_POSTGRES_URL:-$$(scripts/ensure-postgres --url)} $(VENV)/bin/pytest -n auto --dist loadfile
