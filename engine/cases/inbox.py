@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor
-from engine.cases import queries
+from engine.access import Actor, Role
+from engine.cases import choices, queries
 from engine.cases.queries import InboxView, TaskFilter
 from engine.cases.revisions import RevisionRequest, returned_tasks
 from engine.cases.views import TaskSummary
+from engine.domain.guideline import Lane
+from engine.library.deployment import compiled_version
 from engine.paging import keyset as paging
 from engine.paging.keyset import Page, PageRequest
-from engine.persistence.models import Case, HumanTask, Organisation
+from engine.persistence.models import Case, HumanTask
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -63,12 +65,13 @@ def counts(session: Session, actor: Actor, views: tuple[InboxView, ...] = VIEWS)
                           for view in views})
 
 
-def _choices(session: Session, actor: Actor, view: InboxView) -> tuple[list[str], list[str]]:
-    base = (select(Organisation.name, HumanTask.name).select_from(HumanTask)
-            .join(Case, HumanTask.case_id == Case.id).join(Organisation, Case.organisation_id == Organisation.id)
-            .where(queries.view_condition(actor, view)).distinct())
-    rows = list(session.execute(base))
-    return sorted({org for org, _ in rows}), sorted({step for _, step in rows})
+def _choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
+    """The organisations with a case and the user tasks of the versions with cases, in the lanes this person
+    works in (engine.cases.choices: not read off the view's own tasks)."""
+    lanes = {Lane.ORGANISATION} if actor.role is Role.ORGANISATION else {Lane.COORDINATOR, Lane.DEPARTMENT}
+    steps = {name for version in choices.versions(session)
+             for lane, name in compiled_version(version).user_steps if lane in lanes}
+    return [name for _, name in choices.organisations(session, actor)], sorted(steps)
 
 
 class Inbox:
@@ -87,7 +90,7 @@ class Inbox:
             found = counts(session, actor)
             if view not in VIEWS:
                 view = "mine" if found.mine else "group"
-            organisations, steps = _choices(session, actor, view)
+            organisations, steps = _choices(session, actor)
             unfiltered = not (filters.case_number.strip() or filters.organisation or filters.step
                               or filters.project.strip())
             listing = queries.task_page(session, actor, view, request, filters, cursor,

@@ -46,6 +46,14 @@ class CompiledProcess:
         return self.metadata.get("name") or self.spec.description or self.process_id
 
     @cached_property
+    def user_steps(self) -> frozenset[tuple[Lane | None, str]]:
+        """(lane, name) of every user task here and in the processes it calls: the steps a task of this
+        process can be, as the inbox's step filter offers them (a task's name is its element's name)."""
+        return frozenset((Lane.from_bpmn(task.lane), task.bpmn_name or task.bpmn_id)
+                         for each in (self.spec, *self.called_specs.values()) for task in each.task_specs.values()
+                         if isinstance(task, UserTaskMixin))
+
+    @cached_property
     def shared(self) -> SharedData:
         """What of this process's case data a 企業等 may see: each user task's form read with its lane."""
         return shared_data(_forms_by_lane(self.spec, self.called_specs, self.forms))
