@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -32,9 +33,11 @@ from engine.persistence.models import (
     Organisation,
     ProcessVersion,
     Project,
+    UserAccount,
     WorkflowState,
 )
 from engine.persistence.models.agreement import COMPREHENSIVE
+from engine.persistence.models.user import user_department
 from engine.service import CaseEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +68,8 @@ def seed(engine: CaseEngine, total: int, rng: random.Random) -> None:
                                   ).first()
         context = {"version": version.id, "organisations": list(session.scalars(select(Organisation.id))),
                    "departments": list(session.scalars(select(Department.id).where(Department.is_coordinator.is_(False)))),
-                   "coordinator": session.scalar(select(Department.id).where(Department.is_coordinator))}
+                   "coordinator": session.scalar(select(Department.id).where(Department.is_coordinator)),
+                   "staff": _people(session)}
         for start in range(first, total + 1, BATCH):
             rows: dict[type, list[dict]] = {Case: [], HumanTask: [], Project: [], Agreement: [], AgreementPeriod: []}
             for case_id in range(start, min(start + BATCH, total + 1)):
@@ -75,6 +79,19 @@ def seed(engine: CaseEngine, total: int, rng: random.Random) -> None:
                     session.execute(insert(model), batch)
         _advance_sequences(session)
     refresh_statistics(engine)
+
+
+def _people(session) -> dict[tuple[str, int], list[int]]:
+    """Who completes or claims a task: the users of each department and of each organisation. Without them
+    every seeded task would have no claimant and no completer, and the planners (SQLite's above all) would
+    learn from the statistics that a person's claimed or completed tasks are every task."""
+    people: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for user_id, department_id in session.execute(select(user_department.c.user_id, user_department.c.department_id)):
+        people[("department", department_id)].append(user_id)
+    for user_id, organisation_id in session.execute(
+            select(UserAccount.id, UserAccount.organisation_id).where(UserAccount.organisation_id.is_not(None))):
+        people[("organisation", organisation_id)].append(user_id)
+    return people
 
 
 def _advance_sequences(session) -> None:
@@ -136,11 +153,19 @@ def _agreement(agreement_id: int, case: dict, rows: dict) -> None:
 
 
 def _task(case_id, bpmn_id, name, lane, state, created, completed, organisation, context, rng) -> dict:
+    """A task routed as the engine routes it; a completed one has its completer, one open task in five is
+    claimed (by a person of its department or organisation)."""
     department = {Lane.COORDINATOR: context["coordinator"], Lane.DEPARTMENT: rng.choice(context["departments"])}
+    party = ("organisation", organisation) if lane is Lane.ORGANISATION else ("department", department.get(lane))
+    people = context["staff"].get(party) or [None]
+    done = state == "completed"
+    claimant = rng.choice(people) if done or rng.random() < 0.2 else None
     return {"id": str(uuid.uuid4()), "case_id": case_id, "process_id": "comprehensive_agreement", "bpmn_id": bpmn_id,
             "name": name, "lane": lane.value, "state": state, "created_at": created, "completed_at": completed,
             "department_id": department.get(lane),
-            "organisation_id": organisation if lane is Lane.ORGANISATION else None}
+            "organisation_id": organisation if lane is Lane.ORGANISATION else None,
+            "completed_by_id": claimant if done else None, "claimed_by_id": claimant,
+            "claimed_at": created if claimant else None}
 
 
 PROPOSAL = {"proposal_title": "ベンチマーク用の提案", "proposal_summary": "概要", "projects": [
