@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from engine.board.filters import BoardQuery, parse_query
+from engine.board.filters import ANY_PROCESS, BoardQuery, parse_query
 from engine.board.service import Board
+from engine.errors import CaseNotFoundError
+from engine.persistence.models import Case, UserAccount
 from tests.integration.board_cases import at_step_2, at_step_5, concluded, fallen_back, withdrawn
+from tests.integration.flow import FOUR_PROJECTS_THREE_CATEGORIES, Flow, project
 
 
 def board_for(engine, username: str, **filters):
@@ -104,6 +108,39 @@ def test_a_department_sees_the_cases_with_its_projects(engine):
     assert [r.id for r in board_for(engine, "kankyo").rows] == [with_kankyo.case_id]
     assert board_for(engine, "bosai").rows == []
     assert without.case_id in [r.id for r in board_for(engine, "seisaku").rows]
+
+
+def test_every_person_s_board_lists_exactly_the_cases_their_case_page_opens(engine):
+    """The board's SQL rule (engine.access.readable_cases) and the case page's (may_read_case) agree for
+    every demo account: through projects, tasks (open or done), ①'s attendance, an organisation's own cases,
+    an agreement's lifecycle case, and for those who read everything."""
+    at_step_5(engine), fallen_back(engine), concluded(engine), withdrawn(engine)
+    # at ④: a project's 担当課 reads the case before it has a task of its own
+    toshi = [project("駅前の緑化", "4", department="toshi")]
+    at_step_4 = Flow(engine).start().propose(toshi).record_partnership().assign_departments(toshi)
+    attended = Flow(engine).start("city")
+    rows = [{k: v for k, v in p.items() if k != "department"} for p in FOUR_PROJECTS_THREE_CATEGORIES]
+    attended.complete("enter_proposal", {"proposal_title": "市からの提案", "proposal_summary": "概要",
+                                         "attending_departments": ["bosai"], "projects": rows})
+    with engine.unit_of_work() as session:
+        usernames = session.scalars(select(UserAccount.username).where(UserAccount.active)).all()
+        case_ids = session.scalars(select(Case.id).order_by(Case.id)).all()
+
+    def opens(actor, case_id: int) -> bool:
+        try:
+            return engine.case_status(actor, case_id).id == case_id
+        except CaseNotFoundError:
+            return False
+
+    seen = {}
+    for username in usernames:
+        actor = engine.actor(username)
+        listed = sorted(row.id for row in Board(engine).rows(actor, BoardQuery(process=ANY_PROCESS)))
+        seen[username] = listed
+        assert listed == [case_id for case_id in case_ids if opens(actor, case_id)], username
+    assert seen["bosai"] == [attended.case_id]  # only through ①'s attendance
+    assert seen["toshi"] == [at_step_4.case_id]  # only through its project
+    assert 0 < len(seen["kankyo"]) < len(seen["kanri"]) == len(case_ids)
 
 
 def test_paging_reports_the_total(engine):
