@@ -21,7 +21,7 @@ from engine.domain.guideline import Lane
 from engine.library.deployment import compiled_version
 from engine.paging import keyset as paging
 from engine.paging.keyset import Page, PageRequest
-from engine.persistence.models import Case, HumanTask
+from engine.persistence.models import HumanTask
 
 if TYPE_CHECKING:
     from engine.context import Context
@@ -60,7 +60,7 @@ def counts(session: Session, actor: Actor, views: tuple[InboxView, ...] = VIEWS)
     """Each view's tasks, counted up to engine.paging's cap (a tab then says 「1,000件以上」)."""
     if actor.user_id is None:
         return InboxCounts()
-    tasks = select(HumanTask.id).join(Case, HumanTask.case_id == Case.id)
+    tasks = select(HumanTask.id)  # a view's condition is the task's own columns: no join, an index read
     return InboxCounts(**{view: paging.count(session, tasks.where(queries.view_condition(actor, view)))
                           for view in views})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template
 from flask_login import login_required
 
 from engine.cases import Inbox
@@ -14,4 +14,5 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    return render_template("home/index.html", counts=Inbox(engine()).counts(actor()))
+    g.inbox_counts = Inbox(engine()).counts(actor())  # the menu badge reads the same counts (web.inbox)
+    return render_template("home/index.html", counts=g.inbox_counts)

@@ -6,7 +6,7 @@ and shared, and works without JavaScript.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask import Blueprint, Flask, abort, g, render_template, request, url_for
 from flask_login import login_required
 
 from engine.cases import SORT_COLUMNS, VIEWS, Inbox, TaskFilter
@@ -42,12 +42,15 @@ def index(view: str | None):
     filters = _filters()
     wanted, cursor = paging.requested()
     page = Inbox(engine()).page(actor(), view, filters, wanted, cursor)
+    g.inbox_counts = page.counts  # the menu badge shows the same counts (read in the same unit of work)
     return render_template("inbox/index.html", page=page, filters=filters, view_labels=VIEW_LABELS,
                            sort_url=sort_url, filtered=any(getattr(filters, n) for n in FILTER_FIELDS))
 
 
 def _badge(person) -> int | None:
-    count = Inbox(engine()).waiting_count(person.actor)
+    """What waits for me; a page that has just counted the views (the inbox, home) is not counted twice."""
+    counted = g.get("inbox_counts")
+    count = counted.open if counted is not None else Inbox(engine()).waiting_count(person.actor)
     return count or None
 
 
