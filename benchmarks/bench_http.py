@@ -131,14 +131,18 @@ class User:
 def prepare_user(user: User, share: tuple[int, int], with_workflow: set[int]) -> None:
     """Signs in and learns which cases the user may open and which tasks are its share to claim."""
     user.sign_in()
-    status, data = user.request("GET", "/api/tasks")
-    tasks = json.loads(data)["tasks"] if status == 200 else []
+
+    def tasks(query: str) -> list[dict]:
+        status, data = user.request("GET", f"/api/tasks?{query}&limit=500")  # the lists page (50 by default)
+        return json.loads(data)["tasks"] if status == 200 else []
+
     index, of = share
     if user.username == "kanri":
         user.case_ids = sorted(with_workflow)[:500]
     else:
-        user.case_ids = sorted({t["case_id"] for t in tasks} & with_workflow)
-    group = [t["id"] for t in tasks if t["state"] == "ready" and not t["claimed_by_id"]]
+        user.case_ids = sorted({t["case_id"] for t in tasks("view=open")} & with_workflow)
+    # the group's unclaimed tasks: the open view's first page can be all mine when I have claimed many
+    group = [t["id"] for t in tasks("view=group") if t["state"] == "ready" and not t["claimed_by_id"]]
     user.claimable = sorted(group)[index::of]
 
 
@@ -205,7 +209,7 @@ def load(host: str, port: int, options, with_workflow: set[int]) -> None:
     sessions_of = defaultdict(list)
     for user in users:
         sessions_of[user.username].append(user)
-    for username, same in sessions_of.items():
+    for _username, same in sessions_of.items():
         for index, user in enumerate(same):
             prepare_user(user, (index, len(same)), with_workflow)
     print(f"{len(users)} users signed in: " + ", ".join(f"{name}×{len(same)}" for name, same in sessions_of.items()),
