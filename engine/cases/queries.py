@@ -152,10 +152,19 @@ def task_page(session: Session, actor: Actor, view: InboxView, request: PageRequ
     """「自分のタスク」 (claimed by me), 「グループのタスク」 (routed to me, unclaimed), 「完了済み」:
     a page at a time."""
     filters = filters or TaskFilter()
-    query = _filtered(_task_query().where(view_condition(actor, view)), filters)
+    keys = _keys(actor, view, filters)
+    if keys[0].split:
+        # Each half adds its own claim condition (the split key), so each is the index range of 「自分」 or
+        # 「グループ」; with ``open``'s OR of the two, PostgreSQL read every open task of the department and
+        # sorted them (36 ms a page for a 担当課 at 100,000 cases). The total is the two views' counts.
+        query = _filtered(_task_query().where(HumanTask.state == READY, routed_to(actor)), filters)
+        if total is None:
+            total = sum(paging.count(session, _filtered(_task_query().where(view_condition(actor, half)), filters))
+                        for half in ("mine", "group"))
+    else:
+        query = _filtered(_task_query().where(view_condition(actor, view)), filters)
     signature = f"inbox:{view}:{filters.sort or ''}:{int(filters.descending)}"
-    return paging.fetch(session, query, _keys(actor, view, filters), request, signature, _summary, cursor,
-                        total)
+    return paging.fetch(session, query, keys, request, signature, _summary, cursor, total)
 
 
 def list_tasks(session: Session, actor: Actor, view: InboxView = "group", limit: int = 500,

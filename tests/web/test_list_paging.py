@@ -138,7 +138,7 @@ def test_what_waits_for_me_pages_through_my_claimed_task_first_then_my_groups(
 
 def test_past_the_count_cap_every_count_says_at_least_and_the_pages_still_reach_every_row(
         five_proposals, as_user, monkeypatch):
-    """Counting stops at the cap (10,000 in production, 3 here) so a page costs the same however large the
+    """Counting stops at the cap (1,000 in production, 3 here) so a page costs the same however large the
     database grows: the tab, the pager, the menu badge, the kanban and the API say 「3件以上」, and 次へ
     still reaches all five tasks."""
     from engine.paging import keyset
