@@ -20,14 +20,11 @@ import tempfile
 import time
 import uuid
 from functools import partial
-from pathlib import Path
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select
 
+from benchmarks.seeding import prepare, refresh_statistics
 from engine.access import SYSTEM
-from engine.bootstrap import bootstrap
-from engine.definitions.bundle import Bundle
-from engine.demo import seed_people
 from engine.domain.japan_time import today_in_japan
 from engine.persistence.models import Case, HumanTask, WorkflowSpec, WorkflowState
 from engine.service import CaseEngine
@@ -35,7 +32,6 @@ from engine.workflow.runner import complete_task, ready_tasks
 from engine.workflow.scripting import SCRIPT_ENGINE
 from engine.workflow.serialization import dump_state, library_serializer, load_state, unpack
 
-ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = library_serializer()
 PROPOSAL = {"proposal_title": "ベンチマーク用の提案", "proposal_summary": "概要", "projects": [
     {"id": "", "title": f"事業{n}", "summary": "概要", "category": str(n), "fiscal_year": 2025} for n in (1, 2, 5, 6)]}
@@ -207,23 +203,6 @@ def bench_listing_in_turns(small: CaseEngine, large: CaseEngine, username: str, 
     return samples[small], samples[large]
 
 
-def refresh_statistics(engine: CaseEngine) -> None:
-    """PostgreSQL plans from table statistics, which autovacuum keeps current as a real database grows; right
-    after a bulk load of thousands of rows they are missing, and every listing would be planned blind."""
-    if engine.database.dialect.name == "postgresql":
-        with engine.database.connect() as connection:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
-
-
-def prepared(url: str) -> CaseEngine:
-    engine = bootstrap(url)
-    engine.upgrade_schema()
-    engine.deploy(Bundle.from_folder(ROOT / "processes"))
-    seed_people(engine)
-    return engine
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="an empty database for (a), (b) and the 1,000 cases of (c)")
@@ -234,7 +213,7 @@ def main() -> None:
     if bool(options.database_url) != bool(options.second_database_url) and not options.skip_listing:
         parser.error("--database-url and --second-database-url go together (two empty databases)")
     folder = tempfile.mkdtemp(prefix="renkei-bench-")
-    engine = prepared(options.database_url or f"sqlite:///{folder}/bench.sqlite3")
+    engine = prepare(options.database_url or f"sqlite:///{folder}/bench.sqlite3")
     print(f"database: {engine.database.url.render_as_string(hide_password=True)}")
 
     counter, statements = StatementCounter(engine), []
@@ -257,7 +236,7 @@ def main() -> None:
     if options.skip_listing:
         return
 
-    large = prepared(options.second_database_url or f"sqlite:///{folder}/bench-10000.sqlite3")
+    large = prepare(options.second_database_url or f"sqlite:///{folder}/bench-10000.sqlite3")
     for database, total in ((engine, 1_000), (large, 10_000)):
         clone_open_cases(database, cases_at_step_2(database, 1)[0], total)
         refresh_statistics(database)
