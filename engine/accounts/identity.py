@@ -15,7 +15,7 @@ from engine.accounts.views import Person
 from engine.errors import NotFoundError, RenkeiError
 from engine.persistence.base import utcnow
 from engine.persistence.models import Department, LoginAttempt, Organisation, UserAccount
-from engine.persistence.models.department import coordinator
+from engine.persistence.models.department import coordinator, coordinator_id_column
 
 
 class AccountError(RenkeiError):
@@ -232,10 +232,8 @@ def active_person(session: Session, user_id: int, session_generation: int | None
     Every request of a signed-in person starts here, so it is one statement: the user row with its
     organisation, its departments and the coordinating department's id (three more round trips otherwise).
     """
-    coordinating = (select(Department.id).where(Department.is_coordinator, Department.active)
-                    .order_by(Department.id).limit(1).scalar_subquery())  # the rule of ``coordinator``
     found = session.execute(
-        select(UserAccount, coordinating)
+        select(UserAccount, coordinator_id_column())
         .options(joinedload(UserAccount.organisation), joinedload(UserAccount.departments))
         .where(UserAccount.id == user_id)
     ).unique().first()

@@ -19,9 +19,18 @@ class Department(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+def _coordinating():
+    """The rule: the first active department marked as coordinator (総合政策課)."""
+    return select(Department).where(Department.is_coordinator, Department.active).order_by(Department.id)
+
+
 def coordinator(session: Session) -> Department | None:
-    return session.scalars(select(Department).where(Department.is_coordinator, Department.active)
-                           .order_by(Department.id)).first()
+    return session.scalars(_coordinating()).first()
+
+
+def coordinator_id_column():
+    """``coordinator``'s id as a scalar subquery, for a query that reads it alongside other rows."""
+    return _coordinating().with_only_columns(Department.id).limit(1).scalar_subquery()
 
 
 def coordinator_among(departments: list[Department]) -> Department | None:
