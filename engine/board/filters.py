@@ -8,7 +8,7 @@ the indexes of ``human_task`` and ``project``; no workflow is read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, literal, or_, select
@@ -45,9 +45,6 @@ class BoardQuery:
     page: int = 1
     per_page: int = DEFAULT_LIMIT
     view: str = "table"
-
-    def with_page(self, page: int) -> BoardQuery:
-        return replace(self, page=page)
 
 
 def _integer(params: Mapping[str, str], name: str, label: str, low: int, high: int, errors: dict[str, str]):

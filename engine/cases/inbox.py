@@ -66,8 +66,8 @@ def counts(session: Session, actor: Actor, views: tuple[InboxView, ...] = VIEWS)
 
 
 def _choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
-    """The organisations with a case and the user tasks of the versions with cases, in the lanes this person
-    works in (engine.cases.choices: not read off the view's own tasks)."""
+    """Every organisation (a 企業等 contact: its own) and the user tasks of every deployed version in the lanes
+    this person works in (engine.cases.choices), not what the view's own tasks happen to hold."""
     lanes = {Lane.ORGANISATION} if actor.role is Role.ORGANISATION else {Lane.COORDINATOR, Lane.DEPARTMENT}
     steps = {name for version in choices.versions(session)
              for lane, name in compiled_version(version).user_steps if lane in lanes}
@@ -91,10 +91,8 @@ class Inbox:
             if view not in VIEWS:
                 view = "mine" if found.mine else "group"
             organisations, steps = _choices(session, actor)
-            unfiltered = not (filters.case_number.strip() or filters.organisation or filters.step
-                              or filters.project.strip())
             listing = queries.task_page(session, actor, view, request, filters, cursor,
-                                        total=getattr(found, view) if unfiltered else None)
+                                        total=None if filters.narrows else getattr(found, view))
             ids = [t.id for t in listing.items if t.id]
             return InboxPage(view, listing, found, organisations, steps,
                              returned_tasks(session, ids) if view != "completed" else {})

@@ -97,6 +97,11 @@ class TaskFilter:
     sort: str | None = None
     descending: bool = False
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter takes rows out of the view (the sort only reorders them)."""
+        return bool(self.case_number.strip() or self.organisation or self.step or self.project.strip())
+
 
 SORT_COLUMNS = {
     "case_number": Case.number, "organisation": Organisation.name, "step": HumanTask.name,

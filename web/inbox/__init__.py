@@ -44,7 +44,7 @@ def index(view: str | None):
     page = Inbox(engine()).page(actor(), view, filters, wanted, cursor)
     g.inbox_counts = page.counts  # the menu badge shows the same counts (read in the same unit of work)
     return render_template("inbox/index.html", page=page, filters=filters, view_labels=VIEW_LABELS,
-                           sort_url=sort_url, filtered=any(getattr(filters, n) for n in FILTER_FIELDS))
+                           sort_url=sort_url, filtered=filters.narrows)
 
 
 def _badge(person) -> int | None:
