@@ -9,6 +9,8 @@ A database that cannot be reached is a 503 from web/outage.py, whose page needs 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
@@ -48,15 +50,23 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": body}
 
 
-def page(status: int, message: str):
-    """The error page, or the outage page when rendering it (the menu, the signed-in name) met the outage."""
+def page(status: int, message: str, retry: str | None = None):
+    """The error page, or the outage page when rendering it (the menu, the signed-in name) met the outage.
+    ``retry``: a link that opens what was asked for afresh (a list's first page after a stale cursor)."""
     try:
-        return render_template("errors/error.html", status=status, message=message), status
+        return render_template("errors/error.html", status=status, message=message, retry=retry), status
     except Exception as error:
         failure = outage.failure_of(error)
         if failure is None:
             raise
         return outage.response(failure)
+
+
+def _first_page() -> str:
+    """The same list with its filters and sort, without the paging that could not be used."""
+    kept = [(key, value) for key, value in request.args.items(multi=True)
+            if key not in ("cursor", "limit", "per_page", "page")]
+    return request.path + ("?" + urlencode(kept) if kept else "")
 
 
 def init_app(app: Flask) -> None:
@@ -68,7 +78,7 @@ def init_app(app: Flask) -> None:
         fields = getattr(error, "errors", None)
         if wants_json():
             return jsonify(error_body(error.code, str(error), fields)), status
-        return page(status, str(error))
+        return page(status, str(error), _first_page() if isinstance(error, PageRequestError) else None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

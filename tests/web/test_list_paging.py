@@ -159,3 +159,13 @@ def test_past_the_count_cap_every_count_says_at_least_and_the_pages_still_reach_
     monkeypatch.setattr(keyset, "COUNT_CAP", 3)
     kanban = as_user("kanri").get("/board/?view=kanban").get_data(as_text=True)
     assert '<span class="kanban__count">3件以上</span>' in kanban
+
+
+def test_a_page_with_a_stale_cursor_says_what_to_do_and_links_to_the_same_list_from_its_first_page(as_user):
+    """A bookmarked or edited cursor: the clerk is told to start the list again and given the link that does,
+    with the filters and sort kept and the paging dropped."""
+    response = as_user("seisaku").get("/inbox/group?sort=organisation&limit=2&cursor=stale")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "一覧の最初のページから開き直してください" in page
+    assert '<a href="/inbox/group?sort=organisation">一覧の最初のページを開く</a>' in page
